@@ -1,0 +1,249 @@
+// Package config loads Resepsjon's settings with viper. Precedence, highest
+// first: command-line flags, RESEPSJON_* environment variables, the config
+// file (--config, else config.yaml in the data directory), defaults.
+package config
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+)
+
+// Config is every setting the program reads. Keys in the config file and
+// environment are the mapstructure names (nested with "." in files and "_"
+// in environment variables: RESEPSJON_LOG_LEVEL).
+type Config struct {
+	DataDir     string `mapstructure:"data_dir"`
+	Listen      string `mapstructure:"listen"`
+	Port        int    `mapstructure:"port"`
+	AllowRemote bool   `mapstructure:"allow_remote"`
+	NoBrowser   bool   `mapstructure:"no_browser"`
+	Language    string `mapstructure:"language"`
+	LogLevel    string `mapstructure:"log_level"`
+	// ConfigFile is the file that was read, if any.
+	ConfigFile string `mapstructure:"-"`
+}
+
+// Default ports: the real app and the demo differ so both can run side by side.
+const (
+	DefaultPort     = 8710
+	DefaultDemoPort = 8720
+)
+
+// InvalidError names the key that is wrong and what is allowed.
+type InvalidError struct {
+	Key     string
+	Value   any
+	Allowed string
+}
+
+func (e *InvalidError) Error() string {
+	return fmt.Sprintf("config: %s = %v is not allowed: %s", e.Key, e.Value, e.Allowed)
+}
+
+// Flags registers the flags every serving command shares.
+func Flags(fs *pflag.FlagSet) {
+	fs.String("config", "", "config file (default: config.yaml in the data directory)")
+	fs.String("data-dir", "", "directory for the database and state (default: the user's config directory/resepsjon)")
+	fs.String("listen", "", "listen address (default 127.0.0.1)")
+	fs.Int("port", 0, "port (default 8710; 0 picks any free port; a taken port moves to the next free one)")
+	fs.Bool("no-browser", false, "do not open the browser; print the address instead")
+	fs.String("language", "", "language for messages: nb or en")
+	fs.String("log-level", "", "debug, info, warn or error")
+}
+
+// flagKeys maps flag names to config keys.
+var flagKeys = map[string]string{
+	"data-dir":   "data_dir",
+	"listen":     "listen",
+	"port":       "port",
+	"no-browser": "no_browser",
+	"language":   "language",
+	"log-level":  "log_level",
+}
+
+// Load reads the configuration. defaultPort differs between the app and demo.
+// getenv is os.Getenv in production and a map lookup in tests.
+func Load(fs *pflag.FlagSet, defaultPort int, getenv func(string) string) (Config, error) {
+	v := viper.New()
+	v.SetDefault("listen", "127.0.0.1")
+	v.SetDefault("port", defaultPort)
+	v.SetDefault("allow_remote", false)
+	v.SetDefault("no_browser", false)
+	v.SetDefault("language", "nb")
+	v.SetDefault("log_level", "info")
+
+	// Environment: read through getenv so tests need not touch the process env.
+	for _, key := range []string{"data_dir", "listen", "port", "allow_remote", "no_browser", "language", "log_level", "config"} {
+		if val := getenv("RESEPSJON_" + strings.ToUpper(key)); val != "" {
+			v.Set("env."+key, val)
+		}
+	}
+	envOr := func(key string) (string, bool) {
+		if v.IsSet("env." + key) {
+			return v.GetString("env." + key), true
+		}
+		return "", false
+	}
+
+	// The data directory decides where the default config file is, so it is
+	// settled from flags, env and the OS default before the file is read.
+	dataDir := ""
+	if f := fs.Lookup("data-dir"); f != nil && f.Changed {
+		dataDir = f.Value.String()
+	} else if d, ok := envOr("data_dir"); ok {
+		dataDir = d
+	}
+
+	configFile := ""
+	if f := fs.Lookup("config"); f != nil && f.Changed {
+		configFile = f.Value.String()
+	} else if c, ok := envOr("config"); ok {
+		configFile = c
+	}
+	explicitFile := configFile != ""
+	if !explicitFile {
+		dir := dataDir
+		if dir == "" {
+			var err error
+			dir, err = DefaultDataDir()
+			if err != nil {
+				return Config{}, err
+			}
+		}
+		configFile = filepath.Join(dir, "config.yaml")
+	}
+	fileUsed := ""
+	if _, err := os.Stat(configFile); err == nil {
+		v.SetConfigFile(configFile)
+		if err := v.ReadInConfig(); err != nil {
+			return Config{}, fmt.Errorf("config: read %s: %w", configFile, err)
+		}
+		fileUsed = configFile
+	} else if explicitFile {
+		return Config{}, fmt.Errorf("config: file %s: %w", configFile, err)
+	}
+
+	for _, key := range []string{"data_dir", "listen", "port", "allow_remote", "no_browser", "language", "log_level"} {
+		if val, ok := envOr(key); ok {
+			v.Set(key, val)
+		}
+	}
+	for flag, key := range flagKeys {
+		if f := fs.Lookup(flag); f != nil && f.Changed {
+			v.Set(key, f.Value.String())
+		}
+	}
+
+	var c Config
+	var err error
+	if c.DataDir = v.GetString("data_dir"); c.DataDir == "" {
+		if c.DataDir, err = DefaultDataDir(); err != nil {
+			return Config{}, err
+		}
+	}
+	c.Listen = v.GetString("listen")
+	if c.Port, err = intValue(v, "port"); err != nil {
+		return Config{}, err
+	}
+	if c.AllowRemote, err = boolValue(v, "allow_remote"); err != nil {
+		return Config{}, err
+	}
+	if c.NoBrowser, err = boolValue(v, "no_browser"); err != nil {
+		return Config{}, err
+	}
+	c.Language = v.GetString("language")
+	c.LogLevel = v.GetString("log_level")
+	c.ConfigFile = fileUsed
+	if err := c.Validate(); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+// DefaultDataDir is <user config dir>/resepsjon.
+func DefaultDataDir() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("config: no user config directory (set --data-dir): %w", err)
+	}
+	return filepath.Join(dir, "resepsjon"), nil
+}
+
+// Validate checks every value and names the first wrong key.
+func (c Config) Validate() error {
+	if c.Port < 0 || c.Port > 65535 {
+		return &InvalidError{Key: "port", Value: c.Port, Allowed: "a port number from 0 to 65535 (0 picks a free port)"}
+	}
+	ip := net.ParseIP(c.Listen)
+	if c.Listen != "localhost" && ip == nil {
+		return &InvalidError{Key: "listen", Value: c.Listen, Allowed: "an IP address such as 127.0.0.1, or localhost"}
+	}
+	if !IsLoopback(c.Listen) && !c.AllowRemote {
+		return &InvalidError{Key: "listen", Value: c.Listen, Allowed: "a loopback address (127.0.0.1, ::1, localhost); other addresses expose the client register to the network and need allow_remote: true"}
+	}
+	switch c.Language {
+	case "nb", "en":
+	default:
+		return &InvalidError{Key: "language", Value: c.Language, Allowed: "nb or en"}
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return &InvalidError{Key: "log_level", Value: c.LogLevel, Allowed: "debug, info, warn or error"}
+	}
+	if c.DataDir == "" {
+		return &InvalidError{Key: "data_dir", Value: c.DataDir, Allowed: "a directory path"}
+	}
+	return nil
+}
+
+// IsLoopback reports whether host names the local machine only.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
+}
+
+func intValue(v *viper.Viper, key string) (int, error) {
+	raw := v.Get(key)
+	switch x := raw.(type) {
+	case int:
+		return x, nil
+	case int64:
+		return int(x), nil
+	case float64:
+		if x == float64(int(x)) {
+			return int(x), nil
+		}
+	case string:
+		var n int
+		if _, err := fmt.Sscanf(strings.TrimSpace(x), "%d", &n); err == nil && fmt.Sprint(n) == strings.TrimSpace(x) {
+			return n, nil
+		}
+	}
+	return 0, &InvalidError{Key: key, Value: raw, Allowed: "a whole number"}
+}
+
+func boolValue(v *viper.Viper, key string) (bool, error) {
+	raw := v.Get(key)
+	switch x := raw.(type) {
+	case bool:
+		return x, nil
+	case string:
+		switch strings.ToLower(strings.TrimSpace(x)) {
+		case "true", "1", "yes":
+			return true, nil
+		case "false", "0", "no", "":
+			return false, nil
+		}
+	}
+	return false, &InvalidError{Key: key, Value: raw, Allowed: "true or false"}
+}

@@ -1,0 +1,104 @@
+// Package register holds the practice's client register domain: the Client
+// record, the errors callers decide on, and the search query. Storage lives in
+// package store, HTTP in package app.
+package register
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Identity number types, named as in Persontjenesten's contract.
+const (
+	NINTypeNational   = "NationalIdentityNumber" // fødselsnummer
+	NINTypeD          = "DNumber"
+	NINTypeH          = "HNumber"
+	NINTypeSynthetic  = "SyntheticNationalIdentityNumber"
+	NINTypeSyntheticD = "SyntheticDNumber"
+	NINTypeSyntheticH = "SyntheticHNumber"
+)
+
+// Address protection markers, named as in Persontjenesten's contract.
+const (
+	AddressProtectionNone                 = "None"
+	AddressProtectionConfidential         = "Confidential"
+	AddressProtectionStrictlyConfidential = "StrictlyConfidential"
+	AddressProtectionClientAddress        = "ClientAddress"
+)
+
+// Client is one client (patient) of the practice. Dates are YYYY-MM-DD
+// strings; empty means unknown.
+type Client struct {
+	ID                 int64      `json:"id"`
+	NIN                string     `json:"nin"`
+	NINType            string     `json:"ninType"`
+	GivenName          string     `json:"givenName"`
+	MiddleName         string     `json:"middleName"`
+	FamilyName         string     `json:"familyName"`
+	BirthDate          string     `json:"birthDate"`
+	Gender             string     `json:"gender"`
+	Status             string     `json:"status"`
+	DeathDate          string     `json:"deathDate"`
+	AddressProtection  string     `json:"addressProtection"`
+	StreetAddress      string     `json:"streetAddress"`
+	PostalCode         string     `json:"postalCode"`
+	City               string     `json:"city"`
+	MunicipalityNumber string     `json:"municipalityNumber"`
+	PostalAddress      string     `json:"postalAddress"`
+	Phone              string     `json:"phone"`
+	Email              string     `json:"email"`
+	Notes              string     `json:"notes"`
+	PersonID           string     `json:"personId"`
+	FetchedAt          *time.Time `json:"fetchedAt"`
+	SequenceNumber     *int64     `json:"sequenceNumber"`
+	Version            int64      `json:"version"`
+	CreatedAt          time.Time  `json:"createdAt"`
+	UpdatedAt          time.Time  `json:"updatedAt"`
+}
+
+// Query is a search of the local register. Q is free text: name words in any
+// order and as prefixes, an identity number, a phone number or a birth date.
+type Query struct {
+	Q      string
+	Limit  int
+	Offset int
+}
+
+// Page is one page of search results and the total number of matches.
+type Page struct {
+	Results []Client `json:"results"`
+	Total   int      `json:"total"`
+}
+
+// ErrNotFound means the client does not exist (or no longer exists).
+var ErrNotFound = errors.New("client not found")
+
+// ConflictError means a save carried a stale version: someone else changed the
+// client since it was read.
+type ConflictError struct {
+	Current int64 // the version now stored
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("client was changed elsewhere (stored version %d)", e.Current)
+}
+
+// DuplicateError means another client already has this identity number.
+type DuplicateError struct {
+	ExistingID int64
+}
+
+func (e *DuplicateError) Error() string {
+	return fmt.Sprintf("identity number already registered on client %d", e.ExistingID)
+}
+
+// ValidationError lists the fields that are wrong, each with a message code
+// (for example "nin.checksum"); the UI and API turn codes into text.
+type ValidationError struct {
+	Fields map[string]string
+}
+
+func (e *ValidationError) Error() string {
+	return fmt.Sprintf("invalid input in %d field(s)", len(e.Fields))
+}

@@ -1,9 +1,248 @@
 package main
 
-import "testing"
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
 
-func TestVersion(t *testing.T) {
-	if err := run([]string{"version"}); err != nil {
-		t.Fatalf("version: %v", err)
+	"resepsjon/instance"
+	"resepsjon/register"
+	"resepsjon/store"
+)
+
+// buildBinary builds the real program once per test run.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "resepsjon")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// lockedBuffer is a bytes.Buffer safe for the process's writer goroutine.
+type lockedBuffer struct {
+	mu  chan struct{}
+	buf bytes.Buffer
+}
+
+func newLockedBuffer() *lockedBuffer { return &lockedBuffer{mu: make(chan struct{}, 1)} }
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu <- struct{}{}
+	defer func() { <-b.mu }()
+	return b.buf.Write(p)
+}
+func (b *lockedBuffer) String() string {
+	b.mu <- struct{}{}
+	defer func() { <-b.mu }()
+	return b.buf.String()
+}
+
+func waitForServerFile(t *testing.T, path string, proc *exec.Cmd, out *lockedBuffer) instance.Info {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if info, err := instance.Read(path); err == nil && info.PID == proc.Process.Pid {
+			return info
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("no %s after 30 s; output:\n%s", path, out.String())
+	return instance.Info{}
+}
+
+func get(t *testing.T, url, token string) (int, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := (&http.Client{Timeout: 5 * time.Second}).Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, body
+}
+
+func TestProcessLifecycle(t *testing.T) {
+	bin := buildBinary(t)
+	dataDir := filepath.Join(t.TempDir(), "data")
+	out := newLockedBuffer()
+	proc := exec.Command(bin, "--no-browser", "--data-dir", dataDir, "--port", "0")
+	proc.Stdout, proc.Stderr = out, out
+	if err := proc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- proc.Wait() }()
+	t.Cleanup(func() { proc.Process.Kill() })
+
+	serverFile := filepath.Join(dataDir, "server.json")
+	info := waitForServerFile(t, serverFile, proc, out)
+	st, err := os.Stat(serverFile)
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("server.json mode %v, %v; want 0600", st.Mode().Perm(), err)
+	}
+	if st, err := os.Stat(dataDir); err != nil || st.Mode().Perm() != 0o700 {
+		t.Fatalf("data dir mode %v; want 0700", st.Mode().Perm())
+	}
+	if !strings.HasPrefix(info.URL, "http://127.0.0.1:") || info.Token == "" {
+		t.Fatalf("server.json %+v", info)
+	}
+	if code, body := get(t, info.URL+"/api/health", ""); code != 200 {
+		t.Fatalf("health %d %s", code, body)
+	}
+	if code, _ := get(t, info.URL+"/api/clients", ""); code != 401 {
+		t.Fatalf("clients without token: %d", code)
+	}
+	code, body := get(t, info.URL+"/api/clients", info.Token)
+	var page struct {
+		Results []json.RawMessage `json:"results"`
+		Total   int               `json:"total"`
+	}
+	if code != 200 || json.Unmarshal(body, &page) != nil || page.Total != 0 {
+		t.Fatalf("clients: %d %s", code, body)
+	}
+	if !strings.Contains(out.String(), info.URL+"/?token=") {
+		t.Errorf("the launch URL was not printed with --no-browser:\n%s", out.String())
+	}
+	if strings.Contains(out.String(), info.Token) {
+		t.Errorf("the server token reached the output")
+	}
+
+	// A second launch finds the running instance, prints a fresh launch URL
+	// and exits 0 without starting a second server.
+	second := exec.Command(bin, "--no-browser", "--data-dir", dataDir, "--port", "0")
+	secondOut, err := second.CombinedOutput()
+	if err != nil {
+		t.Fatalf("second launch: %v\n%s", err, secondOut)
+	}
+	if !strings.Contains(string(secondOut), info.URL+"/?token=") {
+		t.Errorf("second launch did not print the running instance's launch URL:\n%s", secondOut)
+	}
+	if again, err := instance.Read(serverFile); err != nil || again.PID != proc.Process.Pid {
+		t.Fatalf("server.json after second launch: %+v %v", again, err)
+	}
+
+	// SIGTERM shuts down gracefully and removes server.json.
+	if err := proc.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v\n%s", err, out.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("no exit 20 s after SIGTERM")
+	}
+	if _, err := os.Stat(serverFile); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("server.json still there after shutdown: %v", err)
+	}
+}
+
+func TestStaleServerFileIsReplaced(t *testing.T) {
+	bin := buildBinary(t)
+	dataDir := t.TempDir()
+	serverFile := filepath.Join(dataDir, "server.json")
+	// A pid that cannot be alive and a URL nothing listens on.
+	if err := instance.Write(serverFile, instance.Info{URL: "http://127.0.0.1:1", Port: 1, PID: 1 << 30, Token: "old"}); err != nil {
+		t.Fatal(err)
+	}
+	out := newLockedBuffer()
+	proc := exec.Command(bin, "--no-browser", "--data-dir", dataDir, "--port", "0")
+	proc.Stdout, proc.Stderr = out, out
+	if err := proc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { proc.Process.Signal(syscall.SIGTERM); proc.Wait() }()
+	info := waitForServerFile(t, serverFile, proc, out)
+	if info.Token == "old" {
+		t.Fatal("stale server.json kept")
+	}
+}
+
+func TestInvalidConfigExitsBeforeServing(t *testing.T) {
+	dataDir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dataDir, "config.yaml"), []byte("port: 99999\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"--no-browser", "--data-dir", dataDir}, &stdout, &stderr, func(string) string { return "" })
+	if err == nil || !strings.Contains(err.Error(), "port") {
+		t.Fatalf("want an error naming port, got %v", err)
+	}
+	if exitCode(err) == 0 {
+		t.Fatal("exit code 0 for an invalid config")
+	}
+	if _, err := os.Stat(filepath.Join(dataDir, "server.json")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatal("server.json written for an invalid config")
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"frobnicate"}, &stdout, &stderr, func(string) string { return "" })
+	if exitCode(err) != 2 {
+		t.Fatalf("exit code %d for %v", exitCode(err), err)
+	}
+}
+
+func TestBackupCommand(t *testing.T) {
+	bin := buildBinary(t)
+	dataDir := t.TempDir()
+	out := newLockedBuffer()
+	proc := exec.Command(bin, "--no-browser", "--data-dir", dataDir, "--port", "0")
+	proc.Stdout, proc.Stderr = out, out
+	if err := proc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { proc.Process.Signal(syscall.SIGTERM); proc.Wait() }()
+	info := waitForServerFile(t, filepath.Join(dataDir, "server.json"), proc, out)
+	body := `{"givenName":"Kari","familyName":"Nordmann"}`
+	req, _ := http.NewRequest("POST", info.URL+"/api/clients", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+info.Token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 201 {
+		t.Fatalf("create: %v %v", resp, err)
+	}
+	resp.Body.Close()
+
+	dest := filepath.Join(t.TempDir(), "copy.db")
+	// The backup runs while the server is up (WAL: readers do not block).
+	cmd := exec.Command(bin, "backup", "--data-dir", dataDir, dest)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("backup: %v\n%s", err, b)
+	}
+	if st, err := os.Stat(dest); err != nil || st.Size() == 0 {
+		t.Fatalf("backup file: %v", err)
+	}
+	// Refuses to overwrite.
+	if b, err := exec.Command(bin, "backup", "--data-dir", dataDir, dest).CombinedOutput(); err == nil {
+		t.Fatalf("backup over an existing file succeeded:\n%s", b)
+	}
+	copyDB, err := store.Open(context.Background(), dest, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatalf("open backup: %v", err)
+	}
+	defer copyDB.Close()
+	page, err := copyDB.SearchClients(context.Background(), register.Query{Q: "nordmann"})
+	if err != nil || page.Total != 1 {
+		t.Fatalf("backup holds %d matching clients, %v", page.Total, err)
 	}
 }

@@ -1,0 +1,152 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"resepsjon/register"
+)
+
+// decodeJSON reads exactly one JSON object into v. Unknown fields, wrong
+// types and trailing data are refused, so a typo in a script is not silently
+// ignored.
+func decodeJSON(c echo.Context, v any) error {
+	dec := json.NewDecoder(c.Request().Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return newError(http.StatusRequestEntityTooLarge, "too_large")
+		}
+		return invalidJSON(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return invalidJSON(errors.New("unexpected data after the JSON object"))
+	}
+	return nil
+}
+
+func invalidJSON(err error) error {
+	e := newError(http.StatusBadRequest, "invalid_json")
+	// The decoder's text names the field or position; it never contains
+	// values, so it is safe to return and helps script authors.
+	e.Fields = map[string]string{"body": err.Error()}
+	return e
+}
+
+func pathID(c echo.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, register.ErrNotFound
+	}
+	return id, nil
+}
+
+func queryInt(c echo.Context, name string, def, min, max int) (int, error) {
+	raw := c.QueryParam(name)
+	if raw == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < min || n > max {
+		return 0, &register.ValidationError{Fields: map[string]string{name: "range"}}
+	}
+	return n, nil
+}
+
+func (s *Server) listClients(c echo.Context) error {
+	limit, err := queryInt(c, "limit", 50, 1, 200)
+	if err != nil {
+		return err
+	}
+	offset, err := queryInt(c, "offset", 0, 0, 1<<30)
+	if err != nil {
+		return err
+	}
+	q := c.QueryParam("q")
+	if len(q) > 200 {
+		return &register.ValidationError{Fields: map[string]string{"q": "too_long"}}
+	}
+	page, err := s.cfg.Store.SearchClients(c.Request().Context(), register.Query{Q: q, Limit: limit, Offset: offset})
+	if err != nil {
+		return err
+	}
+	if page.Results == nil {
+		page.Results = []register.Client{}
+	}
+	return c.JSON(http.StatusOK, page)
+}
+
+func (s *Server) createClient(c echo.Context) error {
+	var in register.Client
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if err := register.Validate(&in); err != nil {
+		return err
+	}
+	out, err := s.cfg.Store.CreateClient(c.Request().Context(), in)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Location", "/api/clients/"+strconv.FormatInt(out.ID, 10))
+	return c.JSON(http.StatusCreated, out)
+}
+
+func (s *Server) getClient(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	out, err := s.cfg.Store.GetClient(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) updateClient(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in register.Client
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if in.Version <= 0 {
+		return &register.ValidationError{Fields: map[string]string{"version": "required"}}
+	}
+	if err := register.Validate(&in); err != nil {
+		return err
+	}
+	in.ID = id
+	out, err := s.cfg.Store.UpdateClient(c.Request().Context(), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) deleteClient(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	version, err := queryInt(c, "version", 0, 1, 1<<31-1)
+	if err != nil {
+		return err
+	}
+	if version == 0 {
+		return &register.ValidationError{Fields: map[string]string{"version": "required"}}
+	}
+	if err := s.cfg.Store.DeleteClient(c.Request().Context(), id, int64(version)); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}

@@ -1,0 +1,135 @@
+package app
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"resepsjon/register"
+)
+
+// APIError is the JSON error body: {"error": {...}}.
+type APIError struct {
+	Status         int               `json:"-"`
+	Code           string            `json:"code"`
+	Message        string            `json:"message"`
+	Fields         map[string]string `json:"fields,omitempty"`
+	FieldCodes     map[string]string `json:"fieldCodes,omitempty"`
+	ExistingID     int64             `json:"existingId,omitempty"`
+	CurrentVersion int64             `json:"currentVersion,omitempty"`
+}
+
+func (e *APIError) Error() string { return e.Code + ": " + e.Message }
+
+// messages holds the user-facing text per error code, bokmål and English.
+// Each says what happened and what to do next.
+var messages = map[string][2]string{
+	"unauthorized":     {"Økten er utløpt eller mangler. Lukk fanen og start Resepsjon på nytt.", "The session has ended or is missing. Close this tab and start Resepsjon again."},
+	"forbidden_host":   {"Forespørselen kom til feil adresse og ble stoppet. Åpne Resepsjon fra snarveien på denne maskinen.", "The request came to an unexpected address and was stopped. Open Resepsjon from the shortcut on this computer."},
+	"forbidden_origin": {"Forespørselen kom fra en annen nettside og ble stoppet.", "The request came from another web site and was stopped."},
+	"invalid_input":    {"Noen felt må rettes. Se meldingene ved feltene.", "Some fields need correcting. See the messages beside the fields."},
+	"invalid_json":     {"Forespørselen kunne ikke leses (ugyldig JSON).", "The request could not be read (invalid JSON)."},
+	"not_found":        {"Klienten finnes ikke. Den kan være slettet.", "The client does not exist. It may have been deleted."},
+	"route_not_found":  {"Siden eller adressen finnes ikke.", "The page or address does not exist."},
+	"conflict":         {"Klienten er endret av noen andre siden du åpnet den. Last inn på nytt; det du har skrevet, blir tatt vare på.", "The client was changed elsewhere since you opened it. Reload; what you typed is kept."},
+	"duplicate":        {"Det finnes allerede en klient med dette fødselsnummeret.", "A client with this identity number already exists."},
+	"too_large":        {"Forespørselen er for stor.", "The request is too large."},
+	"method":           {"Denne handlingen er ikke tillatt her.", "This action is not allowed here."},
+	"internal":         {"Noe gikk galt i Resepsjon. Prøv igjen; hvis det gjentar seg, start programmet på nytt.", "Something went wrong in Resepsjon. Try again; if it happens again, restart the program."},
+}
+
+// language picks "en" or "nb" from Accept-Language, else the default.
+func language(r *http.Request, def string) string {
+	al := strings.ToLower(r.Header.Get("Accept-Language"))
+	for _, part := range strings.Split(al, ",") {
+		tag := strings.TrimSpace(strings.SplitN(part, ";", 2)[0])
+		switch {
+		case strings.HasPrefix(tag, "en"):
+			return "en"
+		case strings.HasPrefix(tag, "nb"), strings.HasPrefix(tag, "no"), strings.HasPrefix(tag, "nn"):
+			return "nb"
+		}
+	}
+	return def
+}
+
+func message(code, lang string) string {
+	m, ok := messages[code]
+	if !ok {
+		m = messages["internal"]
+	}
+	if lang == "en" {
+		return m[1]
+	}
+	return m[0]
+}
+
+func newError(status int, code string) *APIError {
+	return &APIError{Status: status, Code: code}
+}
+
+// toAPIError turns any handler error into the API's error shape.
+func (s *Server) toAPIError(err error, lang string) *APIError {
+	var apiErr *APIError
+	var verr *register.ValidationError
+	var conflict *register.ConflictError
+	var dup *register.DuplicateError
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &apiErr):
+		out := *apiErr
+		if out.Message == "" {
+			out.Message = message(out.Code, lang)
+		}
+		return &out
+	case errors.As(err, &verr):
+		out := &APIError{Status: http.StatusBadRequest, Code: "invalid_input", Message: message("invalid_input", lang),
+			Fields: map[string]string{}, FieldCodes: map[string]string{}}
+		for field, code := range verr.Fields {
+			out.FieldCodes[field] = code
+			if lang == "en" {
+				out.Fields[field] = register.MessageEN(code)
+			} else {
+				out.Fields[field] = register.MessageNB(code)
+			}
+		}
+		return out
+	case errors.As(err, &conflict):
+		return &APIError{Status: http.StatusConflict, Code: "conflict", Message: message("conflict", lang), CurrentVersion: conflict.Current}
+	case errors.As(err, &dup):
+		return &APIError{Status: http.StatusConflict, Code: "duplicate", Message: message("duplicate", lang), ExistingID: dup.ExistingID}
+	case errors.Is(err, register.ErrNotFound):
+		return &APIError{Status: http.StatusNotFound, Code: "not_found", Message: message("not_found", lang)}
+	case errors.As(err, &he):
+		switch he.Code {
+		case http.StatusNotFound:
+			return &APIError{Status: he.Code, Code: "route_not_found", Message: message("route_not_found", lang)}
+		case http.StatusMethodNotAllowed:
+			return &APIError{Status: he.Code, Code: "method", Message: message("method", lang)}
+		case http.StatusRequestEntityTooLarge:
+			return &APIError{Status: he.Code, Code: "too_large", Message: message("too_large", lang)}
+		case http.StatusUnauthorized:
+			return &APIError{Status: he.Code, Code: "unauthorized", Message: message("unauthorized", lang)}
+		}
+	}
+	return &APIError{Status: http.StatusInternalServerError, Code: "internal", Message: message("internal", lang)}
+}
+
+// errorHandler is echo's central error handler: every error leaves as JSON,
+// and only unexpected ones are logged (without request data).
+func (s *Server) errorHandler(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	apiErr := s.toAPIError(err, language(c.Request(), s.cfg.Language))
+	if apiErr.Status >= 500 {
+		s.log.Error("request failed", "method", c.Request().Method, "route", c.Path(), "err", err)
+	}
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(apiErr.Status)
+		return
+	}
+	_ = c.JSON(apiErr.Status, map[string]*APIError{"error": apiErr})
+}

@@ -1,0 +1,213 @@
+package app
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// The browser gets the session through a one-time launch token in the URL,
+// exchanged for an HttpOnly, SameSite=Strict cookie. Scripts use
+// "Authorization: Bearer <token>" with the token from server.json.
+
+const launchTokenLifetime = 10 * time.Minute
+
+// NewToken returns 32 random bytes, base64url.
+func NewToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// launchTokens are one-time tokens for opening the browser.
+type launchTokens struct {
+	mu     sync.Mutex
+	tokens map[string]time.Time // token -> expiry
+}
+
+func (l *launchTokens) issue(now time.Time) (string, error) {
+	t, err := NewToken()
+	if err != nil {
+		return "", err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for k, exp := range l.tokens {
+		if now.After(exp) {
+			delete(l.tokens, k)
+		}
+	}
+	l.tokens[t] = now.Add(launchTokenLifetime)
+	return t, nil
+}
+
+// redeem consumes t; it succeeds once.
+func (l *launchTokens) redeem(t string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	exp, ok := l.tokens[t]
+	if !ok {
+		return false
+	}
+	delete(l.tokens, t)
+	return now.Before(exp)
+}
+
+func (s *Server) cookieName() string {
+	return "resepsjon_" + strconv.Itoa(s.cfg.Port)
+}
+
+// securityHeaders are sent on every response.
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		return next(c)
+	}
+}
+
+// checkHost refuses requests whose Host header is not this server under a
+// loopback name: a page on another site that re-points its DNS name at
+// 127.0.0.1 (DNS rebinding) carries its own name in Host.
+func (s *Server) checkHost(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !s.hostAllowed(c.Request().Host) {
+			return newError(http.StatusForbidden, "forbidden_host")
+		}
+		return next(c)
+	}
+}
+
+func (s *Server) hostAllowed(hostport string) bool {
+	host, port, err := net.SplitHostPort(hostport)
+	if err != nil || port != strconv.Itoa(s.cfg.Port) {
+		return false
+	}
+	host = strings.ToLower(host)
+	if host == "localhost" {
+		return true
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return true
+	}
+	for _, h := range s.cfg.ExtraHosts {
+		if strings.EqualFold(h, host) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkOrigin refuses state-changing requests sent by another origin (CSRF).
+// Browsers send Origin on cross-origin POST/PUT/DELETE; scripts without a
+// browser send none, and they still need the bearer token.
+func (s *Server) checkOrigin(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			return next(c)
+		}
+		if origin := r.Header.Get("Origin"); origin != "" {
+			if origin != "http://"+r.Host {
+				return newError(http.StatusForbidden, "forbidden_origin")
+			}
+		}
+		if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+			return newError(http.StatusForbidden, "forbidden_origin")
+		}
+		return next(c)
+	}
+}
+
+// requireSession admits a request carrying the session cookie or the bearer
+// token.
+func (s *Server) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if s.authenticated(c.Request()) {
+			return next(c)
+		}
+		return newError(http.StatusUnauthorized, "unauthorized")
+	}
+}
+
+func (s *Server) authenticated(r *http.Request) bool {
+	if auth := r.Header.Get("Authorization"); auth != "" {
+		scheme, tok, ok := strings.Cut(auth, " ")
+		return ok && strings.EqualFold(scheme, "Bearer") && s.tokenMatches(strings.TrimSpace(tok))
+	}
+	if ck, err := r.Cookie(s.cookieName()); err == nil {
+		return s.tokenMatches(ck.Value)
+	}
+	return false
+}
+
+func (s *Server) tokenMatches(t string) bool {
+	return t != "" && subtle.ConstantTimeCompare([]byte(t), []byte(s.cfg.Token)) == 1
+}
+
+// limitBody caps request bodies; a larger body is a 413.
+func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if r.ContentLength > s.cfg.MaxBodyBytes {
+			return newError(http.StatusRequestEntityTooLarge, "too_large")
+		}
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(c.Response(), r.Body, s.cfg.MaxBodyBytes)
+		}
+		return next(c)
+	}
+}
+
+// launch exchanges a one-time launch token for the session cookie and sends
+// the browser on without the token in its address bar or history.
+func (s *Server) launch(c echo.Context) error {
+	if t := c.QueryParam("token"); t != "" {
+		if s.launches.redeem(t, s.now()) {
+			c.SetCookie(&http.Cookie{
+				Name:     s.cookieName(),
+				Value:    s.cfg.Token,
+				Path:     "/",
+				HttpOnly: true,
+				SameSite: http.SameSiteStrictMode,
+			})
+		} else {
+			s.log.Info("launch token refused: unknown, used or expired")
+		}
+		return c.Redirect(http.StatusSeeOther, "/")
+	}
+	return s.serveIndex(c)
+}
+
+// LaunchURL issues a fresh one-time launch URL for this server.
+func (s *Server) LaunchURL() (string, error) {
+	t, err := s.launches.issue(s.now())
+	if err != nil {
+		return "", err
+	}
+	return s.cfg.BaseURL + "/?token=" + t, nil
+}
+
+func (s *Server) postLaunch(c echo.Context) error {
+	u, err := s.LaunchURL()
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]string{"url": u})
+}

@@ -1,0 +1,206 @@
+// Package app is Resepsjon's HTTP side: the JSON API, the embedded UI, and
+// the session security around them (loopback Host check, same-origin check,
+// launch token → cookie, bearer token for scripts).
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"resepsjon/register"
+)
+
+// ClientStore is what the app needs of the register's storage.
+type ClientStore interface {
+	CreateClient(ctx context.Context, c register.Client) (register.Client, error)
+	GetClient(ctx context.Context, id int64) (register.Client, error)
+	UpdateClient(ctx context.Context, c register.Client) (register.Client, error)
+	DeleteClient(ctx context.Context, id, version int64) error
+	SearchClients(ctx context.Context, q register.Query) (register.Page, error)
+}
+
+// Config wires a Server.
+type Config struct {
+	Store        ClientStore
+	UI           fs.FS // the ui/ directory: index.html, app.js, ...
+	Logger       *slog.Logger
+	Token        string   // session secret: cookie value and bearer token
+	BaseURL      string   // http://127.0.0.1:PORT
+	Port         int      // the port actually listened on (Host check)
+	ExtraHosts   []string // further host names accepted in Host (allow_remote only)
+	Demo         bool
+	Version      string
+	Language     string // default message language: nb or en
+	MaxBodyBytes int64  // default 1 MiB
+	Now          func() time.Time
+}
+
+// Server serves the UI and the JSON API.
+type Server struct {
+	cfg      Config
+	log      *slog.Logger
+	echo     *echo.Echo
+	launches *launchTokens
+	now      func() time.Time
+}
+
+// New builds the server; it does not listen.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil || cfg.UI == nil || cfg.Token == "" || cfg.Port == 0 {
+		return nil, errors.New("app: Store, UI, Token and Port are required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.Language == "" {
+		cfg.Language = "nb"
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = fmt.Sprintf("http://127.0.0.1:%d", cfg.Port)
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, launches: &launchTokens{tokens: map[string]time.Time{}}, now: cfg.Now}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = s.errorHandler
+	e.Use(s.recoverPanic, s.logRequests, securityHeaders, s.checkHost, s.checkOrigin, s.limitBody)
+
+	e.GET("/", s.launch)
+	e.GET("/*", s.serveStatic)
+	e.GET("/api/health", s.health)
+
+	api := e.Group("/api", s.requireSession)
+	api.GET("/app", s.appInfo)
+	api.POST("/launch", s.postLaunch)
+	api.GET("/clients", s.listClients)
+	api.POST("/clients", s.createClient)
+	api.GET("/clients/:id", s.getClient)
+	api.PUT("/clients/:id", s.updateClient)
+	api.DELETE("/clients/:id", s.deleteClient)
+	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
+	s.echo = e
+	return s, nil
+}
+
+// Handler is the whole app as an http.Handler.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Serve serves on ln until ctx is done, then shuts down gracefully.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.echo,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func (s *Server) health(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) appInfo(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]any{
+		"version":  s.cfg.Version,
+		"demo":     s.cfg.Demo,
+		"language": s.cfg.Language,
+	})
+}
+
+func (s *Server) serveIndex(c echo.Context) error {
+	c.Response().Header().Set("Cache-Control", "no-cache")
+	return s.sendFile(c, "index.html")
+}
+
+func (s *Server) serveStatic(c echo.Context) error {
+	p := strings.TrimPrefix(path.Clean("/"+c.Param("*")), "/")
+	if p == "" || p == "index.html" {
+		return s.serveIndex(c)
+	}
+	c.Response().Header().Set("Cache-Control", "no-cache")
+	return s.sendFile(c, p)
+}
+
+func (s *Server) sendFile(c echo.Context, name string) error {
+	data, err := fs.ReadFile(s.cfg.UI, name)
+	if err != nil {
+		return echo.ErrNotFound
+	}
+	ctype := "application/octet-stream"
+	switch path.Ext(name) {
+	case ".html":
+		ctype = "text/html; charset=utf-8"
+	case ".js", ".mjs":
+		ctype = "text/javascript; charset=utf-8"
+	case ".css":
+		ctype = "text/css; charset=utf-8"
+	case ".svg":
+		ctype = "image/svg+xml"
+	case ".png":
+		ctype = "image/png"
+	case ".ico":
+		ctype = "image/x-icon"
+	case ".json":
+		ctype = "application/json"
+	}
+	return c.Blob(http.StatusOK, ctype, data)
+}
+
+// recoverPanic turns a handler panic into a 500 JSON error.
+func (s *Server) recoverPanic(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				s.log.Error("panic in handler", "route", c.Path(), "panic", fmt.Sprint(r))
+				err = newError(http.StatusInternalServerError, "internal")
+			}
+		}()
+		return next(c)
+	}
+}
+
+// logRequests logs method, route pattern, status and duration: never the
+// query string or body, which can hold identity numbers and tokens.
+func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := s.now()
+		err := next(c)
+		status := c.Response().Status
+		if err != nil {
+			status = s.toAPIError(err, "en").Status
+		}
+		s.log.Debug("request", "method", c.Request().Method, "route", c.Path(), "status", status, "duration", s.now().Sub(start))
+		return err
+	}
+}

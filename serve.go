@@ -1,0 +1,251 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	iofs "io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/pkg/browser"
+	"github.com/spf13/pflag"
+
+	"resepsjon/app"
+	"resepsjon/config"
+	"resepsjon/instance"
+	"resepsjon/store"
+)
+
+// files names what a serving command keeps in the data directory. The demo
+// has its own database and server file, so synthetic people never enter the
+// real register and both can run at once.
+type files struct {
+	db, server string
+}
+
+func dataFiles(dataDir string, demo bool) files {
+	if demo {
+		return files{db: filepath.Join(dataDir, "demo.db"), server: filepath.Join(dataDir, "demo-server.json")}
+	}
+	return files{db: filepath.Join(dataDir, "resepsjon.db"), server: filepath.Join(dataDir, "server.json")}
+}
+
+func (env *environment) loadConfig(name string, args []string, defaultPort int) (config.Config, error) {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	config.Flags(fs)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return config.Config{}, err
+		}
+		return config.Config{}, &usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return config.Config{}, &usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	return config.Load(fs, defaultPort, env.getenv)
+}
+
+func newLogger(w interface{ Write([]byte) (int, error) }, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// ensureDataDir creates the data directory readable by this user only.
+func ensureDataDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("data directory %s: %w", dir, err)
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return fmt.Errorf("data directory %s: %w", dir, err)
+	}
+	return nil
+}
+
+func (env *environment) serve(ctx context.Context, args []string, demo bool) error {
+	name, defPort := "serve", config.DefaultPort
+	if demo {
+		name, defPort = "demo", config.DefaultDemoPort
+	}
+	cfg, err := env.loadConfig(name, args, defPort)
+	if err != nil {
+		return err
+	}
+	log := newLogger(env.stderr, cfg.LogLevel)
+	if err := ensureDataDir(cfg.DataDir); err != nil {
+		return err
+	}
+	f := dataFiles(cfg.DataDir, demo)
+
+	// A second launch opens the browser on the running instance.
+	if info, err := instance.Read(f.server); err == nil && instance.Running(ctx, info) {
+		launch, err := requestLaunchURL(ctx, info)
+		if err != nil {
+			return fmt.Errorf("Resepsjon already runs at %s but did not answer: %w", info.URL, err)
+		}
+		env.openBrowser(cfg.NoBrowser, launch, "Resepsjon kjører allerede. / Resepsjon is already running.")
+		return nil
+	}
+
+	db, err := store.Open(ctx, f.db, log)
+	if err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	defer db.Close()
+	if demo {
+		if err := seedDemo(ctx, db); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+	}
+
+	ln, err := listen(cfg.Listen, cfg.Port)
+	if err != nil {
+		return err
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	host := cfg.Listen
+	if ip := net.ParseIP(host); ip != nil && ip.To4() == nil {
+		host = "[" + host + "]"
+	}
+	baseURL := "http://" + host + ":" + strconv.Itoa(port)
+	token, err := app.NewToken()
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("session token: %w", err)
+	}
+	ui, err := uiFS()
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	var extra []string
+	if cfg.AllowRemote && !config.IsLoopback(cfg.Listen) {
+		extra = []string{cfg.Listen}
+	}
+	srv, err := app.New(app.Config{
+		Store: db, UI: ui, Logger: log, Token: token, BaseURL: baseURL, Port: port,
+		ExtraHosts: extra, Demo: demo, Version: version(), Language: cfg.Language,
+	})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	pid := os.Getpid()
+	if err := instance.Write(f.server, instance.Info{URL: baseURL, Port: port, PID: pid, Token: token}); err != nil {
+		ln.Close()
+		return err
+	}
+	defer func() {
+		if err := instance.Remove(f.server, pid); err != nil {
+			log.Warn("could not remove server file", "err", err)
+		}
+	}()
+	log.Info("serving", "url", baseURL, "demo", demo, "data_dir", cfg.DataDir)
+	launch, err := srv.LaunchURL()
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	env.openBrowser(cfg.NoBrowser, launch, "Resepsjon er klar. / Resepsjon is ready.")
+	return srv.Serve(ctx, ln)
+}
+
+// listen binds the configured port, or the next free one within 20 ports
+// when it is taken; port 0 picks any free port.
+func listen(host string, port int) (net.Listener, error) {
+	if port == 0 {
+		return net.Listen("tcp", net.JoinHostPort(host, "0"))
+	}
+	var firstErr error
+	for p := port; p < port+20 && p <= 65535; p++ {
+		ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(p)))
+		if err == nil {
+			return ln, nil
+		}
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
+	return nil, fmt.Errorf("no free port from %d to %d (set port in the config): %w", port, port+19, firstErr)
+}
+
+// openBrowser opens url, or prints it when asked not to or when no browser
+// can be started.
+func (env *environment) openBrowser(noBrowser bool, url, headline string) {
+	fmt.Fprintln(env.stdout, headline)
+	if !noBrowser {
+		if err := browser.OpenURL(url); err == nil {
+			return
+		}
+	}
+	fmt.Fprintln(env.stdout, "Åpne denne adressen i nettleseren / Open this address in your browser:")
+	fmt.Fprintln(env.stdout, "  "+url)
+}
+
+// requestLaunchURL asks the running instance for a fresh one-time launch URL.
+func requestLaunchURL(ctx context.Context, info instance.Info) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, info.URL+"/api/launch", nil)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Authorization", "Bearer "+info.Token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("launch: status %d", resp.StatusCode)
+	}
+	var out struct {
+		URL string `json:"url"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		return "", fmt.Errorf("launch: %w", err)
+	}
+	return out.URL, nil
+}
+
+func (env *environment) backup(ctx context.Context, args []string) error {
+	fs := pflag.NewFlagSet("backup", pflag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	config.Flags(fs)
+	if err := fs.Parse(args); err != nil {
+		return &usageError{err.Error()}
+	}
+	if fs.NArg() != 1 {
+		return &usageError{"usage: resepsjon backup FILE"}
+	}
+	cfg, err := config.Load(fs, config.DefaultPort, env.getenv)
+	if err != nil {
+		return err
+	}
+	dbPath := dataFiles(cfg.DataDir, false).db
+	if _, err := os.Stat(dbPath); err != nil {
+		if errors.Is(err, iofs.ErrNotExist) {
+			return fmt.Errorf("no database at %s (is --data-dir right?)", dbPath)
+		}
+		return err
+	}
+	db, err := store.Open(ctx, dbPath, newLogger(env.stderr, cfg.LogLevel))
+	if err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	defer db.Close()
+	dest := fs.Arg(0)
+	if err := db.Backup(ctx, dest); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	fmt.Fprintf(env.stdout, "Sikkerhetskopi skrevet og kontrollert / Backup written and checked: %s\n", dest)
+	return nil
+}

@@ -1,0 +1,332 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"resepsjon/register"
+)
+
+// timeLayout is fixed-width UTC, so stored times sort as text.
+const timeLayout = "2006-01-02T15:04:05.000000000Z07:00"
+
+// clientColumns are the columns scanClient reads, in its order.
+const clientColumns = `id, nin, nin_type, given_name, middle_name, family_name, birth_date,
+	gender, status, death_date, address_protection, street_address, postal_code, city,
+	municipality_number, postal_address, phone, email, notes, person_id, fetched_at,
+	sequence_number, version, created_at, updated_at`
+
+const (
+	sqlGetClient   = `SELECT ` + clientColumns + ` FROM clients WHERE id = ?`
+	sqlClientByNIN = `SELECT ` + clientColumns + ` FROM clients WHERE nin = ? AND nin <> ''`
+	sqlInsert      = `INSERT INTO clients (nin, nin_type, given_name, middle_name, family_name,
+	birth_date, gender, status, death_date, address_protection, street_address, postal_code,
+	city, municipality_number, postal_address, phone, email, notes, person_id, fetched_at,
+	sequence_number, version, created_at, updated_at, sort_key)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	sqlUpdate = `UPDATE clients SET nin = ?, nin_type = ?, given_name = ?, middle_name = ?,
+	family_name = ?, birth_date = ?, gender = ?, status = ?, death_date = ?,
+	address_protection = ?, street_address = ?, postal_code = ?, city = ?,
+	municipality_number = ?, postal_address = ?, phone = ?, email = ?, notes = ?,
+	person_id = ?, fetched_at = ?, sequence_number = ?, version = ?, created_at = ?,
+	updated_at = ?, sort_key = ?
+	WHERE id = ?`
+	sqlVersion   = `SELECT version, created_at FROM clients WHERE id = ?`
+	sqlNINOwner  = `SELECT id FROM clients WHERE nin = ? AND nin <> '' AND id <> ?`
+	sqlDelete    = `DELETE FROM clients WHERE id = ?`
+	sqlFTSInsert = `INSERT INTO clients_fts (rowid, names, nin, phone, birth) VALUES (?, ?, ?, ?, ?)`
+	sqlFTSDelete = `DELETE FROM clients_fts WHERE rowid = ?`
+)
+
+// CreateClient stores a new client and returns it with its id, version 1 and
+// creation time. A client whose identity number is already registered gives
+// *register.DuplicateError.
+func (db *DB) CreateClient(ctx context.Context, c register.Client) (register.Client, error) {
+	var out register.Client
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = db.insertClient(ctx, tx, c, time.Now().UTC())
+		return err
+	})
+	if err != nil {
+		return register.Client{}, fmt.Errorf("create client: %w", err)
+	}
+	return out, nil
+}
+
+// ImportClients stores many new clients in one transaction: all of them or,
+// on any error, none. An identity number that is already registered gives
+// *register.DuplicateError with the existing client's id; one that occurs
+// twice in cs gives *register.DuplicateError with ExistingID 0. The error
+// names the index in cs of the client that failed.
+func (db *DB) ImportClients(ctx context.Context, cs []register.Client) error {
+	seen := make(map[string]int, len(cs))
+	for i, c := range cs {
+		if c.NIN == "" {
+			continue
+		}
+		if j, ok := seen[c.NIN]; ok {
+			return fmt.Errorf("import clients: client %d has the identity number of client %d: %w", i, j, &register.DuplicateError{})
+		}
+		seen[c.NIN] = i
+	}
+	now := time.Now().UTC()
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		for i, c := range cs {
+			if _, err := db.insertClient(ctx, tx, c, now); err != nil {
+				return fmt.Errorf("client %d: %w", i, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("import clients: %w", err)
+	}
+	db.log.InfoContext(ctx, "clients imported", "count", len(cs))
+	return nil
+}
+
+func (db *DB) insertClient(ctx context.Context, tx *sql.Tx, c register.Client, now time.Time) (register.Client, error) {
+	if err := db.checkNIN(ctx, tx, c.NIN, 0); err != nil {
+		return register.Client{}, err
+	}
+	c.ID = 0
+	c.Version = 1
+	c.CreatedAt = now
+	c.UpdatedAt = now
+	c.FetchedAt = utcCopy(c.FetchedAt)
+	c.SequenceNumber = int64Copy(c.SequenceNumber)
+	res, err := tx.StmtContext(ctx, db.stmts.insert).ExecContext(ctx, clientArgs(c)...)
+	if err != nil {
+		return register.Client{}, err
+	}
+	c.ID, err = res.LastInsertId()
+	if err != nil {
+		return register.Client{}, err
+	}
+	if err := db.indexClient(ctx, tx, c); err != nil {
+		return register.Client{}, err
+	}
+	return c, nil
+}
+
+// GetClient returns the client with this id, or register.ErrNotFound.
+func (db *DB) GetClient(ctx context.Context, id int64) (register.Client, error) {
+	c, err := scanClient(db.stmts.get.QueryRowContext(ctx, id))
+	if err != nil {
+		return register.Client{}, fmt.Errorf("get client %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// ClientByNIN returns the client with this identity number (11 digits), or
+// register.ErrNotFound.
+func (db *DB) ClientByNIN(ctx context.Context, nin string) (register.Client, error) {
+	c, err := scanClient(db.stmts.byNIN.QueryRowContext(ctx, nin))
+	if err != nil {
+		return register.Client{}, fmt.Errorf("client by identity number: %w", err)
+	}
+	return c, nil
+}
+
+// UpdateClient saves c over the stored client with c.ID. c.Version is the
+// version the caller read: if the stored version differs, nothing is saved
+// and *register.ConflictError carries the stored version. On success the
+// version is one higher, UpdatedAt is now, CreatedAt is kept. A missing client
+// gives register.ErrNotFound, an identity number another client has
+// *register.DuplicateError.
+func (db *DB) UpdateClient(ctx context.Context, c register.Client) (register.Client, error) {
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		stored, created, err := db.storedVersion(ctx, tx, c.ID)
+		if err != nil {
+			return err
+		}
+		if stored != c.Version {
+			return &register.ConflictError{Current: stored}
+		}
+		if err := db.checkNIN(ctx, tx, c.NIN, c.ID); err != nil {
+			return err
+		}
+		c.Version = stored + 1
+		c.CreatedAt = created
+		c.UpdatedAt = time.Now().UTC()
+		c.FetchedAt = utcCopy(c.FetchedAt)
+		c.SequenceNumber = int64Copy(c.SequenceNumber)
+		args := append(clientArgs(c), c.ID)
+		if _, err := tx.StmtContext(ctx, db.stmts.update).ExecContext(ctx, args...); err != nil {
+			return err
+		}
+		if _, err := tx.StmtContext(ctx, db.stmts.ftsDelete).ExecContext(ctx, c.ID); err != nil {
+			return fmt.Errorf("unindex: %w", err)
+		}
+		return db.indexClient(ctx, tx, c)
+	})
+	if err != nil {
+		return register.Client{}, fmt.Errorf("update client %d: %w", c.ID, err)
+	}
+	return c, nil
+}
+
+// DeleteClient deletes the client with this id. version is the version the
+// caller read (0: delete whatever is stored); a different stored version
+// gives *register.ConflictError, a missing client register.ErrNotFound.
+func (db *DB) DeleteClient(ctx context.Context, id, version int64) error {
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		stored, _, err := db.storedVersion(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if version != 0 && stored != version {
+			return &register.ConflictError{Current: stored}
+		}
+		if _, err := tx.StmtContext(ctx, db.stmts.delete).ExecContext(ctx, id); err != nil {
+			return err
+		}
+		if _, err := tx.StmtContext(ctx, db.stmts.ftsDelete).ExecContext(ctx, id); err != nil {
+			return fmt.Errorf("unindex: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("delete client %d: %w", id, err)
+	}
+	return nil
+}
+
+// write runs fn in a write transaction on the single writer connection.
+func (db *DB) write(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		if rerr := tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
+			return errors.Join(err, fmt.Errorf("rollback: %w", rerr))
+		}
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func (db *DB) storedVersion(ctx context.Context, tx *sql.Tx, id int64) (int64, time.Time, error) {
+	var v int64
+	var created string
+	err := tx.StmtContext(ctx, db.stmts.version).QueryRowContext(ctx, id).Scan(&v, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, time.Time{}, register.ErrNotFound
+	}
+	if err != nil {
+		return 0, time.Time{}, err
+	}
+	t, err := time.Parse(time.RFC3339Nano, created)
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("stored created_at: %w", err)
+	}
+	return v, t, nil
+}
+
+// checkNIN reports *register.DuplicateError when a client other than self
+// has this identity number. The unique index would refuse it too, but could
+// not say which client has it.
+func (db *DB) checkNIN(ctx context.Context, tx *sql.Tx, nin string, self int64) error {
+	if nin == "" {
+		return nil
+	}
+	var other int64
+	err := tx.StmtContext(ctx, db.stmts.ninOwner).QueryRowContext(ctx, nin, self).Scan(&other)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("check identity number: %w", err)
+	}
+	return &register.DuplicateError{ExistingID: other}
+}
+
+// indexClient writes the client's search index row (rowid = client id).
+func (db *DB) indexClient(ctx context.Context, tx *sql.Tx, c register.Client) error {
+	d := docFor(c.GivenName, c.MiddleName, c.FamilyName, c.NIN, c.Phone, c.BirthDate)
+	if _, err := tx.StmtContext(ctx, db.stmts.ftsInsert).ExecContext(ctx, c.ID, d.names, d.nin, d.phone, d.birth); err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	return nil
+}
+
+// clientArgs are the values of sqlInsert, and of sqlUpdate without the id.
+func clientArgs(c register.Client) []any {
+	var fetched, seq any
+	if c.FetchedAt != nil {
+		fetched = c.FetchedAt.UTC().Format(timeLayout)
+	}
+	if c.SequenceNumber != nil {
+		seq = *c.SequenceNumber
+	}
+	return []any{c.NIN, c.NINType, c.GivenName, c.MiddleName, c.FamilyName,
+		c.BirthDate, c.Gender, c.Status, c.DeathDate, c.AddressProtection, c.StreetAddress,
+		c.PostalCode, c.City, c.MunicipalityNumber, c.PostalAddress, c.Phone, c.Email,
+		c.Notes, c.PersonID, fetched, seq, c.Version,
+		c.CreatedAt.UTC().Format(timeLayout), c.UpdatedAt.UTC().Format(timeLayout),
+		sortKey(c.FamilyName, c.GivenName, c.MiddleName)}
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+// scanClient reads one row of clientColumns; no row is register.ErrNotFound.
+func scanClient(row scanner) (register.Client, error) {
+	var c register.Client
+	var fetched sql.NullString
+	var seq sql.NullInt64
+	var created, updated string
+	err := row.Scan(&c.ID, &c.NIN, &c.NINType, &c.GivenName, &c.MiddleName, &c.FamilyName,
+		&c.BirthDate, &c.Gender, &c.Status, &c.DeathDate, &c.AddressProtection,
+		&c.StreetAddress, &c.PostalCode, &c.City, &c.MunicipalityNumber, &c.PostalAddress,
+		&c.Phone, &c.Email, &c.Notes, &c.PersonID, &fetched, &seq, &c.Version,
+		&created, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return register.Client{}, register.ErrNotFound
+	}
+	if err != nil {
+		return register.Client{}, err
+	}
+	if c.CreatedAt, err = time.Parse(time.RFC3339Nano, created); err != nil {
+		return register.Client{}, fmt.Errorf("client %d created_at: %w", c.ID, err)
+	}
+	if c.UpdatedAt, err = time.Parse(time.RFC3339Nano, updated); err != nil {
+		return register.Client{}, fmt.Errorf("client %d updated_at: %w", c.ID, err)
+	}
+	if fetched.Valid {
+		t, err := time.Parse(time.RFC3339Nano, fetched.String)
+		if err != nil {
+			return register.Client{}, fmt.Errorf("client %d fetched_at: %w", c.ID, err)
+		}
+		c.FetchedAt = &t
+	}
+	if seq.Valid {
+		c.SequenceNumber = &seq.Int64
+	}
+	return c, nil
+}
+
+// utcCopy returns a copy of *t in UTC, so the returned client neither shares
+// the caller's pointer nor differs from what a later read returns.
+func utcCopy(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func int64Copy(p *int64) *int64 {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}

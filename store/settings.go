@@ -1,0 +1,36 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+const (
+	sqlGetSetting = `SELECT value FROM settings WHERE key = ?`
+	sqlPutSetting = `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+	ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`
+)
+
+// GetSetting returns the value stored under key; ok is false when there is none.
+func (db *DB) GetSetting(ctx context.Context, key string) (value string, ok bool, err error) {
+	err = db.stmts.getSetting.QueryRowContext(ctx, key).Scan(&value)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("get setting %q: %w", key, err)
+	}
+	return value, true, nil
+}
+
+// PutSetting stores value under key, replacing any earlier value.
+func (db *DB) PutSetting(ctx context.Context, key, value string) error {
+	now := time.Now().UTC().Format(timeLayout)
+	if _, err := db.stmts.putSetting.ExecContext(ctx, key, value, now); err != nil {
+		return fmt.Errorf("put setting %q: %w", key, err)
+	}
+	return nil
+}

@@ -1,0 +1,186 @@
+// Package store keeps the practice's client register in one SQLite file
+// (modernc.org/sqlite, no cgo): schema migrations, clients with optimistic
+// versioning, the receptionist's one-box search, settings, and online backups.
+//
+// A DB holds two connection pools on the same file: one connection for
+// writes, so writers queue in Go instead of meeting SQLITE_BUSY, and a small
+// read-only pool, so that in WAL mode readers never wait for the writer.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+)
+
+// Pool sizes and per-connection settings.
+const (
+	readConns = 4
+	// busyTimeoutMS bounds how long a connection waits for a lock another
+	// process (a second instance, a backup tool) holds before SQLITE_BUSY.
+	busyTimeoutMS = 5000
+	// mmapBytes lets every pooled connection share the operating system's
+	// page cache instead of each copying pages into its own cache.
+	mmapBytes = 256 << 20
+	// cacheKiB is each connection's own page cache (negative = KiB in SQLite).
+	cacheKiB = 16 << 10
+)
+
+// SchemaTooNewError means the database file was written by a newer version of
+// the program: it has more migrations applied than this binary knows. The file
+// is left untouched.
+type SchemaTooNewError struct {
+	Have int // the file's schema version (PRAGMA user_version)
+	Know int // the newest schema version this binary knows
+}
+
+func (e *SchemaTooNewError) Error() string {
+	return fmt.Sprintf("database schema version %d is newer than this program knows (%d): use a newer version of the program", e.Have, e.Know)
+}
+
+// DB is the client register's database. It is safe for concurrent use.
+type DB struct {
+	w     *sql.DB // exactly one connection: all writes
+	r     *sql.DB // read-only connections: all reads
+	log   *slog.Logger
+	path  string
+	stmts statements
+}
+
+// Open opens the database at path, creating the file (mode 0600) if it does
+// not exist, and brings its schema up to date. The parent directory must
+// exist. A file with a newer schema than this binary knows is not modified and
+// yields *SchemaTooNewError.
+func Open(ctx context.Context, path string, logger *slog.Logger) (*DB, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	migs, err := loadMigrations()
+	if err != nil {
+		return nil, err
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if err := createFile(abs); err != nil {
+		return nil, err
+	}
+	// Look before writing anything: even switching to WAL writes the file.
+	have, err := readSchemaVersion(ctx, abs)
+	if err != nil {
+		return nil, err
+	}
+	if have > len(migs) {
+		return nil, &SchemaTooNewError{Have: have, Know: len(migs)}
+	}
+
+	w, err := sql.Open("sqlite", dsn(abs, false))
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	if err := migrate(ctx, w, migs, logger); err != nil {
+		w.Close()
+		return nil, err
+	}
+
+	r, err := sql.Open("sqlite", dsn(abs, true))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	r.SetMaxOpenConns(readConns)
+	r.SetMaxIdleConns(readConns)
+	r.SetConnMaxLifetime(0)
+	r.SetConnMaxIdleTime(0)
+
+	db := &DB{w: w, r: r, log: logger, path: abs}
+	if err := db.stmts.prepare(ctx, w, r); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes both connection pools. Closing the last connection checkpoints
+// the WAL into the main file.
+func (db *DB) Close() error {
+	serr := db.stmts.close()
+	rerr := db.r.Close()
+	werr := db.w.Close()
+	if err := errors.Join(serr, rerr, werr); err != nil {
+		return fmt.Errorf("close database: %w", err)
+	}
+	return nil
+}
+
+// createFile creates an empty database file with mode 0600 unless one exists,
+// so that SQLite (and its -wal and -shm files, which copy the main file's
+// mode) never creates it with the umask's wider default.
+func createFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("create database file: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("create database file: %w", err)
+	}
+	return nil
+}
+
+// readSchemaVersion reads PRAGMA user_version through a read-only connection.
+func readSchemaVersion(ctx context.Context, path string) (int, error) {
+	db, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		return 0, fmt.Errorf("read schema version: %w", err)
+	}
+	defer db.Close()
+	var v int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return 0, fmt.Errorf("read schema version: %w", err)
+	}
+	return v, nil
+}
+
+// dsn builds a modernc.org/sqlite URI for path. The _pragma parameters are run
+// by the driver on every new connection, so every pooled connection has them.
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS))
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", fmt.Sprintf("mmap_size(%d)", mmapBytes))
+	q.Add("_pragma", fmt.Sprintf("cache_size(-%d)", cacheKiB))
+	if readOnly {
+		q.Set("mode", "ro")
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+		// Take the write lock at BEGIN: a deferred transaction that reads
+		// first and upgrades later can fail with SQLITE_BUSY at once when
+		// another process writes in between.
+		q.Set("_txlock", "immediate")
+	}
+	p := filepath.ToSlash(path)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // Windows: file:///C:/...
+	}
+	u := url.URL{Scheme: "file", Path: p, RawQuery: q.Encode()}
+	return u.String()
+}

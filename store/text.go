@@ -1,0 +1,180 @@
+package store
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// fold is the form in which names are indexed and queries compared: lower
+// case, then NFC, so that "Å", "å" and "a"+U+030A all become "å".
+func fold(s string) string {
+	return norm.NFC.String(strings.ToLower(s))
+}
+
+// isWordRune reports whether r belongs to a word of a name. ASCII digits are
+// kept apart because digits in a query mean numbers, not names.
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z'
+	}
+	return unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsNumber(r)
+}
+
+func isDigit(r rune) bool { return '0' <= r && r <= '9' }
+
+// nameTokens splits folded text into its words: every run of word runes.
+// Hyphens, apostrophes and anything else separate words, so "Ola-Kristian"
+// gives "ola" and "kristian". The result only holds characters that SQLite's
+// ascii tokenizer keeps inside a token, so each stays exactly one FTS token.
+func nameTokens(dst []string, s string) []string {
+	start := -1
+	for i, r := range s {
+		if isWordRune(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			dst = append(dst, s[start:i])
+			start = -1
+		}
+	}
+	if start >= 0 {
+		dst = append(dst, s[start:])
+	}
+	return dst
+}
+
+// digitsOf returns the ASCII digits of s.
+func digitsOf(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if isDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// phoneKey is the phone number as indexed: digits only, a Norwegian number
+// without its country code (+47 / 0047), a foreign number with its country
+// code but without "+" or "00".
+func phoneKey(phone string) string {
+	d := digitsOf(phone)
+	plus := strings.HasPrefix(strings.TrimSpace(phone), "+")
+	switch {
+	case plus:
+	case strings.HasPrefix(d, "00"):
+		d = d[2:]
+	case len(d) == 10 && strings.HasPrefix(d, "47"):
+	default:
+		return d
+	}
+	if strings.HasPrefix(d, "47") && len(d) > 2 {
+		d = d[2:]
+	}
+	return d
+}
+
+// birthKey is a YYYY-MM-DD birth date as the single token YYYYMMDD.
+func birthKey(date string) string {
+	return digitsOf(date)
+}
+
+// searchDoc holds the columns of a client's row in the search index.
+type searchDoc struct {
+	names, nin, phone, birth string
+}
+
+func docFor(given, middle, family, nin, phone, birth string) searchDoc {
+	toks := make([]string, 0, 8)
+	toks = nameTokens(toks, fold(given))
+	toks = nameTokens(toks, fold(middle))
+	toks = nameTokens(toks, fold(family))
+	return searchDoc{
+		names: strings.Join(toks, " "),
+		nin:   digitsOf(nin),
+		phone: phoneKey(phone),
+		birth: birthKey(birth),
+	}
+}
+
+// Bytes above 'z' in ASCII, in Norwegian alphabet order; a binary comparison
+// of sort keys then puts Æ, Ø, Å after Z.
+const (
+	keyAE    = '{'
+	keyOE    = '|'
+	keyAA    = '}'
+	keySep   = '\x01' // between family and given name: before any character
+	keySpace = ' '
+)
+
+// sortKey is the text the register is ordered by: family name, given name,
+// middle name, each folded for Norwegian order. Case and accents other than
+// the Norwegian letters are ignored (é sorts as e); ä, ö and ü sort as æ, ø
+// and y as in Norwegian dictionaries. "Aa" is not treated as "å".
+func sortKey(family, given, middle string) string {
+	var b strings.Builder
+	b.Grow(len(family) + len(given) + len(middle) + 2)
+	sortFold(&b, family)
+	b.WriteByte(keySep)
+	sortFold(&b, given)
+	b.WriteByte(keySep)
+	sortFold(&b, middle)
+	return b.String()
+}
+
+func sortFold(b *strings.Builder, s string) {
+	space := false // a separator is pending
+	n := 0         // characters written for s
+	put := func(r rune) {
+		if space && n > 0 {
+			b.WriteByte(keySpace)
+		}
+		space = false
+		b.WriteRune(r)
+		n++
+	}
+	for _, r := range norm.NFC.String(s) {
+		r = unicode.ToLower(r)
+		switch r {
+		case 'æ', 'ä':
+			put(keyAE)
+			continue
+		case 'ø', 'ö':
+			put(keyOE)
+			continue
+		case 'å':
+			put(keyAA)
+			continue
+		case 'ü':
+			put('y')
+			continue
+		}
+		if r < utf8.RuneSelf {
+			if 'a' <= r && r <= 'z' || isDigit(r) {
+				put(r)
+			} else {
+				space = true
+			}
+			continue
+		}
+		if unicode.IsMark(r) {
+			continue // a mark NFC could not compose: ignore like an accent
+		}
+		if !unicode.IsLetter(r) && !unicode.IsNumber(r) {
+			space = true
+			continue
+		}
+		// A precomposed Latin letter with an accent sorts as its base letter.
+		if base, _ := utf8.DecodeRuneInString(norm.NFD.String(string(r))); base < utf8.RuneSelf && 'a' <= base && base <= 'z' {
+			put(base)
+			continue
+		}
+		put(r)
+	}
+}

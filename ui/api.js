@@ -1,0 +1,103 @@
+// The app's JSON API, as seen from the page. The session cookie is HttpOnly and
+// same-origin, so fetch sends it by itself; this module adds the language
+// header, a timeout, and turns every failure into one of three error types the
+// screens decide on.
+
+/** How long any API call may take before the user is told it did not answer. */
+const TIMEOUT_MS = 20000;
+
+/** The server answered with an error document ({"error": {...}}). */
+export class ApiError extends Error {
+  constructor(status, body) {
+    const e = (body && body.error) || {};
+    super(e.message || `HTTP ${status}`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = e.code || 'internal';
+    this.serverMessage = e.message || '';
+    this.fields = e.fields || {};
+    this.existingId = e.existingId ?? null;
+    this.currentVersion = e.currentVersion ?? null;
+  }
+}
+
+/** The server could not be reached, or did not answer in time. */
+export class NetworkError extends Error {
+  constructor(cause, timedOut) {
+    super(timedOut ? 'timeout' : 'network', { cause });
+    this.name = 'NetworkError';
+    this.timedOut = timedOut;
+  }
+}
+
+/** The session has ended (401); the screen is replaced, callers just stop. */
+export class SessionEndedError extends Error {
+  constructor() {
+    super('session ended');
+    this.name = 'SessionEndedError';
+  }
+}
+
+/** True for the error a fetch throws when its caller aborted it on purpose. */
+export function isAbort(err) {
+  return err && err.name === 'AbortError';
+}
+
+/**
+ * Creates the API client.
+ * lang: () => "nb" | "en", read on every call so a language switch applies at once.
+ * onSessionEnded: called once per 401 answer.
+ * fetchFn: window.fetch (passed in so the dependency is explicit).
+ */
+export function createApi({ lang, onSessionEnded, fetchFn }) {
+  async function call(method, path, { body, signal } = {}) {
+    const timeout = AbortSignal.timeout(TIMEOUT_MS);
+    const headers = { Accept: 'application/json', 'Accept-Language': lang() };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let res;
+    try {
+      res = await fetchFn(path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: 'same-origin',
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
+    } catch (err) {
+      if (signal && signal.aborted) throw err;
+      throw new NetworkError(err, timeout.aborted);
+    }
+    if (res.status === 401) {
+      onSessionEnded();
+      throw new SessionEndedError();
+    }
+    if (res.status === 204) return null;
+    let data = null;
+    try {
+      data = await res.json();
+    } catch (err) {
+      if (signal && signal.aborted) throw err;
+      // A non-JSON answer (a proxy, a crash page): keep the status, say it generically.
+      data = null;
+    }
+    if (!res.ok) throw new ApiError(res.status, data);
+    return data;
+  }
+
+  const clientPath = (id) => `/api/clients/${encodeURIComponent(id)}`;
+
+  return {
+    /** GET /api/app -> {version, demo, language} */
+    app: (signal) => call('GET', '/api/app', { signal }),
+    /** GET /api/clients -> {results, total} */
+    listClients: ({ q = '', limit = 50, offset = 0 }, signal) => {
+      const params = new URLSearchParams({ q, limit: String(limit), offset: String(offset) });
+      return call('GET', `/api/clients?${params}`, { signal });
+    },
+    getClient: (id, signal) => call('GET', clientPath(id), { signal }),
+    createClient: (client) => call('POST', '/api/clients', { body: client }),
+    updateClient: (id, client) => call('PUT', clientPath(id), { body: client }),
+    deleteClient: (id, version) =>
+      call('DELETE', `${clientPath(id)}?version=${encodeURIComponent(version)}`),
+  };
+}

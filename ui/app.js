@@ -1,0 +1,177 @@
+// Resepsjon's web UI: builds the shell (top bar, menu, main area, status
+// region), wires the API, texts and router together, and hands them to the
+// pages listed in pages/index.js.
+
+import { createApi, isAbort } from './api.js';
+import { confirmDialog } from './dialog.js';
+import { h, replace } from './dom.js';
+import { I18n } from './i18n.js';
+import { PAGES } from './pages/index.js';
+import { Router } from './router.js';
+
+/** How long a status message stays visible. */
+const STATUS_MS = 8000;
+
+function boot(win) {
+  const doc = win.document;
+  const root = doc.getElementById('root');
+  const i18n = new I18n(win.localStorage);
+  for (const page of PAGES) i18n.add(page.messages || {});
+
+  let sessionEnded = false;
+  const appInfo = { version: '', demo: false, language: '' };
+
+  const api = createApi({
+    lang: () => i18n.lang,
+    fetchFn: win.fetch.bind(win),
+    onSessionEnded: () => {
+      if (sessionEnded) return;
+      sessionEnded = true;
+      showSessionEnded();
+    },
+  });
+
+  // The shell's parts survive route changes; only their texts are redrawn.
+  const statusText = h('p', { class: 'status-text' });
+  const status = h('div', { class: 'status', id: 'status', role: 'status', 'aria-live': 'polite', hidden: true }, statusText);
+  const main = h('main', { id: 'main', class: 'main', tabindex: '-1' });
+  const nav = h('nav', { class: 'nav', id: 'nav' });
+  const banner = h('div', { class: 'demo-banner', id: 'demo-banner', hidden: true });
+  const header = h('header', { class: 'topbar' });
+  let statusTimer = 0;
+
+  function setStatus(text) {
+    win.clearTimeout(statusTimer);
+    statusText.textContent = text;
+    status.hidden = !text;
+    if (text) statusTimer = win.setTimeout(() => setStatus(''), STATUS_MS);
+  }
+
+  function drawShell(activePage) {
+    doc.documentElement.lang = i18n.lang;
+    const skip = h('a', {
+      class: 'skip-link',
+      href: '#main',
+      text: i18n.t('skip.main'),
+      on: {
+        click: (e) => {
+          // A real "#main" would be taken for a route.
+          e.preventDefault();
+          main.focus();
+        },
+      },
+    });
+    replace(header, skip, h('span', { class: 'app-name', text: i18n.t('app.name') }));
+    banner.textContent = i18n.t('app.demo');
+    banner.hidden = !appInfo.demo;
+    nav.setAttribute('aria-label', i18n.t('nav.label'));
+    const items = PAGES.filter((p) => p.nav).map((p) =>
+      h(
+        'li',
+        {},
+        h('a', {
+          href: p.nav.href,
+          class: 'nav-link',
+          id: `nav-${p.id}`,
+          'aria-current': p.id === activePage ? 'page' : null,
+          text: i18n.t(p.nav.labelKey),
+        }),
+      ),
+    );
+    replace(nav, h('ul', { class: 'nav-list' }, items));
+  }
+
+  function showSessionEnded() {
+    router.view = null;
+    doc.title = `${i18n.t('session.title')} – ${i18n.t('app.name')}`;
+    replace(
+      root,
+      h(
+        'main',
+        { class: 'session-ended', id: 'session-ended', role: 'alert' },
+        h('h1', { text: i18n.t('session.title') }),
+        h('p', { text: i18n.t('session.text') }),
+      ),
+    );
+  }
+
+  const ctx = {
+    api,
+    i18n,
+    appInfo,
+    setStatus,
+    confirm: confirmDialog,
+    /** Renders the shell and current page again, e.g. after a language switch. */
+    redraw: () => {
+      drawShell(router.activePage);
+      router.refresh();
+    },
+  };
+
+  const routes = [];
+  for (const page of PAGES) {
+    for (const r of page.routes) {
+      routes.push({ path: r.path, page: page.id, render: (match) => r.render(ctx, match) });
+    }
+  }
+
+  const router = new Router({
+    routes,
+    home: PAGES[0].nav.href,
+    win,
+    confirmLeave: () =>
+      confirmDialog({
+        id: 'leave-dialog',
+        title: i18n.t('leave.title'),
+        text: i18n.t('leave.text'),
+        confirmLabel: i18n.t('leave.discard'),
+        cancelLabel: i18n.t('leave.stay'),
+        danger: true,
+      }),
+    notFound: () => ({
+      title: i18n.t('error.notFoundPage'),
+      node: h('section', { class: 'page' }, h('h1', { tabindex: '-1', text: i18n.t('error.notFoundPage') })),
+    }),
+    mount: (view, route) => {
+      if (sessionEnded) return;
+      router.activePage = route ? route.page : '';
+      drawShell(router.activePage);
+      doc.title = view.title ? `${view.title} – ${i18n.t('app.name')}` : i18n.t('app.name');
+      replace(main, view.node);
+      if (view.focus) {
+        view.focus();
+      } else {
+        const heading = main.querySelector('h1');
+        if (heading) {
+          heading.setAttribute('tabindex', '-1');
+          heading.focus();
+        }
+      }
+    },
+  });
+  ctx.router = router;
+
+  win.addEventListener('beforeunload', (e) => {
+    if (!sessionEnded && !router.canLeave()) e.preventDefault();
+  });
+
+  replace(root, banner, header, h('div', { class: 'layout' }, nav, main), status);
+  drawShell('');
+
+  // The server's default language applies until the user picks one; knowing
+  // it (and demo mode) before the first screen avoids a flash of the wrong one.
+  api
+    .app()
+    .then((info) => {
+      Object.assign(appInfo, info);
+      if (!i18n.stored() && info.language) i18n.setLang(info.language, false);
+    })
+    .catch((err) => {
+      if (!isAbort(err)) appInfo.error = err;
+    })
+    .finally(() => {
+      if (!sessionEnded) router.start();
+    });
+}
+
+boot(window);

@@ -1,0 +1,404 @@
+// Add and edit a client. The rule throughout: what the user typed is never
+// lost without their say-so. Errors are shown beside the fields, a conflicting
+// save shows the stored values next to the typed ones, and leaving with
+// unsaved changes asks first (see router.js).
+
+import { ApiError, isAbort, NetworkError, SessionEndedError } from '../api.js';
+import { h, replace } from '../dom.js';
+import { formatDate, formatNin, fullName, parseDate } from '../format.js';
+import { displayValue, EDITABLE, GROUPS, READ_ONLY } from './client-fields.js';
+
+/**
+ * Renders the form. id is the client's id when editing, null when adding.
+ */
+export function renderClientForm(ctx, { signal }, id) {
+  const { api, i18n, router } = ctx;
+  const t = (k, v) => i18n.t(k, v);
+  const editing = id !== null;
+
+  // The client as last read from the server: carries version and the
+  // read-only fields through a save.
+  let base = {};
+  // The field texts as loaded, to tell whether anything was changed.
+  let snapshot = null;
+  let saving = false;
+  let saved = false;
+
+  const inputs = {};
+  const errors = {};
+  const storedNotes = {};
+  const hints = {};
+
+  const heading = h('h1', { tabindex: '-1', text: t(editing ? 'form.editTitle' : 'form.addTitle') });
+  const message = h('div', { class: 'page-message', id: 'form-message', tabindex: '-1' });
+  const registerBox = h('div', { class: 'register-box' });
+  const saveButton = h('button', { type: 'submit', class: 'button button-primary', id: 'save', text: t('form.save') });
+  const cancelLink = h('a', { class: 'button', id: 'cancel', href: editing ? `#/clients/${id}` : '#/clients', text: t('form.cancel') });
+
+  const fieldsets = GROUPS.map((g) =>
+    h('fieldset', { class: `card fieldset fieldset-${g.key}` }, h('legend', { text: t(`group.${g.key}`) }), h('div', { class: 'grid' }, g.fields.map(field))),
+  );
+
+  const form = h(
+    'form',
+    { class: 'client-form', id: 'client-form', novalidate: true, hidden: editing, on: { submit } },
+    fieldsets,
+    registerBox,
+    // Next issue: the "Søk i Persontjenesten" link (add form) and the
+    // "Oppdater via Persontjenesten" button (edit form) go here, at the bottom
+    // of the form. Both fill the form through setValues(draft, {keepBase:false})
+    // and must leave phone and notes as typed. Not rendered until they work.
+    h('div', { class: 'form-actions' }, saveButton, cancelLink),
+  );
+  const loading = h('p', { class: 'muted', text: t('common.loading'), hidden: !editing });
+  const node = h('section', { class: 'page page-form' }, heading, message, loading, form);
+
+  function field(f) {
+    const fid = `f-${f.name}`;
+    const label = h('label', { htmlFor: fid, class: 'label' }, t(`field.${f.name}`), f.required ? h('span', { class: 'required', text: ` (${t('form.required')})` }) : null);
+    let input;
+    const common = { id: fid, name: f.name, class: 'input', 'aria-required': f.required ? 'true' : null };
+    if (f.kind === 'select') {
+      input = h('select', common, f.options.map((o) => h('option', { value: o, text: t(`${f.labels}.${o}`) })));
+    } else if (f.kind === 'textarea') {
+      input = h('textarea', { ...common, rows: '5' });
+    } else {
+      const plain = f.kind === 'nin' || f.kind === 'date' || f.type === 'email' || f.type === 'tel' || f.inputmode;
+      input = h('input', {
+        ...common,
+        type: f.type || 'text',
+        autocomplete: 'off',
+        inputmode: f.inputmode || (f.kind === 'date' ? 'numeric' : null),
+        spellcheck: plain ? 'false' : null,
+      });
+    }
+    let hintText = '';
+    if (f.kind === 'date') hintText = t('form.dateHint');
+    if (f.kind === 'nin') hintText = t('form.ninHint');
+    if (f.name === 'addressProtection') hintText = t('form.strictHint');
+    const hint = hintText ? h('p', { class: 'hint', id: `${fid}-hint`, text: hintText }) : null;
+    if (f.name === 'addressProtection') {
+      // Only relevant for one choice; shown when it is made.
+      hint.hidden = true;
+      input.addEventListener('change', () => {
+        hint.hidden = input.value !== 'StrictlyConfidential';
+        describe(f.name);
+      });
+    }
+    const error = h('p', { class: 'field-error', id: `${fid}-error`, hidden: true });
+    const stored = h('p', { class: 'stored-note', id: `${fid}-stored`, hidden: true });
+    inputs[f.name] = input;
+    errors[f.name] = error;
+    storedNotes[f.name] = stored;
+    hints[f.name] = hint;
+    describe(f.name);
+    return h('div', { class: `field${f.wide ? ' field-wide' : ''}`, dataset: { field: f.name } }, label, input, hint, error, stored);
+  }
+
+  /** Points aria-describedby at whatever help is visible for the field. */
+  function describe(name) {
+    const ids = [hints[name], errors[name], storedNotes[name]].filter((el) => el && !el.hidden).map((el) => el.id);
+    if (ids.length) inputs[name].setAttribute('aria-describedby', ids.join(' '));
+    else inputs[name].removeAttribute('aria-describedby');
+  }
+
+  /** The text each field should show for client c. */
+  function textsOf(c) {
+    const out = {};
+    for (const f of EDITABLE) {
+      const v = c[f.name] ?? '';
+      if (f.kind === 'nin') out[f.name] = formatNin(String(v));
+      else if (f.kind === 'date') out[f.name] = formatDate(String(v));
+      else if (f.name === 'addressProtection') out[f.name] = v || 'None';
+      else out[f.name] = String(v);
+    }
+    return out;
+  }
+
+  function readTexts() {
+    const out = {};
+    for (const f of EDITABLE) out[f.name] = inputs[f.name].value;
+    return out;
+  }
+
+  function writeTexts(texts) {
+    for (const f of EDITABLE) {
+      const input = inputs[f.name];
+      const v = texts[f.name];
+      if (f.kind === 'select' && ![...input.options].some((o) => o.value === v)) {
+        // A code this version does not know: keep it selectable rather than drop it.
+        input.append(h('option', { value: v, text: v }));
+      }
+      input.value = v;
+    }
+    hints.addressProtection.hidden = inputs.addressProtection.value !== 'StrictlyConfidential';
+    describe('addressProtection');
+  }
+
+  /**
+   * Fills the form from c (a stored client, or later a draft from
+   * Persontjenesten). keepBase=false makes c the new base (version, provenance).
+   */
+  function setValues(c, { keepBase = false } = {}) {
+    if (!keepBase) base = { ...c };
+    writeTexts(textsOf(c));
+    drawRegister();
+  }
+
+  /** Comparable form of a field text, so "010190 12345" equals "01019012345". */
+  function normal(f, text) {
+    const s = String(text ?? '').trim();
+    if (f.kind === 'nin') return s.replace(/\s+/g, '');
+    if (f.kind === 'date') {
+      const d = parseDate(s);
+      return d.ok ? d.iso : s;
+    }
+    return s;
+  }
+
+  function isDirty() {
+    if (!snapshot || saved) return false;
+    const now = readTexts();
+    return EDITABLE.some((f) => now[f.name] !== snapshot[f.name]);
+  }
+
+  function drawRegister() {
+    const present = READ_ONLY.filter((f) => base[f] !== null && base[f] !== undefined && base[f] !== '');
+    if (!present.length) {
+      replace(registerBox);
+      return;
+    }
+    replace(
+      registerBox,
+      h(
+        'section',
+        { class: 'card readonly', id: 'register-details', 'aria-labelledby': 'register-title' },
+        h('h2', { id: 'register-title', text: t('group.register') }),
+        h(
+          'dl',
+          { class: 'fields' },
+          present.map((f) => h('div', { class: 'field-row', dataset: { field: f } }, h('dt', { text: t(`field.${f}`) }), h('dd', { text: displayValue(i18n, f, base[f]) }))),
+        ),
+      ),
+    );
+  }
+
+  /** The client to send: base plus the typed fields; dates that cannot be read are reported. */
+  function payloadFrom(texts) {
+    const payload = { ...base };
+    const bad = {};
+    for (const f of EDITABLE) {
+      const text = texts[f.name];
+      if (f.kind === 'date') {
+        const d = parseDate(text);
+        if (d.ok) payload[f.name] = d.iso;
+        else bad[f.name] = t('form.dateFormat');
+      } else if (f.kind === 'nin') {
+        payload[f.name] = text.trim();
+      } else {
+        payload[f.name] = text;
+      }
+    }
+    return { payload, bad };
+  }
+
+  function clearFieldMarks() {
+    for (const f of EDITABLE) {
+      errors[f.name].hidden = true;
+      errors[f.name].textContent = '';
+      storedNotes[f.name].hidden = true;
+      storedNotes[f.name].textContent = '';
+      inputs[f.name].removeAttribute('aria-invalid');
+      describe(f.name);
+    }
+  }
+
+  /** Shows messages beside fields; returns the texts for fields the form does not have. */
+  function markFields(fields) {
+    const other = [];
+    for (const [name, text] of Object.entries(fields || {})) {
+      if (inputs[name]) {
+        errors[name].textContent = text;
+        errors[name].hidden = false;
+        inputs[name].setAttribute('aria-invalid', 'true');
+        describe(name);
+      } else {
+        const label = t(`field.${name}`);
+        other.push(label === `field.${name}` ? text : `${label}: ${text}`);
+      }
+    }
+    const first = EDITABLE.find((f) => fields && fields[f.name] && inputs[f.name]);
+    return { other, first: first ? inputs[first.name] : null };
+  }
+
+  /** Shows a message above the form. kind: error | info. */
+  function say(kind, text, ...extra) {
+    replace(
+      message,
+      h('div', { class: `message message-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, h('p', { text }), extra.flat().filter(Boolean)),
+    );
+  }
+
+  function errorText(err) {
+    if (err instanceof NetworkError) return t(err.timedOut ? 'error.timeout' : 'error.network');
+    if (err instanceof ApiError && err.serverMessage) return err.serverMessage;
+    return t('error.generic');
+  }
+
+  async function submit(e) {
+    e.preventDefault();
+    if (saving) return;
+    clearFieldMarks();
+    replace(message);
+    const { payload, bad } = payloadFrom(readTexts());
+    if (Object.keys(bad).length) {
+      const { first } = markFields(bad);
+      say('error', t('form.fixFields'));
+      first.focus();
+      return;
+    }
+    saving = true;
+    form.setAttribute('aria-busy', 'true');
+    saveButton.textContent = t('form.saving');
+    try {
+      const result = editing ? await api.updateClient(id, payload) : await api.createClient(payload);
+      saved = true;
+      router.navigate(`#/clients/${result.id}`, { replace: !editing });
+      ctx.setStatus(t('clients.saved', { name: fullName(result) }));
+    } catch (err) {
+      failed(err);
+    } finally {
+      saving = false;
+      form.removeAttribute('aria-busy');
+      saveButton.textContent = t('form.save');
+    }
+  }
+
+  function failed(err) {
+    if (err instanceof SessionEndedError) return;
+    if (err instanceof ApiError && err.code === 'invalid_input') {
+      const { other, first } = markFields(err.fields);
+      say('error', err.serverMessage || t('form.fixFields'), other.length ? h('ul', {}, other.map((x) => h('li', { text: x }))) : null);
+      (first || message).focus();
+      return;
+    }
+    if (err instanceof ApiError && err.code === 'conflict') {
+      const reload = h('button', { type: 'button', class: 'button', id: 'reload-stored', text: t('form.reload'), on: { click: compare } });
+      say('error', t('form.conflict'), h('div', { class: 'message-actions' }, reload));
+      reload.focus();
+      return;
+    }
+    if (err instanceof ApiError && err.code === 'duplicate') {
+      const link = err.existingId
+        ? h('a', { href: `#/clients/${err.existingId}`, id: 'duplicate-link', text: t('form.duplicateLink') })
+        : null;
+      say('error', errorText(err), link ? h('p', {}, link) : null);
+      (link || message).focus();
+      return;
+    }
+    if (err instanceof ApiError && err.status === 404 && editing) {
+      say('error', t('form.goneAway'));
+      message.focus();
+      return;
+    }
+    say('error', errorText(err));
+    message.focus();
+  }
+
+  /** After a conflict: fetch the stored client and show it beside the typed values. */
+  async function compare() {
+    let stored;
+    try {
+      stored = await api.getClient(id, signal);
+    } catch (err) {
+      if (isAbort(err) || err instanceof SessionEndedError) return;
+      if (err instanceof ApiError && err.status === 404) say('error', t('form.goneAway'));
+      else say('error', errorText(err));
+      message.focus();
+      return;
+    }
+    const typed = readTexts();
+    const storedTexts = textsOf(stored);
+    let differing = 0;
+    for (const f of EDITABLE) {
+      const note = storedNotes[f.name];
+      if (normal(f, typed[f.name]) === normal(f, storedTexts[f.name])) {
+        note.hidden = true;
+        note.textContent = '';
+      } else {
+        differing += 1;
+        note.textContent = t('form.storedNow', { value: displayValue(i18n, f.name, stored[f.name]) || t('form.storedEmpty') });
+        note.hidden = false;
+      }
+      describe(f.name);
+    }
+    const keep = h('button', {
+      type: 'button',
+      class: 'button button-primary',
+      id: 'keep-mine',
+      text: t('form.keepMine'),
+      on: {
+        click: () => {
+          // Their version number, our values: the next save overwrites knowingly.
+          base = { ...stored };
+          drawRegister();
+          clearFieldMarks();
+          say('info', t('form.keptMine'));
+          saveButton.focus();
+        },
+      },
+    });
+    const use = h('button', {
+      type: 'button',
+      class: 'button',
+      id: 'use-stored',
+      text: t('form.useStored'),
+      on: {
+        click: () => {
+          setValues(stored);
+          snapshot = readTexts();
+          clearFieldMarks();
+          say('info', t('form.usedStored'));
+          inputs[EDITABLE[0].name].focus();
+        },
+      },
+    });
+    say('error', t(differing ? 'form.compareText' : 'form.noDifferences'), h('div', { class: 'message-actions' }, keep, differing ? use : null));
+    keep.focus();
+  }
+
+  async function load() {
+    try {
+      const c = await api.getClient(id, signal);
+      setValues(c);
+      snapshot = readTexts();
+      loading.hidden = true;
+      form.hidden = false;
+      document.title = `${t('form.editTitle')}: ${fullName(c)} – ${t('app.name')}`;
+      if (!node.contains(document.activeElement) || document.activeElement === heading) inputs[EDITABLE[0].name].focus();
+    } catch (err) {
+      if (isAbort(err) || err instanceof SessionEndedError) return;
+      loading.hidden = true;
+      if (err instanceof ApiError && err.status === 404) {
+        say('error', t('client.notFound'), h('p', {}, h('a', { href: '#/clients', text: t('client.back') })));
+      } else {
+        say('error', errorText(err), h('div', { class: 'message-actions' }, h('button', { type: 'button', class: 'button', text: t('common.retry'), on: { click: () => { replace(message); loading.hidden = false; load(); } } })));
+      }
+    }
+  }
+
+  if (editing) {
+    load();
+  } else {
+    setValues({});
+    snapshot = readTexts();
+  }
+
+  return {
+    node,
+    title: t(editing ? 'form.editTitle' : 'form.addTitle'),
+    focus: () => (form.hidden ? heading : inputs[EDITABLE[0].name]).focus(),
+    canLeave: () => !isDirty(),
+    setValues,
+  };
+}

@@ -1,0 +1,247 @@
+// The client list: a search box that searches as you type, a table of
+// matches, paging. The search text and page live in the address
+// ("#/clients?q=...&page=2") so that Back from a client returns to the same list.
+
+import { isAbort, NetworkError } from '../api.js';
+import { h, replace } from '../dom.js';
+import { formatDate, formatNin, listName } from '../format.js';
+import { clientBadges } from './badges.js';
+
+/** Rows per page. */
+const PAGE_SIZE = 50;
+/** Typing pause before a search is sent. */
+const DEBOUNCE_MS = 150;
+
+export function renderClientList(ctx, { query, signal }) {
+  const { api, i18n, router } = ctx;
+  const t = (k, v) => i18n.t(k, v);
+  const numbers = new Intl.NumberFormat(i18n.lang === 'nb' ? 'nb-NO' : 'en-GB');
+
+  let q = query.get('q') || '';
+  let page = Math.max(1, Number.parseInt(query.get('page') || '1', 10) || 1);
+  let controller = null;
+  let timer = 0;
+  // What the table shows now, so Enter can open a single match.
+  let shown = null;
+
+  const addButton = h('a', { class: 'button button-primary', id: 'add-client', href: '#/clients/new', text: t('clients.add') });
+  const search = h('input', {
+    type: 'search',
+    id: 'search',
+    class: 'input search-input',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    value: q,
+  });
+  const summary = h('p', { class: 'result-summary', id: 'result-summary', 'aria-live': 'polite' });
+  const results = h('div', { class: 'results', id: 'results' });
+  const node = h(
+    'section',
+    { class: 'page page-list' },
+    h('div', { class: 'page-header' }, h('h1', { text: t('clients.title') }), addButton),
+    h(
+      'div',
+      { class: 'search', role: 'search' },
+      h('label', { htmlFor: 'search', class: 'label', text: t('clients.searchLabel') }),
+      search,
+    ),
+    summary,
+    results,
+  );
+
+  function writeAddress() {
+    const params = new URLSearchParams();
+    if (q) params.set('q', q);
+    if (page > 1) params.set('page', String(page));
+    const s = params.toString();
+    router.setQuietly(s ? `#/clients?${s}` : '#/clients');
+  }
+
+  async function load() {
+    window.clearTimeout(timer);
+    if (controller) controller.abort();
+    controller = new AbortController();
+    const mine = controller;
+    const wanted = { q, page };
+    results.setAttribute('aria-busy', 'true');
+    try {
+      const signals = AbortSignal.any([signal, mine.signal]);
+      const data = await api.listClients({ q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }, signals);
+      if (mine !== controller) return;
+      // A page past the end (the list shrank): show the last real page instead.
+      if (data.results.length === 0 && data.total > 0 && page > 1) {
+        page = Math.ceil(data.total / PAGE_SIZE);
+        writeAddress();
+        load();
+        return;
+      }
+      shown = { ...wanted, data };
+      draw(data);
+    } catch (err) {
+      if (isAbort(err) || mine !== controller) return;
+      showError(err);
+    } finally {
+      if (mine === controller) results.removeAttribute('aria-busy');
+    }
+  }
+
+  function showError(err) {
+    shown = null;
+    summary.textContent = '';
+    let text = t('error.generic');
+    if (err instanceof NetworkError) text = t(err.timedOut ? 'error.timeout' : 'error.network');
+    else if (err.serverMessage) text = err.serverMessage;
+    replace(
+      results,
+      h(
+        'div',
+        { class: 'message message-error', role: 'alert' },
+        h('p', { text }),
+        h('button', { type: 'button', class: 'button', text: t('common.retry'), on: { click: () => load() } }),
+      ),
+    );
+  }
+
+  function draw(data) {
+    const empty = data.total === 0;
+    addButton.hidden = empty && q === '';
+    if (empty && q === '') {
+      summary.textContent = '';
+      replace(
+        results,
+        h(
+          'div',
+          { class: 'empty-state', id: 'empty-register' },
+          h('h2', { text: t('clients.emptyTitle') }),
+          h('p', { text: t('clients.emptyHint') }),
+          h('a', { class: 'button button-primary', href: '#/clients/new', text: t('clients.add') }),
+        ),
+      );
+      return;
+    }
+    if (empty) {
+      summary.textContent = t('clients.noHits');
+      replace(results, h('div', { class: 'empty-state', id: 'no-hits' }, h('p', { class: 'no-hits', text: t('clients.noHits') }), h('p', { text: t('clients.noHitsHint') })));
+      return;
+    }
+    const from = (page - 1) * PAGE_SIZE + 1;
+    const to = from + data.results.length - 1;
+    const range = t('clients.range', { from: numbers.format(from), to: numbers.format(to), total: numbers.format(data.total) });
+    summary.textContent = range;
+    replace(results, table(data.results), pager(range, to < data.total));
+  }
+
+  function table(clients) {
+    const head = ['name', 'birthDate', 'nin', 'phone', 'city'].map((c) =>
+      h('th', { scope: 'col', class: `col-${c}`, text: t(`clients.col.${c}`) }),
+    );
+    const rows = clients.map((c) => {
+      const href = `#/clients/${c.id}`;
+      const link = h('a', { href, class: 'row-link', text: listName(c) || '–' });
+      const addressHidden = c.addressProtection === 'Confidential' || c.addressProtection === 'StrictlyConfidential';
+      const city = addressHidden ? h('span', { class: 'muted', text: t('clients.hidden') }) : c.city || '';
+      const badges = clientBadges(i18n, c);
+      return h(
+        'tr',
+        { class: 'client-row', dataset: { id: String(c.id) }, on: { click: (e) => openRow(e, href) } },
+        h('td', { class: 'col-name' }, link, badges.length ? h('span', { class: 'badges' }, badges) : null),
+        h('td', { class: 'col-birthDate', text: formatDate(c.birthDate) }),
+        h('td', { class: 'col-nin nowrap', text: formatNin(c.nin) }),
+        h('td', { class: 'col-phone nowrap', text: c.phone || '' }),
+        h('td', { class: 'col-city' }, city),
+      );
+    });
+    return h(
+      'table',
+      { class: 'table', id: 'client-table', on: { keydown: rowKeys } },
+      h('caption', { class: 'visually-hidden', text: t('clients.caption') }),
+      h('thead', {}, h('tr', {}, head)),
+      h('tbody', {}, rows),
+    );
+  }
+
+  function pager(range, more) {
+    const prev = h('button', {
+      type: 'button',
+      class: 'button',
+      id: 'page-prev',
+      text: t('clients.previous'),
+      disabled: page <= 1,
+      on: { click: () => turn(-1) },
+    });
+    const next = h('button', {
+      type: 'button',
+      class: 'button',
+      id: 'page-next',
+      text: t('clients.next'),
+      disabled: !more,
+      on: { click: () => turn(1) },
+    });
+    return h('nav', { class: 'pager', 'aria-label': t('clients.paging') }, prev, h('span', { class: 'pager-range', text: range }), next);
+  }
+
+  function turn(delta) {
+    page += delta;
+    writeAddress();
+    load().then(() => {
+      const first = results.querySelector('.row-link');
+      if (first) first.focus();
+    });
+  }
+
+  function openRow(e, href) {
+    // The link handles its own clicks; a selection being made is not a click.
+    if (e.target.closest('a') || String(window.getSelection())) return;
+    router.navigate(href);
+  }
+
+  function rowKeys(e) {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    const links = [...results.querySelectorAll('.row-link')];
+    const i = links.indexOf(document.activeElement);
+    if (i < 0) return;
+    e.preventDefault();
+    if (e.key === 'ArrowDown' && i + 1 < links.length) links[i + 1].focus();
+    else if (e.key === 'ArrowUp') (i > 0 ? links[i - 1] : search).focus();
+  }
+
+  search.addEventListener('input', () => {
+    q = search.value.trim();
+    page = 1;
+    writeAddress();
+    window.clearTimeout(timer);
+    timer = window.setTimeout(load, DEBOUNCE_MS);
+  });
+  search.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      if (shown && shown.q === q && shown.data.results.length === 1) {
+        router.navigate(`#/clients/${shown.data.results[0].id}`);
+      } else {
+        load();
+      }
+    } else if (e.key === 'ArrowDown') {
+      const first = results.querySelector('.row-link');
+      if (first) {
+        e.preventDefault();
+        first.focus();
+      }
+    }
+  });
+
+  load();
+
+  return {
+    node,
+    title: t('clients.title'),
+    focus: () => {
+      search.focus();
+      // Put the caret after any remembered search text.
+      search.setSelectionRange(search.value.length, search.value.length);
+    },
+    destroy: () => {
+      window.clearTimeout(timer);
+      if (controller) controller.abort();
+    },
+  };
+}

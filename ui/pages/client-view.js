@@ -1,0 +1,149 @@
+// One client, read-only: every field grouped as in the form, the badges, and
+// the actions Rediger (edit) and Slett (delete, after a confirm dialog).
+
+import { ApiError, isAbort, NetworkError, SessionEndedError } from '../api.js';
+import { h, replace } from '../dom.js';
+import { fullName } from '../format.js';
+import { clientBadges } from './badges.js';
+import { ADDRESS_FIELDS, displayValue, GROUPS, READ_ONLY } from './client-fields.js';
+
+export function renderClientView(ctx, { params, signal }) {
+  const { api, i18n, router } = ctx;
+  const t = (k, v) => i18n.t(k, v);
+  const id = params.id;
+
+  const heading = h('h1', { tabindex: '-1', text: t('common.loading') });
+  const message = h('div', { class: 'page-message', id: 'view-message' });
+  const body = h('div', { class: 'client-body', 'aria-busy': 'true' });
+  const node = h(
+    'section',
+    { class: 'page page-view' },
+    h('p', { class: 'back' }, h('a', { href: '#/clients', class: 'back-link', text: `← ${t('client.back')}` })),
+    heading,
+    message,
+    body,
+  );
+
+  function errorText(err) {
+    if (err instanceof NetworkError) return t(err.timedOut ? 'error.timeout' : 'error.network');
+    if (err instanceof ApiError && err.serverMessage) return err.serverMessage;
+    return t('error.generic');
+  }
+
+  function alert(text, ...actions) {
+    replace(message, h('div', { class: 'message message-error', role: 'alert' }, h('p', { text }), actions.length ? h('div', { class: 'message-actions' }, actions) : null));
+  }
+
+  async function load() {
+    replace(message);
+    try {
+      const c = await api.getClient(id, signal);
+      draw(c);
+    } catch (err) {
+      if (isAbort(err) || err instanceof SessionEndedError) return;
+      body.removeAttribute('aria-busy');
+      if (err instanceof ApiError && err.status === 404) {
+        heading.textContent = t('client.notFound');
+        replace(body, h('p', {}, h('a', { href: '#/clients', text: t('client.back') })));
+        return;
+      }
+      heading.textContent = t('clients.title');
+      alert(errorText(err), h('button', { type: 'button', class: 'button', text: t('common.retry'), on: { click: load } }));
+    }
+  }
+
+  function draw(c) {
+    const name = fullName(c) || '–';
+    heading.textContent = name;
+    document.title = `${name} – ${t('app.name')}`;
+    const badges = clientBadges(i18n, c);
+    const actions = h(
+      'div',
+      { class: 'actions' },
+      h('a', { class: 'button button-primary', id: 'edit-client', href: `#/clients/${c.id}/edit`, text: t('client.edit') }),
+      h('button', { type: 'button', class: 'button button-danger-outline', id: 'delete-client', text: t('client.delete'), on: { click: () => remove(c) } }),
+    );
+    const sections = GROUPS.map((g) => section(c, g.key, g.fields.map((f) => f.name)));
+    const register = READ_ONLY.filter((f) => c[f] !== null && c[f] !== undefined && c[f] !== '');
+    if (register.length) sections.push(section(c, 'register', register));
+    body.removeAttribute('aria-busy');
+    replace(body, badges.length ? h('p', { class: 'badges badges-large' }, badges) : null, actions, h('div', { class: 'sections' }, sections));
+  }
+
+  function section(c, key, fields) {
+    const title = h('h2', { text: t(`group.${key}`) });
+    if (key === 'address' && c.addressProtection === 'StrictlyConfidential') {
+      return h('section', { class: 'card', id: 'section-address' }, title, h('p', { class: 'note', text: t('client.strictNote') }), list(c, ['addressProtection']));
+    }
+    if (key === 'address' && c.addressProtection === 'Confidential') {
+      const hidden = list(c, ADDRESS_FIELDS);
+      hidden.hidden = true;
+      hidden.id = 'confidential-address';
+      const toggle = h('button', {
+        type: 'button',
+        class: 'button',
+        id: 'show-address',
+        'aria-expanded': 'false',
+        'aria-controls': 'confidential-address',
+        text: t('client.showAddress'),
+      });
+      toggle.addEventListener('click', () => {
+        hidden.hidden = !hidden.hidden;
+        toggle.setAttribute('aria-expanded', String(!hidden.hidden));
+        toggle.textContent = t(hidden.hidden ? 'client.showAddress' : 'client.hideAddress');
+      });
+      return h('section', { class: 'card', id: 'section-address' }, title, list(c, ['addressProtection']), h('p', { class: 'note', text: t('client.confidentialNote') }), toggle, hidden);
+    }
+    return h('section', { class: `card${key === 'notes' ? ' card-wide' : ''}`, id: `section-${key}` }, title, list(c, fields));
+  }
+
+  function list(c, fields) {
+    return h(
+      'dl',
+      { class: 'fields' },
+      fields.map((f) => {
+        const value = displayValue(i18n, f, c[f]);
+        return h(
+          'div',
+          { class: `field-row${f === 'notes' ? ' field-notes' : ''}`, dataset: { field: f } },
+          h('dt', { text: t(`field.${f}`) }),
+          h('dd', { class: value ? '' : 'muted', text: value || t('client.empty') }),
+        );
+      }),
+    );
+  }
+
+  async function remove(c) {
+    const name = fullName(c) || '–';
+    const ok = await ctx.confirm({
+      id: 'delete-dialog',
+      title: t('client.deleteTitle', { name }),
+      text: t('client.deleteText'),
+      confirmLabel: t('client.deleteConfirm'),
+      cancelLabel: t('common.cancel'),
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      await api.deleteClient(c.id, c.version);
+      router.navigate('#/clients', { replace: true });
+      ctx.setStatus(t('clients.deleted', { name }));
+    } catch (err) {
+      if (err instanceof SessionEndedError) return;
+      if (err instanceof ApiError && err.status === 404) {
+        router.navigate('#/clients', { replace: true });
+        ctx.setStatus(t('client.alreadyDeleted'));
+        return;
+      }
+      if (err instanceof ApiError && err.code === 'conflict') {
+        alert(t('client.deleteConflict'), h('button', { type: 'button', class: 'button', id: 'reload-client', text: t('client.reload'), on: { click: load } }));
+        message.querySelector('button').focus();
+        return;
+      }
+      alert(errorText(err));
+    }
+  }
+
+  load();
+  return { node, title: t('clients.title') };
+}

@@ -1,0 +1,16 @@
+// The pages of the app, in menu order. A page is one module whose default
+// export is:
+//   {
+//     id: 'settings',
+//     nav: {labelKey, href} | null,        // entry in the left menu
+//     messages: {nb: {...}, en: {...}},    // its texts
+//     routes: [{path: '/settings', render(ctx, {params, query, signal}) -> view}],
+//   }
+// where view is {node, title, focus?(), canLeave?(), destroy?()} and ctx holds
+// api, i18n, router, appInfo, setStatus(text), confirm(opts), redraw().
+// Adding a page (Persontjenesten, Pasientportal, Logg) = one module + one line here.
+
+import clients from './clients.js';
+import settings from './settings.js';
+
+export const PAGES = [clients, settings];

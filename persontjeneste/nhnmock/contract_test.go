@@ -1,0 +1,137 @@
+package nhnmock
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+)
+
+// contractPath is NHN's contract, kept beside the repository (never copied into it).
+const contractPath = "../../../shared/persontjenesten/openapi.yaml"
+
+const contractSkip = "../shared/persontjenesten/openapi.yaml not found: contract tests need the shared folder beside the repo"
+
+type contract struct {
+	router routers.Router
+}
+
+// errNoContract means the contract file is absent.
+var errNoContract = errors.New("contract absent")
+
+// loadContract parses the contract once per test binary; parsing 10,000 lines
+// of YAML for every test would dominate the run time.
+var loadContract = sync.OnceValues(func() (*contract, error) {
+	if _, err := os.Stat(contractPath); errors.Is(err, fs.ErrNotExist) {
+		return nil, errNoContract
+	}
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromFile(contractPath)
+	if err != nil {
+		return nil, err
+	}
+	// Match paths only: the contract's server URL is "".
+	doc.Servers = nil
+	// ASP.NET Core serves ProblemDetails as application/problem+json while the
+	// generated contract lists application/json; accept the same schema under
+	// both media types, so the body is still validated against ProblemDetails.
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			for _, r := range op.Responses.Map() {
+				if r.Value == nil {
+					continue
+				}
+				if mt := r.Value.Content["application/json"]; mt != nil && mt.Schema != nil &&
+					strings.HasSuffix(mt.Schema.Ref, "/ProblemDetails") {
+					r.Value.Content["application/problem+json"] = mt
+				}
+			}
+		}
+	}
+	router, err := legacy.NewRouter(doc, openapi3.DisableExamplesValidation())
+	if err != nil {
+		return nil, err
+	}
+	return &contract{router: router}, nil
+})
+
+// contractTransport validates every Persontjenesten response a test receives
+// against the contract.
+type contractTransport struct {
+	t         testing.TB
+	base      http.RoundTripper
+	validated atomic.Int64
+}
+
+func (c *contractTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	res, err := c.base.RoundTrip(req)
+	if err != nil || !strings.HasPrefix(req.URL.Path, "/api/") {
+		return res, err
+	}
+	ct, cerr := loadContract()
+	if cerr != nil {
+		if !errors.Is(cerr, errNoContract) {
+			c.t.Errorf("load contract: %v", cerr)
+		}
+		return res, nil
+	}
+	route, params, ferr := ct.router.FindRoute(req)
+	if ferr != nil {
+		// Paths outside the contract (negative tests) have nothing to validate against.
+		return res, nil
+	}
+	body, rerr := io.ReadAll(res.Body)
+	res.Body.Close()
+	if rerr != nil {
+		return nil, rerr
+	}
+	res.Body = io.NopCloser(bytes.NewReader(body))
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{
+			Request: req, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
+		},
+		Status: res.StatusCode,
+		Header: res.Header,
+		Body:   io.NopCloser(bytes.NewReader(body)),
+	}
+	if verr := openapi3filter.ValidateResponse(context.Background(), in); verr != nil {
+		c.t.Errorf("contract: %s %s -> %d does not validate: %v\nbody: %.600s", req.Method, req.URL.Path, res.StatusCode, verr, body)
+	}
+	c.validated.Add(1)
+	return res, nil
+}
+
+// TestContractLoads makes the contract's absence visible instead of silently
+// validating nothing, and checks that validation actually runs.
+func TestContractLoads(t *testing.T) {
+	if _, err := loadContract(); errors.Is(err, errNoContract) {
+		t.Skip(contractSkip)
+	} else if err != nil {
+		t.Fatalf("load contract: %v", err)
+	}
+	e := newEnv(t, nil)
+	tok := e.token(singleClientID, ScopeLegalBasis, nil)
+	r := e.api(apiReq{method: http.MethodGet, path: "/api/legal-basis/event/latest", token: tok})
+	if r.status != http.StatusOK {
+		t.Fatalf("event/latest: %d %s", r.status, r.body)
+	}
+	r = e.api(apiReq{method: http.MethodPost, path: "/api/legal-basis/person/get-by-nin", token: tok,
+		query: partsQuery("Name"), form: map[string][]string{"nin": {"00000000000"}}})
+	wantProblem(t, r, http.StatusNotFound, "not found")
+	if n := e.client.Transport.(*contractTransport).validated.Load(); n != 2 {
+		t.Fatalf("validated %d responses, want 2", n)
+	}
+}

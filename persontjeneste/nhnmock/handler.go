@@ -1,0 +1,141 @@
+package nhnmock
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// statusRecorder remembers the status for the request log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+func (m *Mock) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	path := r.URL.Path
+	if path == "/_mock" || strings.HasPrefix(path, "/_mock/") {
+		m.serveControl(w, r)
+		return
+	}
+	api := strings.HasPrefix(path, "/api/")
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w}
+	// Every HelseID and Persontjenesten answer carries the current nonce; clients
+	// remember the newest one they have seen.
+	rec.Header().Set("DPoP-Nonce", m.currentNonce())
+	if !m.injectFault(rec, r, api) {
+		if api {
+			m.serveAPI(rec, r)
+		} else {
+			m.serveHelseID(rec, r)
+		}
+	}
+	// Paths are logged, never bodies or headers: those carry identity numbers and tokens.
+	m.log.Debug("nhnmock: request", "method", r.Method, "path", logPath(path), "status", rec.status,
+		"duration", time.Since(start))
+}
+
+// logPath keeps person ids out of the log line; they are stable identifiers of
+// a person even if synthetic here.
+func logPath(p string) string {
+	for _, basis := range []string{"/api/legal-basis/person/", "/api/no-legal-basis/person/"} {
+		if rest, ok := strings.CutPrefix(p, basis); ok && !strings.Contains(rest, "/") &&
+			rest != "get-by-nin" && rest != "bulk-by-nin" && rest != "bulk-by-id" {
+			return basis + "{id}"
+		}
+	}
+	return p
+}
+
+type faultDecision struct {
+	latency    time.Duration
+	down       bool
+	fail       bool
+	limited    bool
+	retryAfter time.Duration
+}
+
+func (m *Mock) decideFault(api bool) faultDecision {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	f := m.faults
+	d := faultDecision{latency: f.Latency, retryAfter: f.RetryAfter}
+	if d.retryAfter <= 0 {
+		d.retryAfter = defaultRetryAfter
+	}
+	if (api && f.PersontjenestenDown) || (!api && f.HelseIDDown) {
+		d.down = true
+		return d
+	}
+	if f.ErrorRate > 0 {
+		// Accumulating the rate spreads failures evenly and makes them countable.
+		m.errorAcc += f.ErrorRate
+		if m.errorAcc >= 1-1e-9 {
+			m.errorAcc--
+			d.fail = true
+			return d
+		}
+	}
+	if api && f.RateLimitEvery > 0 {
+		m.apiSeen++
+		d.limited = m.apiSeen%int64(f.RateLimitEvery) == 0
+	}
+	return d
+}
+
+// injectFault applies the configured faults; it reports whether it answered.
+func (m *Mock) injectFault(w http.ResponseWriter, r *http.Request, api bool) bool {
+	d := m.decideFault(api)
+	if d.latency > 0 {
+		t := time.NewTimer(d.latency)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return true
+		}
+	}
+	switch {
+	case d.down:
+		m.countError("fault_down")
+		if api {
+			m.writeProblem(w, r, http.StatusServiceUnavailable, "Persontjenesten is unavailable (simulated outage)")
+		} else {
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "temporarily_unavailable",
+				"error_description": "HelseID is unavailable (simulated outage)"})
+		}
+		return true
+	case d.fail:
+		m.countError("fault_5xx")
+		if api {
+			m.writeProblem(w, r, http.StatusInternalServerError, "Simulated internal error")
+		} else {
+			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "server_error",
+				"error_description": "Simulated internal error"})
+		}
+		return true
+	case d.limited:
+		m.countError("fault_429")
+		secs := int64((d.retryAfter + time.Second - 1) / time.Second)
+		w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
+		m.writeProblem(w, r, http.StatusTooManyRequests, "Rate limit exceeded; retry after "+strconv.FormatInt(secs, 10)+" s")
+		return true
+	}
+	return false
+}

@@ -1,7 +1,8 @@
 // Command resepsjon is the reception app of a small health practice: a client
 // register in SQLite, filled from Norsk helsenett's Persontjenesten.
 //
-// Commands: (none) serve the app; demo; backup FILE; version. See README.md.
+// Commands: (none) serve the app; demo; mock; key; backup FILE; version. See
+// README.md.
 package main
 
 import (
@@ -14,6 +15,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/pflag"
+
+	"resepsjon/persontjeneste/helseid"
 )
 
 func main() {
@@ -35,22 +38,34 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
 	}
-	env := &environment{stdout: stdout, stderr: stderr, getenv: getenv}
+	env := &environment{stdin: os.Stdin, stdout: stdout, stderr: stderr, getenv: getenv, keys: osKeyring}
+	return env.dispatch(ctx, cmd, args)
+}
+
+// osKeyring is the key store of the real program: the OS keyring.
+func osKeyring() helseid.KeyStore { return helseid.NewKeyringStore() }
+
+// dispatch runs one command with env's outputs and key store.
+func (env *environment) dispatch(ctx context.Context, cmd string, args []string) error {
 	switch cmd {
 	case "serve":
 		return env.serve(ctx, args, false)
 	case "demo":
 		return env.serve(ctx, args, true)
+	case "mock":
+		return env.mock(ctx, args)
+	case "key":
+		return env.key(ctx, args)
 	case "backup":
 		return env.backup(ctx, args)
 	case "version":
-		fmt.Fprintln(stdout, "resepsjon", version())
+		fmt.Fprintln(env.stdout, "resepsjon", version())
 		return nil
 	case "help":
-		usage(stdout)
+		usage(env.stdout)
 		return nil
 	default:
-		usage(stderr)
+		usage(env.stderr)
 		return &usageError{fmt.Sprintf("unknown command %q", cmd)}
 	}
 }
@@ -61,10 +76,14 @@ func usage(w io.Writer) {
 Commands:
   (none), serve   run the app and open the browser
   demo            run the app with synthetic data in its own demo.db
+  mock            run only the offline NHN mock (HelseID + Persontjenesten)
+  key generate|show|import FILE|delete
+                  the HelseID key: private key in the OS keyring, public JWK printed
   backup FILE     write a consistent copy of the database to FILE
   version         print the version
 
-Run "resepsjon serve --help" for the flags.
+Run "resepsjon serve --help", "resepsjon mock --help" or "resepsjon key --help"
+for the flags.
 `)
 }
 
@@ -82,6 +101,10 @@ func exitCode(err error) int {
 
 // environment carries the process's outputs and environment into commands.
 type environment struct {
+	stdin          io.Reader // "key import -"
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	// keys opens the store for the HelseID private key: the OS keyring in
+	// the program, an in-memory store in tests.
+	keys func() helseid.KeyStore
 }

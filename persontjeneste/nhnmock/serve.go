@@ -10,31 +10,73 @@ import (
 	"time"
 )
 
-// ErrNotLoopback is returned by Serve for an address that is not on loopback.
+// ErrNotLoopback is returned by Serve and Start for an address that is not on
+// loopback, unless ServeOptions.AllowRemote is set.
 var ErrNotLoopback = errors.New("nhnmock: the mock listens on loopback only")
+
+// ServeOptions tunes Start.
+type ServeOptions struct {
+	// AllowRemote permits a non-loopback listen address. The control API
+	// under /_mock/ keeps answering loopback callers only.
+	AllowRemote bool
+	// Logger receives the listen and shutdown records; nil discards them.
+	Logger *slog.Logger
+}
+
+// Server is a running mock.
+type Server struct {
+	// URL is the base URL, e.g. http://127.0.0.1:53211 (no trailing slash).
+	URL  string
+	done chan struct{}
+}
+
+// Done is closed when the server has shut down after its context ended.
+func (s *Server) Done() <-chan struct{} { return s.done }
 
 // Serve starts the mock on addr (host:port on loopback; port 0 picks a free
 // one) and returns its base URL, e.g. http://127.0.0.1:53211. The server runs
 // until ctx is cancelled and then shuts down gracefully. "localhost" is
 // resolved to 127.0.0.1 so the URL does not depend on the resolver.
 func Serve(ctx context.Context, addr string, m *Mock, logger *slog.Logger) (string, error) {
+	s, err := Start(ctx, addr, m, ServeOptions{Logger: logger})
+	if err != nil {
+		return "", err
+	}
+	return s.URL, nil
+}
+
+// Start is Serve with options, returning a Server whose Done channel tells
+// when the shutdown after ctx has finished. An empty host or "localhost"
+// means 127.0.0.1.
+func Start(ctx context.Context, addr string, m *Mock, opts ServeOptions) (*Server, error) {
+	logger := opts.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return "", fmt.Errorf("serve mock: address %q: %w", addr, err)
+		return nil, fmt.Errorf("serve mock: address %q: %w", addr, err)
 	}
 	if host == "localhost" || host == "" {
 		host = "127.0.0.1"
 	}
-	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-		return "", fmt.Errorf("%w: %q", ErrNotLoopback, addr)
+	ip := net.ParseIP(host)
+	if ip == nil {
+		return nil, fmt.Errorf("serve mock: address %q: the host must be an IP address or localhost", addr)
+	}
+	if !ip.IsLoopback() && !opts.AllowRemote {
+		return nil, fmt.Errorf("%w: %q", ErrNotLoopback, addr)
+	}
+	// An IPv4 address listens on IPv4 only, so that the URL names the
+	// address that was asked for (0.0.0.0 would otherwise become [::]).
+	network := "tcp"
+	if ip.To4() != nil {
+		network = "tcp4"
 	}
 	var lc net.ListenConfig
-	l, err := lc.Listen(ctx, "tcp", net.JoinHostPort(host, port))
+	l, err := lc.Listen(ctx, network, net.JoinHostPort(host, port))
 	if err != nil {
-		return "", fmt.Errorf("serve mock: %w", err)
+		return nil, fmt.Errorf("serve mock: %w", err)
 	}
 	srv := &http.Server{
 		Handler:           m.Handler(),
@@ -43,20 +85,24 @@ func Serve(ctx context.Context, addr string, m *Mock, logger *slog.Logger) (stri
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
+	served := make(chan struct{})
 	go func() {
+		defer close(served)
 		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			logger.Error("nhnmock: server stopped", "error", err)
 		}
 	}()
+	s := &Server{URL: "http://" + l.Addr().String(), done: make(chan struct{})}
 	go func() {
+		defer close(s.done)
 		<-ctx.Done()
 		shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
 		if err := srv.Shutdown(shutdownCtx); err != nil {
 			logger.Warn("nhnmock: shutdown", "error", err)
 		}
+		<-served
 	}()
-	base := "http://" + l.Addr().String()
-	logger.Info("nhnmock: listening", "url", base)
-	return base, nil
+	logger.Info("nhnmock: listening", "url", s.URL)
+	return s, nil
 }

@@ -1,0 +1,350 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"net"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"resepsjon/config"
+	"resepsjon/persontjeneste/helseid"
+	"resepsjon/persontjeneste/nhnmock"
+	"resepsjon/persontjeneste/nhnmock/population"
+)
+
+// Defaults of "resepsjon mock".
+const (
+	mockDefaultListen   = "127.0.0.1:8790"
+	mockDefaultClientID = "resepsjon-mock"
+	// mockDefaultOrg is a synthetic organisation number (valid mod-11, in
+	// the range used for synthetic test organisations).
+	mockDefaultOrg  = "310000019"
+	mockTokenPath   = "/connect/token"
+	mockDiscovery   = "/.well-known/openid-configuration"
+	mockSampleCount = 3
+)
+
+// mockOptions are the parsed flags of "resepsjon mock".
+type mockOptions struct {
+	listen              string
+	allowRemote         bool
+	size                int
+	seed                int64
+	clientJWK           string
+	clientID            string
+	tenancy             string
+	org, childOrg       string
+	tokenLifetime       time.Duration
+	nonceRotation       time.Duration
+	latency             time.Duration
+	errorRate           float64
+	rateLimitEvery      int
+	retryAfter          time.Duration
+	helseIDDown         bool
+	persontjenestenDown bool
+	logLevel            string
+}
+
+func (env *environment) mockFlags(o *mockOptions) *pflag.FlagSet {
+	fs := pflag.NewFlagSet("mock", pflag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	fs.StringVar(&o.listen, "listen", mockDefaultListen, "host:port to listen on (loopback; port 0 picks a free port)")
+	fs.BoolVar(&o.allowRemote, "allow-remote", false, "permit a non-loopback --listen address (synthetic data, but open to the network)")
+	fs.IntVar(&o.size, "population", population.DefaultSize, "number of synthetic persons")
+	fs.Int64Var(&o.seed, "seed", 1, "seed of the synthetic population (same seed, same people)")
+	fs.StringVar(&o.clientJWK, "client-jwk", "", "file with the test client's PUBLIC JWK or JWKS (e.g. from \"resepsjon key show\"); - reads stdin; default: a generated test key")
+	fs.StringVar(&o.clientID, "client-id", mockDefaultClientID, "HelseID client id of the registered test client")
+	fs.StringVar(&o.tenancy, "tenancy", nhnmock.TenancySingle, "the test client's tenancy: single or multi")
+	fs.StringVar(&o.org, "org", mockDefaultOrg, "the practice's organisation number (owns the single-tenant client, has delegated to the multi-tenant one, has an access agreement)")
+	fs.StringVar(&o.childOrg, "child-org", "", "optional sub-organisation number of the practice")
+	fs.DurationVar(&o.tokenLifetime, "token-lifetime", 300*time.Second, "lifetime of issued access tokens")
+	fs.DurationVar(&o.nonceRotation, "nonce-rotation", 0, "rotate the DPoP nonce this often and demand it on the API too (0: one nonce, token endpoint only)")
+	fs.DurationVar(&o.latency, "latency", 0, "delay every response by this long")
+	fs.Float64Var(&o.errorRate, "error-rate", 0, "fraction 0..1 of requests answered with 500")
+	fs.IntVar(&o.rateLimitEvery, "rate-limit-every", 0, "answer every n-th Persontjenesten call with 429 (0: never)")
+	fs.DurationVar(&o.retryAfter, "retry-after", time.Second, "Retry-After sent with 429")
+	fs.BoolVar(&o.helseIDDown, "helseid-down", false, "answer every HelseID request with 503")
+	fs.BoolVar(&o.persontjenestenDown, "persontjenesten-down", false, "answer every Persontjenesten request with 503")
+	fs.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
+	return fs
+}
+
+// mock runs "resepsjon mock": the offline HelseID + Persontjenesten only,
+// until ctx ends (SIGINT/SIGTERM).
+func (env *environment) mock(ctx context.Context, args []string) error {
+	var o mockOptions
+	fs := env.mockFlags(&o)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return err
+		}
+		return &usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return &usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	if err := o.check(); err != nil {
+		return err
+	}
+	log := newLogger(env.stderr, o.logLevel)
+
+	// The test client's key: the user's public JWK, else a fresh test key
+	// whose private half is printed for the client under test.
+	var publicJWK, privateJWK []byte
+	if o.clientJWK != "" {
+		data, err := env.readKeyFile(o.clientJWK)
+		if err != nil {
+			return err
+		}
+		if holdsPrivateKey(data) {
+			return &usageError{fmt.Sprintf("--client-jwk %s inneholder en privat nøkkel; gi den offentlige JWK-en (resepsjon key show).\n"+
+				"--client-jwk %s holds a private key; give the public JWK (resepsjon key show)", o.clientJWK, o.clientJWK)}
+		}
+		publicJWK = data
+	} else {
+		k, err := helseid.GenerateKey(helseid.AlgES256)
+		if err != nil {
+			return fmt.Errorf("test client key: %w", err)
+		}
+		if publicJWK, err = k.PublicJWK(); err != nil {
+			return err
+		}
+		if privateJWK, err = k.PrivateJWK(); err != nil {
+			return err
+		}
+	}
+
+	pop, err := population.New(population.Config{Seed: o.seed, Size: o.size})
+	if err != nil {
+		return &usageError{fmt.Sprintf("--population/--seed: %v", err)}
+	}
+	client := nhnmock.RegisteredClient{
+		ClientID:  o.clientID,
+		PublicJWK: publicJWK,
+		Tenancy:   o.tenancy,
+		Scopes:    []string{nhnmock.ScopeLegalBasis, nhnmock.ScopeNoLegalBasis},
+	}
+	if o.tenancy == nhnmock.TenancySingle {
+		client.OrgNumbers = []string{o.org}
+		if o.childOrg != "" {
+			client.OrgNumbers = append(client.OrgNumbers, o.childOrg)
+		}
+	}
+	m, err := nhnmock.New(nhnmock.Config{
+		Population:    pop,
+		Clients:       []nhnmock.RegisteredClient{client},
+		Delegations:   []string{o.org},
+		Agreements:    []string{o.org},
+		TokenLifetime: o.tokenLifetime,
+		NonceRotation: o.nonceRotation,
+		Faults: nhnmock.Faults{
+			Latency:             o.latency,
+			ErrorRate:           o.errorRate,
+			RateLimitEvery:      o.rateLimitEvery,
+			RetryAfter:          o.retryAfter,
+			HelseIDDown:         o.helseIDDown,
+			PersontjenestenDown: o.persontjenestenDown,
+		},
+		Logger: log,
+	})
+	if err != nil {
+		if errors.Is(err, nhnmock.ErrInvalidConfig) {
+			return &usageError{err.Error()}
+		}
+		return err
+	}
+	srv, err := nhnmock.Start(ctx, o.listen, m, nhnmock.ServeOptions{AllowRemote: o.allowRemote, Logger: log})
+	if err != nil {
+		if errors.Is(err, nhnmock.ErrNotLoopback) {
+			return &usageError{fmt.Sprintf("--listen %s er ikke en loopback-adresse; bruk 127.0.0.1, eller --allow-remote hvis du virkelig vil.\n"+
+				"--listen %s is not a loopback address; use 127.0.0.1, or --allow-remote if you really mean it", o.listen, o.listen)}
+		}
+		return err
+	}
+	if host, _, _ := net.SplitHostPort(o.listen); o.allowRemote && !config.IsLoopback(host) && host != "" {
+		fmt.Fprintln(env.stderr, "Advarsel: NHN-mocken svarer nå fra nettverket (bare syntetiske data). / "+
+			"Warning: the NHN mock now answers from the network (synthetic data only).")
+		if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+			fmt.Fprintf(env.stderr, "Bytt %s i adressene under med maskinens adresse. / Replace %s in the addresses below with this machine's address.\n", host, host)
+		}
+	}
+
+	if err := env.printMockInfo(srv.URL, o, pop, publicJWK, privateJWK); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	<-srv.Done()
+	fmt.Fprintln(env.stderr, "NHN-mocken er stoppet. / The NHN mock has stopped.")
+	return nil
+}
+
+func (o *mockOptions) check() error {
+	switch o.tenancy {
+	case nhnmock.TenancySingle, nhnmock.TenancyMulti:
+	default:
+		return &usageError{fmt.Sprintf("--tenancy %q: use single or multi", o.tenancy)}
+	}
+	if o.size < 1 || o.size > population.MaxSize {
+		return &usageError{fmt.Sprintf("--population %d: use 1 to %d", o.size, population.MaxSize)}
+	}
+	switch o.logLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return &usageError{fmt.Sprintf("--log-level %q: use debug, info, warn or error", o.logLevel)}
+	}
+	if o.errorRate < 0 || o.errorRate > 1 {
+		return &usageError{fmt.Sprintf("--error-rate %v: use a fraction from 0 to 1", o.errorRate)}
+	}
+	if o.latency < 0 || o.retryAfter < 0 || o.nonceRotation < 0 || o.rateLimitEvery < 0 {
+		return &usageError{"--latency, --retry-after, --nonce-rotation and --rate-limit-every must not be negative"}
+	}
+	if o.tokenLifetime < time.Second {
+		return &usageError{fmt.Sprintf("--token-lifetime %v: use at least 1s", o.tokenLifetime)}
+	}
+	return nil
+}
+
+// printMockInfo prints the addresses, a client configuration to paste and a
+// few identity numbers to try.
+func (env *environment) printMockInfo(base string, o mockOptions, pop *population.Population, publicJWK, privateJWK []byte) error {
+	w := env.stdout
+	kid := jwkKeyID(publicJWK)
+	scope := nhnmock.ScopeLegalBasis
+	fmt.Fprintf(w, "NHN-mocken kjører (syntetiske data) / The NHN mock is running (synthetic data)\n")
+	fmt.Fprintf(w, "  base URL:        %s\n", base)
+	fmt.Fprintf(w, "  discovery:       %s%s\n", base, mockDiscovery)
+	fmt.Fprintf(w, "  persontjenesten: %s\n", base)
+	fmt.Fprintf(w, "  population:      %d personer/persons, seed %d\n", pop.Size(), o.seed)
+	if f := describeFaults(o); f != "" {
+		fmt.Fprintf(w, "  faults:          %s\n", f)
+	}
+	fmt.Fprintf(w, "\n# Klientoppsett for Resepsjon / client settings for Resepsjon:\n")
+	fmt.Fprintf(w, "helseid:\n")
+	fmt.Fprintf(w, "  environment: mock\n")
+	fmt.Fprintf(w, "  authority: %s/\n", base)
+	fmt.Fprintf(w, "  token_endpoint: %s%s\n", base, mockTokenPath)
+	fmt.Fprintf(w, "  client_id: %s\n", o.clientID)
+	fmt.Fprintf(w, "  tenancy: %s\n", o.tenancy)
+	fmt.Fprintf(w, "  org_number: %q\n", o.org)
+	if o.childOrg != "" {
+		fmt.Fprintf(w, "  child_org_number: %q\n", o.childOrg)
+	}
+	fmt.Fprintf(w, "  scope: %s\n", scope)
+	if kid != "" {
+		fmt.Fprintf(w, "  key_id: %s\n", kid)
+	}
+	fmt.Fprintf(w, "persontjenesten:\n")
+	fmt.Fprintf(w, "  base_url: %s\n", base)
+	fmt.Fprintf(w, "  api_version: \"2\"\n")
+	fmt.Fprintf(w, "  legal_basis: true\n")
+
+	fmt.Fprintf(w, "\n# Syntetiske fødselsnumre å prøve / synthetic identity numbers to try:\n")
+	for _, n := range pop.SampleNINs(mockSampleCount) {
+		fmt.Fprintf(w, "sample: %s\n", n)
+	}
+	edges := pop.EdgeCases()
+	for _, name := range slices.Sorted(maps.Keys(edges)) {
+		fmt.Fprintf(w, "%s: %s\n", name, edges[name])
+	}
+
+	if privateJWK != nil {
+		fmt.Fprint(env.stderr, msgPrivateWarning)
+		fmt.Fprintf(w, "\n# Testklientens PRIVATE nøkkel (kun for mocken) / the test client's PRIVATE key (mock only).\n")
+		fmt.Fprintf(w, "# Lagre linjen under i en fil og kjør / save the line below to a file and run: resepsjon key import FILE\n")
+		fmt.Fprintf(w, "%s\n", oneLine(privateJWK))
+	} else {
+		fmt.Fprintf(w, "\n# Den registrerte offentlige nøkkelen / the registered public key: %s\n", oneLine(publicJWK))
+	}
+	fmt.Fprintf(w, "\nStopp med Ctrl+C. / Stop with Ctrl+C.\n")
+	return nil
+}
+
+// holdsPrivateKey reports whether a JWK or JWKS carries private key
+// material ("d"), which a client registration must never hold.
+func holdsPrivateKey(data []byte) bool {
+	var doc struct {
+		D    string `json:"d"`
+		Keys []struct {
+			D string `json:"d"`
+		} `json:"keys"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		// Not one JSON document (a public and a private key in a row, say):
+		// look for the member itself.
+		return bytes.Contains(data, []byte(`"d"`))
+	}
+	if doc.D != "" {
+		return true
+	}
+	for _, k := range doc.Keys {
+		if k.D != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// jwkKeyID returns the kid of a JWK, or of a JWKS's only key.
+func jwkKeyID(data []byte) string {
+	var one struct {
+		KID  string `json:"kid"`
+		Keys []struct {
+			KID string `json:"kid"`
+		} `json:"keys"`
+	}
+	if err := json.Unmarshal(data, &one); err != nil {
+		return ""
+	}
+	if len(one.Keys) == 1 {
+		return one.Keys[0].KID
+	}
+	return one.KID
+}
+
+// oneLine compacts a JSON document for a single output line.
+func oneLine(data []byte) string {
+	var v any
+	if err := json.Unmarshal(data, &v); err != nil {
+		return strings.TrimSpace(string(data))
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return strings.TrimSpace(string(data))
+	}
+	return string(b)
+}
+
+func describeFaults(o mockOptions) string {
+	var parts []string
+	if o.latency > 0 {
+		parts = append(parts, "latency "+o.latency.String())
+	}
+	if o.errorRate > 0 {
+		parts = append(parts, "error rate "+strconv.FormatFloat(o.errorRate, 'g', -1, 64))
+	}
+	if o.rateLimitEvery > 0 {
+		parts = append(parts, fmt.Sprintf("429 every %d calls (Retry-After %s)", o.rateLimitEvery, o.retryAfter))
+	}
+	if o.nonceRotation > 0 {
+		parts = append(parts, "nonce rotation "+o.nonceRotation.String())
+	}
+	if o.tokenLifetime != 300*time.Second {
+		parts = append(parts, "token lifetime "+o.tokenLifetime.String())
+	}
+	if o.helseIDDown {
+		parts = append(parts, "HelseID down")
+	}
+	if o.persontjenestenDown {
+		parts = append(parts, "Persontjenesten down")
+	}
+	return strings.Join(parts, ", ")
+}

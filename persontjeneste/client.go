@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"resepsjon/persontjeneste/helseid"
 )
 
 // Limits from the contract and sensible defaults.
@@ -417,11 +419,19 @@ func (c *Client) attempt(ctx context.Context, cl call, out any) error {
 }
 
 // transportError classifies a failed round trip: the caller giving up is
-// reported as such, everything else (including the attempt's own timeout)
-// means the service is unavailable.
+// reported as such; HelseID refusing the token request (no delegation, an
+// unknown client or key, a scope the client lacks) means the access token is
+// not to be had, which no retry changes; everything else (including the
+// attempt's own timeout and HelseID being down) means the service is
+// unavailable. The cause stays in the chain, so helseid.IsNoDelegation and
+// its siblings work on the returned error.
 func (c *Client) transportError(ctx context.Context, err error) error {
 	if errors.Is(ctx.Err(), context.Canceled) {
 		return ctx.Err()
+	}
+	var refused *helseid.TokenError
+	if errors.As(err, &refused) {
+		return fmt.Errorf("%w: %w", ErrUnauthorized, err)
 	}
 	return fmt.Errorf("%w: %w", ErrUnavailable, err)
 }

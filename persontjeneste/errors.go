@@ -15,7 +15,9 @@ import (
 var (
 	// ErrNotFound: the person (or event) does not exist (404).
 	ErrNotFound = errors.New("not found in Persontjenesten")
-	// ErrUnauthorized: the access token was refused (401); a new token is
+	// ErrUnauthorized: the access token was refused (401), or HelseID refused
+	// to issue one (the error then also wraps the *helseid.TokenError, so
+	// helseid.IsNoDelegation and its siblings tell why); a new token is
 	// needed, or the HelseID client is misconfigured.
 	ErrUnauthorized = errors.New("Persontjenesten refused the access token")
 	// ErrNoAccess: the organisation has no access agreement, has not accepted

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"resepsjon/nin"
 	"resepsjon/register"
 )
 
@@ -45,6 +46,13 @@ func ToClient(p Person, now time.Time) register.Client {
 	if n, ok := currentNIN(p.NorwegianIdentificationNumber); ok {
 		c.NIN = strings.TrimSpace(n.IdentificationNumber)
 		c.NINType = clientNINType(n.IdentificationNumberType, c.NIN)
+		// The register files a valid number under the type its digits tell,
+		// synthetic test numbers included (the API types those like real
+		// ones); the draft does the same, so that a refresh never proposes a
+		// type change the register would undo on saving.
+		if parsed, err := nin.Parse(c.NIN); err == nil {
+			c.NINType = parsed.Type()
+		}
 	}
 	if b, ok := newestCurrent(p.Birth); ok {
 		c.BirthDate = b.BirthDate.Date()

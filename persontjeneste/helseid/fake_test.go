@@ -71,23 +71,27 @@ type fakeHelseID struct {
 	pub      jose.JSONWebKey
 	now      func() time.Time
 
-	mu             sync.Mutex
-	lifetime       time.Duration
-	requireNonce   bool
-	nonce          string
-	nonceSeq       int
-	expectDetails  string // JSON of authorization_details; "" means absent
-	assertionJTIs  map[string]bool
-	proofJTIs      map[string]bool
-	posts          []tokenPost
-	tokens         map[string]issuedToken
-	apiRequireNonce  bool
-	apiNonce       string
-	apiNonceAlways bool // answer use_dpop_nonce with a new nonce every time
-	revoked        map[string]bool
-	apiHits        []apiHit
-	block          chan struct{} // token endpoint waits for it when set
-	entered        chan struct{} // signalled when a token request arrives
+	mu              sync.Mutex
+	lifetime        time.Duration
+	requireNonce    bool
+	nonce           string
+	nonceSeq        int
+	expectDetails   string // JSON of authorization_details; "" means absent
+	assertionJTIs   map[string]bool
+	proofJTIs       map[string]bool
+	posts           []tokenPost
+	tokens          map[string]issuedToken
+	apiRequireNonce bool
+	apiNonce        string
+	apiNonceAlways  bool // answer use_dpop_nonce with a new nonce every time
+	revoked         map[string]bool
+	revokeAll       bool // refuse every access token with invalid_token
+	// apiRotateOnSuccess sends a new nonce with every 200 answer, which the
+	// next call must use (apiRequireNonce).
+	apiRotateOnSuccess bool
+	apiHits            []apiHit
+	block              chan struct{} // token endpoint waits for it when set
+	entered            chan struct{} // signalled when a token request arrives
 }
 
 func newFakeHelseID(t testing.TB, key *Key, clock func() time.Time) *fakeHelseID {
@@ -303,7 +307,7 @@ func (f *fakeHelseID) api(w http.ResponseWriter, r *http.Request) {
 	defer func() { f.apiHits = append(f.apiHits, hit) }()
 
 	info, known := f.tokens[tok]
-	if !known || f.revoked[tok] || !f.now().Before(info.expires) {
+	if !known || f.revoked[tok] || f.revokeAll || !f.now().Before(info.expires) {
 		hit.status = http.StatusUnauthorized
 		w.Header().Set("WWW-Authenticate", `DPoP error="invalid_token", error_description="token expired or revoked"`)
 		w.WriteHeader(http.StatusUnauthorized)
@@ -321,6 +325,10 @@ func (f *fakeHelseID) api(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	hit.status = http.StatusOK
+	if f.apiRotateOnSuccess {
+		f.apiNonce = f.newNonceLocked()
+		w.Header().Set("DPoP-Nonce", f.apiNonce)
+	}
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
 }

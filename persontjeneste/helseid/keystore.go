@@ -95,9 +95,11 @@ type secretBackend interface {
 // goKeyring calls the OS keyring through github.com/zalando/go-keyring.
 type goKeyring struct{}
 
-func (goKeyring) Set(service, user, password string) error { return keyring.Set(service, user, password) }
-func (goKeyring) Get(service, user string) (string, error)  { return keyring.Get(service, user) }
-func (goKeyring) Delete(service, user string) error         { return keyring.Delete(service, user) }
+func (goKeyring) Set(service, user, password string) error {
+	return keyring.Set(service, user, password)
+}
+func (goKeyring) Get(service, user string) (string, error) { return keyring.Get(service, user) }
+func (goKeyring) Delete(service, user string) error        { return keyring.Delete(service, user) }
 
 // KeyringStore keeps keys in the OS keyring (Secret Service on Linux,
 // Keychain on macOS, Credential Manager on Windows): service "resepsjon",

@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -46,6 +47,17 @@ func newECKey(t testing.TB) *testKey {
 		t.Fatal(err)
 	}
 	return &testKey{priv: k, alg: jose.ES256}
+}
+
+// newRSAKey makes a 2048-bit RSA key (the smallest HelseID takes; enough for
+// tests) for an RS or PS algorithm.
+func newRSAKey(t testing.TB, alg jose.SignatureAlgorithm) *testKey {
+	t.Helper()
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &testKey{priv: k, alg: alg}
 }
 
 func (k *testKey) publicJWK() jose.JSONWebKey {

@@ -71,13 +71,13 @@ func (m *Mock) handleDiscovery(w http.ResponseWriter, r *http.Request) {
 		"grant_types_supported":                 []string{grantClientCredentials},
 		"token_endpoint_auth_methods_supported": []string{"private_key_jwt"},
 		"token_endpoint_auth_signing_alg_values_supported": algNames(assertionAlgs),
-		"dpop_signing_alg_values_supported":               algNames(proofAlgs),
-		"scopes_supported":                                []string{ScopeLegalBasis, ScopeNoLegalBasis},
-		"claims_supported":                                []string{"client_id", "scope", "cnf", ClaimOrgParent, ClaimOrgChild},
-		"authorization_details_types_supported":           []string{authzTypeHelseID},
-		"response_types_supported":                        []string{"token"},
-		"subject_types_supported":                         []string{"public"},
-		"id_token_signing_alg_values_supported":           []string{string(jose.ES256)},
+		"dpop_signing_alg_values_supported":                algNames(proofAlgs),
+		"scopes_supported":                                 []string{ScopeLegalBasis, ScopeNoLegalBasis},
+		"claims_supported":                                 []string{"client_id", "scope", "cnf", ClaimOrgParent, ClaimOrgChild},
+		"authorization_details_types_supported":            []string{authzTypeHelseID},
+		"response_types_supported":                         []string{"token"},
+		"subject_types_supported":                          []string{"public"},
+		"id_token_signing_alg_values_supported":            []string{string(jose.ES256)},
 	})
 }
 

@@ -121,7 +121,8 @@ type Counters struct {
 	// TokensIssued counts access tokens handed out.
 	TokensIssued int64 `json:"tokensIssued"`
 	// APICalls counts Persontjenesten calls by route ("legal-basis get-by-nin", ...),
-	// whatever their outcome.
+	// whatever their outcome, except calls answered by an injected fault
+	// (those are counted in Errors as "fault_*" only).
 	APICalls map[string]int64 `json:"apiCalls"`
 	// Errors counts error answers by kind: OAuth error codes ("use_dpop_nonce",
 	// "invalid_client", ...), "http_<status>" for API problems and "fault_*" for

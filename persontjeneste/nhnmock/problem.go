@@ -11,16 +11,16 @@ import (
 // problemTypes are the RFC 9110 section anchors ASP.NET Core puts in
 // ProblemDetails.type for each status.
 var problemTypes = map[int]string{
-	http.StatusBadRequest:           "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-	http.StatusUnauthorized:         "https://tools.ietf.org/html/rfc9110#section-15.5.2",
-	http.StatusForbidden:            "https://tools.ietf.org/html/rfc9110#section-15.5.4",
-	http.StatusNotFound:             "https://tools.ietf.org/html/rfc9110#section-15.5.5",
-	http.StatusMethodNotAllowed:     "https://tools.ietf.org/html/rfc9110#section-15.5.6",
+	http.StatusBadRequest:            "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+	http.StatusUnauthorized:          "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+	http.StatusForbidden:             "https://tools.ietf.org/html/rfc9110#section-15.5.4",
+	http.StatusNotFound:              "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+	http.StatusMethodNotAllowed:      "https://tools.ietf.org/html/rfc9110#section-15.5.6",
 	http.StatusRequestEntityTooLarge: "https://tools.ietf.org/html/rfc9110#section-15.5.14",
-	http.StatusUnsupportedMediaType: "https://tools.ietf.org/html/rfc9110#section-15.5.16",
-	http.StatusTooManyRequests:      "https://tools.ietf.org/html/rfc6585#section-4",
-	http.StatusInternalServerError:  "https://tools.ietf.org/html/rfc9110#section-15.6.1",
-	http.StatusServiceUnavailable:   "https://tools.ietf.org/html/rfc9110#section-15.6.4",
+	http.StatusUnsupportedMediaType:  "https://tools.ietf.org/html/rfc9110#section-15.5.16",
+	http.StatusTooManyRequests:       "https://tools.ietf.org/html/rfc6585#section-4",
+	http.StatusInternalServerError:   "https://tools.ietf.org/html/rfc9110#section-15.6.1",
+	http.StatusServiceUnavailable:    "https://tools.ietf.org/html/rfc9110#section-15.6.4",
 }
 
 // problem is the contract's ProblemDetails, shaped like ASP.NET Core's

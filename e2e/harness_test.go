@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // chromiumPath is where Debian installs chromium.
@@ -103,7 +105,8 @@ func (b *lockedBuffer) String() string {
 	return b.buf.String()
 }
 
-// serverInfo is <data-dir>/server.json.
+// serverInfo is the instance file the app writes into its data directory
+// (server.json; demo-server.json for the demo).
 type serverInfo struct {
 	URL   string `json:"url"`
 	Port  int    `json:"port"`
@@ -111,104 +114,202 @@ type serverInfo struct {
 	Token string `json:"token"`
 }
 
+// appConfig says how to start the app.
+type appConfig struct {
+	// Command is "serve" (the default) or "demo".
+	Command string
+	// Args are further flags after the ones the harness always passes
+	// (--no-browser --data-dir DIR --port 0).
+	Args []string
+	// Env are further environment variables (KEY=value). The harness drops
+	// every inherited RESEPSJON_* variable so the developer's own settings
+	// never leak into a test.
+	Env []string
+	// ServerFile is the instance file's name in the data directory; the
+	// default follows the command (server.json, demo-server.json).
+	ServerFile string
+	// DataDir is the data directory; a fresh temporary one when empty.
+	DataDir string
+}
+
 // server is one running resepsjon process.
 type server struct {
 	serverInfo
 	dataDir string
+	out     *lockedBuffer // what the process printed (stdout and stderr)
 }
 
-// startServer runs the binary on a free port with a fresh data directory and
-// stops it with SIGTERM when the test ends, checking that it exits cleanly.
+// startServer runs "resepsjon serve" on a free port with a fresh data
+// directory.
 func startServer(t *testing.T) *server {
 	t.Helper()
-	dataDir := t.TempDir()
-	cmd := exec.Command(binary, "--no-browser", "--data-dir", dataDir, "--port", "0")
+	return startApp(t, appConfig{Command: "serve"})
+}
+
+// startDemo runs "resepsjon demo" (synthetic data, its own demo.db) on a free
+// port with a fresh data directory.
+func startDemo(t *testing.T) *server {
+	t.Helper()
+	return startApp(t, appConfig{Command: "demo"})
+}
+
+// startApp runs the binary as cfg says, waits until its instance file names
+// it, and stops it with SIGTERM when the test ends, checking that it exits
+// cleanly.
+func startApp(t *testing.T, cfg appConfig) *server {
+	t.Helper()
+	requireChromium(t)
+	if cfg.Command == "" {
+		cfg.Command = "serve"
+	}
+	if cfg.ServerFile == "" {
+		cfg.ServerFile = "server.json"
+		if cfg.Command == "demo" {
+			cfg.ServerFile = "demo-server.json"
+		}
+	}
+	dataDir := cfg.DataDir
+	if dataDir == "" {
+		dataDir = t.TempDir()
+	}
+	args := append([]string{cfg.Command, "--no-browser", "--data-dir", dataDir, "--port", "0"}, cfg.Args...)
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(appEnv(), cfg.Env...)
 	out := &lockedBuffer{}
 	cmd.Stdout = out
 	cmd.Stderr = out
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("start resepsjon: %v", err)
+		t.Fatalf("start resepsjon %s: %v", cfg.Command, err)
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 
 	t.Cleanup(func() {
-		if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		if err := cmd.Process.Signal(syscall.SIGTERM); err != nil && !errors.Is(err, os.ErrProcessDone) {
 			t.Errorf("SIGTERM: %v", err)
 		}
 		select {
 		case err := <-exited:
 			if err != nil {
-				t.Errorf("resepsjon did not exit cleanly after SIGTERM: %v\n%s", err, out.String())
+				t.Errorf("resepsjon %s did not exit cleanly after SIGTERM: %v\n%s", cfg.Command, err, out.String())
 			}
 		case <-time.After(15 * time.Second):
 			_ = cmd.Process.Kill()
 			<-exited
-			t.Errorf("resepsjon still ran 15 s after SIGTERM; killed\n%s", out.String())
+			t.Errorf("resepsjon %s still ran 15 s after SIGTERM; killed\n%s", cfg.Command, out.String())
 		}
 		if t.Failed() {
-			t.Logf("server output:\n%s", out.String())
+			t.Logf("resepsjon %s output:\n%s", cfg.Command, out.String())
 		}
 	})
 
-	path := filepath.Join(dataDir, "server.json")
-	deadline := time.Now().Add(30 * time.Second)
+	path := filepath.Join(dataDir, cfg.ServerFile)
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		select {
 		case err := <-exited:
 			exited <- err // for the cleanup
-			t.Fatalf("resepsjon exited before it served: %v\n%s", err, out.String())
+			t.Fatalf("resepsjon %s exited before it served: %v\n%s", cfg.Command, err, out.String())
 		default:
 		}
 		var info serverInfo
 		data, err := os.ReadFile(path)
 		if err == nil && json.Unmarshal(data, &info) == nil && info.PID == cmd.Process.Pid && info.URL != "" {
-			return &server{serverInfo: info, dataDir: dataDir}
+			return &server{serverInfo: info, dataDir: dataDir, out: out}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no server.json in %s after 30 s\n%s", dataDir, out.String())
+			t.Fatalf("no %s in %s after 60 s\n%s", cfg.ServerFile, dataDir, out.String())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 }
 
-// launchURL is the address that logs the browser in: "/?token=..." sets the
-// session cookie. The server may hand out one-time launch tokens (POST
-// /api/launch with the bearer token from server.json); without that
-// endpoint, the token from server.json is used directly.
+// appEnv is this process's environment without RESEPSJON_* variables.
+func appEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "RESEPSJON_") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+// printedLaunchURL is the one-time launch URL the app printed at start (with
+// --no-browser it prints the address instead of opening a browser): the
+// address a receptionist would open.
+func (s *server) printedLaunchURL(t *testing.T) string {
+	t.Helper()
+	prefix := s.URL + "/?token="
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		for _, line := range strings.Split(s.out.String(), "\n") {
+			if i := strings.Index(line, prefix); i >= 0 {
+				return strings.TrimSpace(line[i:])
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the app printed no launch URL starting with %s:\n%s", prefix, s.out.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// launchURL is a fresh one-time launch URL from the running app (POST
+// /api/launch with the bearer token, as a second launch asks for one).
 func (s *server) launchURL(t *testing.T) string {
+	t.Helper()
+	var out struct {
+		URL string `json:"url"`
+	}
+	if status := s.api(t, http.MethodPost, "/api/launch", nil, &out); status != http.StatusOK {
+		t.Fatalf("POST /api/launch: status %d", status)
+	}
+	if !strings.HasPrefix(out.URL, s.URL+"/?token=") {
+		t.Fatalf("POST /api/launch: unexpected URL %q", out.URL)
+	}
+	return out.URL
+}
+
+// api calls the app's JSON API as a script does, with the bearer token from
+// the instance file. body (when not nil) is sent as JSON; a 2xx answer is
+// decoded into out (when not nil). It returns the status code.
+func (s *server) api(t *testing.T, method, path string, body, out any) int {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+"/api/launch", nil)
+	var rd io.Reader
+	if body != nil {
+		data, err := json.Marshal(body)
+		if err != nil {
+			t.Fatalf("%s %s: encode body: %v", method, path, err)
+		}
+		rd = bytes.NewReader(data)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, s.URL+path, rd)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s %s: %v", method, path, err)
 	}
 	req.Header.Set("Authorization", "Bearer "+s.Token)
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatalf("launch: %v", err)
+		t.Fatalf("%s %s: %v", method, path, err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	data, err := io.ReadAll(resp.Body)
 	if err != nil {
-		t.Fatalf("launch: %v", err)
+		t.Fatalf("%s %s: read answer: %v", method, path, err)
 	}
-	switch resp.StatusCode {
-	case http.StatusOK:
-		var out struct {
-			URL string `json:"url"`
+	if out != nil && resp.StatusCode/100 == 2 {
+		if err := json.Unmarshal(data, out); err != nil {
+			t.Fatalf("%s %s: decode answer %q: %v", method, path, data, err)
 		}
-		if err := json.Unmarshal(body, &out); err != nil || !strings.HasPrefix(out.URL, s.URL+"/?token=") {
-			t.Fatalf("launch: unexpected answer %q (%v)", body, err)
-		}
-		return out.URL
-	case http.StatusNotFound, http.StatusMethodNotAllowed:
-		return s.URL + "/?token=" + s.Token
-	default:
-		t.Fatalf("launch: status %d: %s", resp.StatusCode, body)
-		return ""
 	}
+	return resp.StatusCode
 }
 
 // browser is one headless chromium with one tab.
@@ -349,14 +450,23 @@ func (b *browser) focused() string {
 	return eval[string](b, `document.activeElement ? document.activeElement.id : ""`)
 }
 
-// retype replaces the text of an input the way a user does: select all, type.
+// retype replaces the text of an input or textarea the way a user does:
+// select all, delete, type. (chromedp.Clear only resets the value
+// attribute, which a field the user typed in no longer shows.)
 func (b *browser) retype(selector, text string) {
 	b.t.Helper()
 	b.do(
 		chromedp.WaitVisible(chromedp.CSS(selector)),
-		chromedp.Clear(chromedp.CSS(selector)),
-		chromedp.SendKeys(chromedp.CSS(selector), text),
+		chromedp.Focus(chromedp.CSS(selector)),
 	)
+	if !eval[bool](b, fmt.Sprintf(`(() => { const el = document.querySelector(%s); el.select(); return document.activeElement === el; })()`, jsString(selector))) {
+		b.t.Fatalf("retype %s: the field did not take the focus", selector)
+	}
+	b.press(kb.Backspace)
+	if got := b.value(selector); got != "" {
+		b.t.Fatalf("retype %s: the field still holds %q after select all + Backspace", selector, got)
+	}
+	b.do(chromedp.SendKeys(chromedp.CSS(selector), text))
 }
 
 // click clicks the first visible element matching selector.
@@ -390,3 +500,126 @@ func jsString(s string) string {
 	q, _ := json.Marshal(s)
 	return string(q)
 }
+
+// open navigates to url and waits until the app's shell is on screen.
+func (b *browser) open(url string) {
+	b.t.Helper()
+	b.do(chromedp.Navigate(url))
+	b.waitFor("the app's shell", `!!document.querySelector('#main') && !!document.querySelector('#nav a')`)
+}
+
+// reload reloads the page and waits for the app's shell again.
+func (b *browser) reload() {
+	b.t.Helper()
+	b.do(chromedp.Reload())
+	b.waitFor("the app's shell after reload", `!!document.querySelector('#main') && !!document.querySelector('#nav a')`)
+}
+
+// press sends keys (e.g. kb.Enter, kb.Escape, kb.Tab) to the element that
+// has the focus, as a keyboard does.
+func (b *browser) press(keys string) {
+	b.t.Helper()
+	b.do(chromedp.KeyEvent(keys))
+}
+
+// focus puts the keyboard focus on the element matching selector.
+func (b *browser) focus(selector string) {
+	b.t.Helper()
+	b.do(chromedp.Focus(chromedp.CSS(selector), chromedp.NodeVisible))
+}
+
+// visible reports whether the element matching selector is rendered.
+func (b *browser) visible(selector string) bool {
+	b.t.Helper()
+	return eval[bool](b, fmt.Sprintf(`(() => { const el = document.querySelector(%s); return !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden'; })()`, jsString(selector)))
+}
+
+// checkFocusVisible fails the test unless the focused element shows a
+// visible focus indicator: it matches :focus-visible and draws an outline
+// (or a box-shadow ring) of some width.
+func (b *browser) checkFocusVisible(what string) {
+	b.t.Helper()
+	got := eval[string](b, `(() => {
+		const el = document.activeElement;
+		if (!el || el === document.body) return 'nothing has the focus';
+		const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '');
+		if (!el.matches(':focus-visible')) return name + ' does not match :focus-visible';
+		const s = getComputedStyle(el);
+		const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
+		const ring = s.boxShadow && s.boxShadow !== 'none';
+		return outline || ring ? '' : name + ' has no focus indicator (outline ' + s.outlineStyle + ' ' + s.outlineWidth + ')';
+	})()`)
+	if got != "" {
+		b.t.Errorf("visible focus on %s: %s", what, got)
+	}
+}
+
+// checkLayout fails the test when the screen scrolls sideways or when a
+// visible text has less contrast than WCAG AA asks (4.5:1, 3:1 for large
+// text) against the background it is drawn on. what names the screen.
+func (b *browser) checkLayout(what string) {
+	b.t.Helper()
+	if over := eval[int](b, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); over > 0 {
+		b.t.Errorf("%s scrolls sideways by %d px at 1280×720", what, over)
+	}
+	problems := eval[[]string](b, contrastScript)
+	for _, p := range problems {
+		b.t.Errorf("%s: low contrast: %s", what, p)
+	}
+}
+
+// contrastScript lists visible elements whose own text has too little
+// contrast against the nearest opaque background behind it.
+const contrastScript = `(() => {
+	const parse = (c) => {
+		const m = c.match(/rgba?\(([^)]+)\)/);
+		if (!m) return null;
+		const p = m[1].split(/[ ,\/]+/).filter(Boolean).map(Number);
+		return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 };
+	};
+	const lum = (c) => {
+		const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+		return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b);
+	};
+	const over = (top, bottom) => ({
+		r: top.r * top.a + bottom.r * (1 - top.a),
+		g: top.g * top.a + bottom.g * (1 - top.a),
+		b: top.b * top.a + bottom.b * (1 - top.a),
+		a: 1,
+	});
+	const background = (el) => {
+		const layers = [];
+		for (let e = el; e; e = e.parentElement) {
+			const c = parse(getComputedStyle(e).backgroundColor);
+			if (c && c.a > 0) {
+				layers.push(c);
+				if (c.a >= 1) break;
+			}
+		}
+		let bg = { r: 255, g: 255, b: 255, a: 1 };
+		for (let i = layers.length - 1; i >= 0; i--) bg = over(layers[i], bg);
+		return bg;
+	};
+	const out = [];
+	const root = document.querySelector('dialog[open]') || document.body;
+	for (const el of root.querySelectorAll('*')) {
+		const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim() !== '');
+		if (!own || el.getClientRects().length === 0) continue;
+		const s = getComputedStyle(el);
+		if (s.visibility === 'hidden' || parseFloat(s.opacity) === 0) continue;
+		if (el.closest('.visually-hidden')) continue;
+		const fg0 = parse(s.color);
+		if (!fg0) continue;
+		const bg = background(el);
+		const fg = over(fg0, bg);
+		const l1 = lum(fg), l2 = lum(bg);
+		const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+		const size = parseFloat(s.fontSize);
+		const large = size >= 24 || (size >= 18.66 && Number(s.fontWeight) >= 700);
+		if (ratio < (large ? 3 : 4.5)) {
+			out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className ? '.' + String(el.className).split(' ').join('.') : '') +
+				' "' + el.textContent.trim().slice(0, 40) + '" ' + ratio.toFixed(2) + ':1 (' + s.color + ' on rgb(' + [bg.r, bg.g, bg.b].map(Math.round).join(', ') + '))');
+		}
+	}
+	return out;
+})()`

@@ -363,7 +363,7 @@ export function renderClientForm(ctx, { signal }, id) {
         },
       },
     });
-    say('error', t(differing ? 'form.compareText' : 'form.noDifferences'), h('div', { class: 'message-actions' }, keep, differing ? use : null));
+    say('error', `${t('form.conflict')} ${t(differing ? 'form.compareText' : 'form.noDifferences')}`, h('div', { class: 'message-actions' }, keep, differing ? use : null));
     keep.focus();
   }
 

@@ -128,7 +128,8 @@ export function renderClientList(ctx, { query, signal }) {
     const to = from + data.results.length - 1;
     const range = t('clients.range', { from: numbers.format(from), to: numbers.format(to), total: numbers.format(data.total) });
     summary.textContent = range;
-    replace(results, table(data.results), pager(range, to < data.total));
+    // One page needs no paging controls; the summary already gives the count.
+    replace(results, table(data.results), page > 1 || to < data.total ? pager(range, to < data.total) : null);
   }
 
   function table(clients) {

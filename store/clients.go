@@ -22,11 +22,21 @@ const clientColumns = `id, nin, nin_type, given_name, middle_name, family_name, 
 const (
 	sqlGetClient   = `SELECT ` + clientColumns + ` FROM clients WHERE id = ?`
 	sqlClientByNIN = `SELECT ` + clientColumns + ` FROM clients WHERE nin = ? AND nin <> ''`
-	sqlInsert      = `INSERT INTO clients (nin, nin_type, given_name, middle_name, family_name,
+	// A new client's id is above every id ever used, also those of deleted
+	// clients: an id in an open form, a bookmark or a log must never lead
+	// to another person (a stale edit of a deleted client could otherwise
+	// pass the version check of a new one). The schema's INTEGER PRIMARY
+	// KEY alone would reuse the highest id after it is deleted, so deletes
+	// record it under settingDeletedMaxID.
+	sqlInsert = `INSERT INTO clients (id, nin, nin_type, given_name, middle_name, family_name,
 	birth_date, gender, status, death_date, address_protection, street_address, postal_code,
 	city, municipality_number, postal_address, phone, email, notes, person_id, fetched_at,
 	sequence_number, version, created_at, updated_at, sort_key)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	VALUES (1 + max(coalesce((SELECT max(id) FROM clients), 0),
+		coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = '` + settingDeletedMaxID + `'), 0)),
+	?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	sqlRecordDeleted = `INSERT INTO settings (key, value, updated_at) VALUES ('` + settingDeletedMaxID + `', ?1, ?2)
+	ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER)), updated_at = excluded.updated_at`
 	sqlUpdate = `UPDATE clients SET nin = ?, nin_type = ?, given_name = ?, middle_name = ?,
 	family_name = ?, birth_date = ?, gender = ?, status = ?, death_date = ?,
 	address_protection = ?, street_address = ?, postal_code = ?, city = ?,
@@ -54,6 +64,7 @@ func (db *DB) CreateClient(ctx context.Context, c register.Client) (register.Cli
 	if err != nil {
 		return register.Client{}, fmt.Errorf("create client: %w", err)
 	}
+	db.order.set(out.ID, out.Version, sortKey(out.FamilyName, out.GivenName, out.MiddleName))
 	return out, nil
 }
 
@@ -74,17 +85,21 @@ func (db *DB) ImportClients(ctx context.Context, cs []register.Client) error {
 		seen[c.NIN] = i
 	}
 	now := time.Now().UTC()
+	stored := make([]hit, 0, len(cs))
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		for i, c := range cs {
-			if _, err := db.insertClient(ctx, tx, c, now); err != nil {
+			out, err := db.insertClient(ctx, tx, c, now)
+			if err != nil {
 				return fmt.Errorf("client %d: %w", i, err)
 			}
+			stored = append(stored, hit{out.ID, sortKey(out.FamilyName, out.GivenName, out.MiddleName)})
 		}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("import clients: %w", err)
 	}
+	db.order.setMany(stored)
 	db.log.InfoContext(ctx, "clients imported", "count", len(cs))
 	return nil
 }
@@ -167,6 +182,7 @@ func (db *DB) UpdateClient(ctx context.Context, c register.Client) (register.Cli
 	if err != nil {
 		return register.Client{}, fmt.Errorf("update client %d: %w", c.ID, err)
 	}
+	db.order.set(c.ID, c.Version, sortKey(c.FamilyName, c.GivenName, c.MiddleName))
 	return c, nil
 }
 
@@ -188,11 +204,15 @@ func (db *DB) DeleteClient(ctx context.Context, id, version int64) error {
 		if _, err := tx.StmtContext(ctx, db.stmts.ftsDelete).ExecContext(ctx, id); err != nil {
 			return fmt.Errorf("unindex: %w", err)
 		}
+		if _, err := tx.StmtContext(ctx, db.stmts.recordDeleted).ExecContext(ctx, id, time.Now().UTC().Format(timeLayout)); err != nil {
+			return fmt.Errorf("record deleted id: %w", err)
+		}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("delete client %d: %w", id, err)
 	}
+	db.order.remove(id)
 	return nil
 }
 

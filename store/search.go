@@ -17,11 +17,24 @@ const (
 const (
 	sqlCountAll = `SELECT count(*) FROM clients`
 	sqlListAll  = `SELECT ` + clientColumns + ` FROM clients ORDER BY sort_key, id LIMIT ? OFFSET ?`
-	sqlCountFTS = `SELECT count(*) FROM clients_fts WHERE clients_fts MATCH ?`
-	sqlListFTS  = `SELECT ` + clientColumns + ` FROM clients
-	WHERE id IN (SELECT rowid FROM clients_fts WHERE clients_fts MATCH ?)
+	// One pass over the search index gives the total and every hit.
+	sqlHits = `SELECT count(*), coalesce(json_group_array(rowid), '[]')
+	FROM clients_fts WHERE clients_fts MATCH ?`
+	// A few hits (a JSON array of ids): SQLite sorts them.
+	sqlListIDs = `SELECT ` + clientColumns + ` FROM clients
+	WHERE id IN (SELECT value FROM json_each(?))
 	ORDER BY sort_key, id LIMIT ? OFFSET ?`
+	// The rows of a page picked in Go, in any order.
+	sqlGetIDs = `SELECT ` + clientColumns + ` FROM clients
+	WHERE id IN (SELECT value FROM json_each(?))`
+	// Sort keys the name-order cache does not know yet.
+	sqlSortKeys = `SELECT id, sort_key FROM clients WHERE id IN (SELECT value FROM json_each(?))`
 )
+
+// maxDirectHits is the most hits SQLite looks up and sorts itself (about a
+// microsecond per hit); past it the page is picked in Go with the name-order
+// cache (see nameOrder).
+const maxDirectHits = 300
 
 // SearchClients finds clients by what the receptionist typed into the search
 // box (see parseQuery for the rules), ordered by family name, given name and
@@ -56,15 +69,25 @@ func (db *DB) search(ctx context.Context, mq matchQuery, limit, offset int) (reg
 	}
 	defer tx.Rollback()
 
-	count, list := db.stmts.countAll, db.stmts.listAll
-	var args []any
-	if mq.expr != "" {
-		count, list = db.stmts.countFTS, db.stmts.listFTS
-		args = append(args, mq.expr)
-	}
 	page := register.Page{Results: []register.Client{}}
-	if err := tx.StmtContext(ctx, count).QueryRowContext(ctx, args...).Scan(&page.Total); err != nil {
-		return register.Page{}, fmt.Errorf("count: %w", err)
+	var list *sql.Stmt
+	var args []any
+	switch {
+	case mq.expr == "":
+		if err := tx.StmtContext(ctx, db.stmts.countAll).QueryRowContext(ctx).Scan(&page.Total); err != nil {
+			return register.Page{}, fmt.Errorf("count: %w", err)
+		}
+		list = db.stmts.listAll
+	default:
+		var ids string
+		if err := tx.StmtContext(ctx, db.stmts.hits).QueryRowContext(ctx, mq.expr).Scan(&page.Total, &ids); err != nil {
+			return register.Page{}, fmt.Errorf("search index: %w", err)
+		}
+		if page.Total > maxDirectHits && offset < page.Total {
+			return db.pickPage(ctx, tx, page, ids, limit, offset)
+		}
+		list = db.stmts.listIDs
+		args = append(args, ids)
 	}
 	if offset >= page.Total {
 		return page, nil
@@ -83,6 +106,69 @@ func (db *DB) search(ctx context.Context, mq matchQuery, limit, offset int) (reg
 	}
 	if err := rows.Err(); err != nil {
 		return register.Page{}, fmt.Errorf("list: %w", err)
+	}
+	return page, nil
+}
+
+// pickPage fills page with the hits ids (a JSON array) in name order from
+// offset, choosing the page with the name-order cache and reading only its
+// rows.
+func (db *DB) pickPage(ctx context.Context, tx *sql.Tx, page register.Page, ids string, limit, offset int) (register.Page, error) {
+	all, err := parseIDs(ids)
+	if err != nil {
+		return register.Page{}, err
+	}
+	if err := db.order.load(ctx, tx); err != nil {
+		return register.Page{}, err
+	}
+	hits, missing := db.order.keys(all)
+	if len(missing) > 0 {
+		rows, err := tx.StmtContext(ctx, db.stmts.sortKeys).QueryContext(ctx, idList(missing))
+		if err != nil {
+			return register.Page{}, fmt.Errorf("sort keys: %w", err)
+		}
+		for rows.Next() {
+			var h hit
+			if err := rows.Scan(&h.id, &h.key); err != nil {
+				rows.Close()
+				return register.Page{}, fmt.Errorf("sort keys: %w", err)
+			}
+			hits = append(hits, h)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return register.Page{}, fmt.Errorf("sort keys: %w", err)
+		}
+	}
+	top := firstHits(hits, offset+limit)
+	if offset >= len(top) {
+		return page, nil
+	}
+	top = top[offset:]
+	pageIDs := make([]int64, len(top))
+	for i, h := range top {
+		pageIDs[i] = h.id
+	}
+	rows, err := tx.StmtContext(ctx, db.stmts.getIDs).QueryContext(ctx, idList(pageIDs))
+	if err != nil {
+		return register.Page{}, fmt.Errorf("list: %w", err)
+	}
+	defer rows.Close()
+	byID := make(map[int64]register.Client, len(top))
+	for rows.Next() {
+		c, err := scanClient(rows)
+		if err != nil {
+			return register.Page{}, err
+		}
+		byID[c.ID] = c
+	}
+	if err := rows.Err(); err != nil {
+		return register.Page{}, fmt.Errorf("list: %w", err)
+	}
+	for _, id := range pageIDs {
+		if c, ok := byID[id]; ok {
+			page.Results = append(page.Results, c)
+		}
 	}
 	return page, nil
 }

@@ -5,7 +5,16 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+)
+
+// Keys beginning with storeKeyPrefix belong to the store itself.
+const (
+	storeKeyPrefix = "store."
+	// settingDeletedMaxID is the highest id of a deleted client, so that
+	// no new client gets it (see sqlInsert).
+	settingDeletedMaxID = "store.deleted_max_client_id"
 )
 
 const (
@@ -26,8 +35,12 @@ func (db *DB) GetSetting(ctx context.Context, key string) (value string, ok bool
 	return value, true, nil
 }
 
-// PutSetting stores value under key, replacing any earlier value.
+// PutSetting stores value under key, replacing any earlier value. Keys
+// beginning with "store." are refused: they are the store's own.
 func (db *DB) PutSetting(ctx context.Context, key, value string) error {
+	if strings.HasPrefix(key, storeKeyPrefix) {
+		return fmt.Errorf("put setting %q: keys beginning with %q are reserved", key, storeKeyPrefix)
+	}
 	now := time.Now().UTC().Format(timeLayout)
 	if _, err := db.stmts.putSetting.ExecContext(ctx, key, value, now); err != nil {
 		return fmt.Errorf("put setting %q: %w", key, err)

@@ -11,9 +11,9 @@ import (
 // each pooled connection as needed.
 type statements struct {
 	// writer
-	insert, update, version, ninOwner, delete, ftsInsert, ftsDelete, putSetting *sql.Stmt
+	insert, update, version, ninOwner, delete, recordDeleted, ftsInsert, ftsDelete, putSetting *sql.Stmt
 	// readers
-	get, byNIN, countAll, listAll, countFTS, listFTS, getSetting *sql.Stmt
+	get, byNIN, countAll, listAll, hits, listIDs, getIDs, sortKeys, getSetting *sql.Stmt
 
 	all []*sql.Stmt
 }
@@ -29,6 +29,7 @@ func (s *statements) prepare(ctx context.Context, w, r *sql.DB) error {
 		{&s.version, w, sqlVersion},
 		{&s.ninOwner, w, sqlNINOwner},
 		{&s.delete, w, sqlDelete},
+		{&s.recordDeleted, w, sqlRecordDeleted},
 		{&s.ftsInsert, w, sqlFTSInsert},
 		{&s.ftsDelete, w, sqlFTSDelete},
 		{&s.putSetting, w, sqlPutSetting},
@@ -36,8 +37,10 @@ func (s *statements) prepare(ctx context.Context, w, r *sql.DB) error {
 		{&s.byNIN, r, sqlClientByNIN},
 		{&s.countAll, r, sqlCountAll},
 		{&s.listAll, r, sqlListAll},
-		{&s.countFTS, r, sqlCountFTS},
-		{&s.listFTS, r, sqlListFTS},
+		{&s.hits, r, sqlHits},
+		{&s.listIDs, r, sqlListIDs},
+		{&s.getIDs, r, sqlGetIDs},
+		{&s.sortKeys, r, sqlSortKeys},
 		{&s.getSetting, r, sqlGetSetting},
 	} {
 		st, err := p.db.PrepareContext(ctx, p.text)

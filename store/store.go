@@ -54,6 +54,7 @@ type DB struct {
 	log   *slog.Logger
 	path  string
 	stmts statements
+	order nameOrder
 }
 
 // Open opens the database at path, creating the file (mode 0600) if it does

@@ -1,0 +1,162 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// AuditEntry is one row of the audit log: a lookup in Persontjenesten (or an
+// activation check), successful or not.
+type AuditEntry struct {
+	ID        int64
+	Time      time.Time
+	OSUser    string
+	Action    string // search, lookup, update, activate, refresh, bulk
+	Query     string // what was asked, in full
+	Results   int
+	PersonIDs []string
+	Outcome   string // ok or error
+	ErrorCode string
+}
+
+// AuditFilter selects audit rows. From and To are inclusive calendar days
+// in their own location (the reception's time zone; zero: open); Action
+// empty means all. Limit 0 means no limit.
+type AuditFilter struct {
+	From, To time.Time
+	Action   string
+	Limit    int
+	Offset   int
+}
+
+// AuditPage is one page of audit rows, newest first, and the total matching.
+type AuditPage struct {
+	Entries []AuditEntry
+	Total   int
+}
+
+const sqlInsertAudit = `INSERT INTO audit_log (time, os_user, action, query, results, person_ids, outcome, error_code)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+
+// RecordAudit writes one audit row on its own.
+func (db *DB) RecordAudit(ctx context.Context, e AuditEntry) (int64, error) {
+	var id int64
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		id, err = insertAudit(ctx, tx, e)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("record audit: %w", err)
+	}
+	return id, nil
+}
+
+// PutSettingsAudited stores settings (key → value) and the audit row of the
+// lookup that caused them in one transaction: both or neither.
+func (db *DB) PutSettingsAudited(ctx context.Context, settings map[string]string, e AuditEntry) error {
+	for key := range settings {
+		if strings.HasPrefix(key, storeKeyPrefix) {
+			return fmt.Errorf("put setting %q: keys beginning with %q are reserved", key, storeKeyPrefix)
+		}
+	}
+	now := time.Now().UTC().Format(timeLayout)
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		for key, value := range settings {
+			if _, err := tx.StmtContext(ctx, db.stmts.putSetting).ExecContext(ctx, key, value, now); err != nil {
+				return fmt.Errorf("put setting %q: %w", key, err)
+			}
+		}
+		_, err := insertAudit(ctx, tx, e)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("save settings with audit: %w", err)
+	}
+	return nil
+}
+
+func insertAudit(ctx context.Context, tx *sql.Tx, e AuditEntry) (int64, error) {
+	if e.Action == "" || e.Outcome == "" {
+		return 0, errors.New("audit entry needs an action and an outcome")
+	}
+	if e.Time.IsZero() {
+		e.Time = time.Now()
+	}
+	ids := e.PersonIDs
+	if ids == nil {
+		ids = []string{}
+	}
+	idsJSON, err := json.Marshal(ids)
+	if err != nil {
+		return 0, fmt.Errorf("audit person ids: %w", err)
+	}
+	res, err := tx.ExecContext(ctx, sqlInsertAudit, e.Time.UTC().Format(timeLayout), e.OSUser, e.Action, e.Query,
+		e.Results, string(idsJSON), e.Outcome, e.ErrorCode)
+	if err != nil {
+		return 0, fmt.Errorf("insert audit row: %w", err)
+	}
+	return res.LastInsertId()
+}
+
+// ListAudit returns the audit rows matching f, newest first.
+func (db *DB) ListAudit(ctx context.Context, f AuditFilter) (AuditPage, error) {
+	var where []string
+	var args []any
+	if !f.From.IsZero() {
+		from := time.Date(f.From.Year(), f.From.Month(), f.From.Day(), 0, 0, 0, 0, f.From.Location()).UTC()
+		where = append(where, "time >= ?")
+		args = append(args, from.Format(timeLayout))
+	}
+	if !f.To.IsZero() {
+		to := time.Date(f.To.Year(), f.To.Month(), f.To.Day(), 0, 0, 0, 0, f.To.Location()).AddDate(0, 0, 1).UTC()
+		where = append(where, "time < ?")
+		args = append(args, to.Format(timeLayout))
+	}
+	if f.Action != "" {
+		where = append(where, "action = ?")
+		args = append(args, f.Action)
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	page := AuditPage{Entries: []AuditEntry{}}
+	if err := db.r.QueryRowContext(ctx, "SELECT count(*) FROM audit_log"+cond, args...).Scan(&page.Total); err != nil {
+		return AuditPage{}, fmt.Errorf("count audit rows: %w", err)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = -1
+	}
+	q := `SELECT id, time, os_user, action, query, results, person_ids, outcome, error_code FROM audit_log` +
+		cond + ` ORDER BY time DESC, id DESC LIMIT ? OFFSET ?`
+	rows, err := db.r.QueryContext(ctx, q, append(args, limit, max(f.Offset, 0))...)
+	if err != nil {
+		return AuditPage{}, fmt.Errorf("list audit rows: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e AuditEntry
+		var at, ids string
+		if err := rows.Scan(&e.ID, &at, &e.OSUser, &e.Action, &e.Query, &e.Results, &ids, &e.Outcome, &e.ErrorCode); err != nil {
+			return AuditPage{}, fmt.Errorf("read audit row: %w", err)
+		}
+		if e.Time, err = time.Parse(time.RFC3339Nano, at); err != nil {
+			return AuditPage{}, fmt.Errorf("audit row %d time: %w", e.ID, err)
+		}
+		if err := json.Unmarshal([]byte(ids), &e.PersonIDs); err != nil {
+			return AuditPage{}, fmt.Errorf("audit row %d person ids: %w", e.ID, err)
+		}
+		page.Entries = append(page.Entries, e)
+	}
+	if err := rows.Err(); err != nil {
+		return AuditPage{}, fmt.Errorf("list audit rows: %w", err)
+	}
+	return page, nil
+}

@@ -25,6 +25,8 @@ type Config struct {
 	NoBrowser   bool   `mapstructure:"no_browser"`
 	Language    string `mapstructure:"language"`
 	LogLevel    string `mapstructure:"log_level"`
+	// NHN holds the HelseID and Persontjenesten environments (config/nhn.go).
+	NHN NHN `mapstructure:"-"`
 	// ConfigFile is the file that was read, if any.
 	ConfigFile string `mapstructure:"-"`
 }
@@ -77,6 +79,7 @@ func Load(fs *pflag.FlagSet, defaultPort int, getenv func(string) string) (Confi
 	v.SetDefault("no_browser", false)
 	v.SetDefault("language", "nb")
 	v.SetDefault("log_level", "info")
+	nhnDefaults(v)
 
 	// Environment: read through getenv so tests need not touch the process env.
 	for _, key := range []string{"data_dir", "listen", "port", "allow_remote", "no_browser", "language", "log_level", "config"} {
@@ -134,6 +137,7 @@ func Load(fs *pflag.FlagSet, defaultPort int, getenv func(string) string) (Confi
 			v.Set(key, val)
 		}
 	}
+	nhnFromEnv(v, getenv)
 	for flag, key := range flagKeys {
 		if f := fs.Lookup(flag); f != nil && f.Changed {
 			v.Set(key, f.Value.String())
@@ -160,6 +164,9 @@ func Load(fs *pflag.FlagSet, defaultPort int, getenv func(string) string) (Confi
 	c.Language = v.GetString("language")
 	c.LogLevel = v.GetString("log_level")
 	c.ConfigFile = fileUsed
+	if c.NHN, err = loadNHN(v); err != nil {
+		return Config{}, err
+	}
 	if err := c.Validate(); err != nil {
 		return Config{}, err
 	}
@@ -199,6 +206,11 @@ func (c Config) Validate() error {
 	}
 	if c.DataDir == "" {
 		return &InvalidError{Key: "data_dir", Value: c.DataDir, Allowed: "a directory path"}
+	}
+	if c.NHN.APIVersion != "" || c.NHN.Timeout != 0 {
+		if err := c.NHN.Validate(); err != nil {
+			return err
+		}
 	}
 	return nil
 }

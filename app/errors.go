@@ -58,6 +58,9 @@ func language(r *http.Request, def string) string {
 func message(code, lang string) string {
 	m, ok := messages[code]
 	if !ok {
+		m, ok = persontjenestenMessages[code]
+	}
+	if !ok {
 		m = messages["internal"]
 	}
 	if lang == "en" {
@@ -89,6 +92,13 @@ func (s *Server) toAPIError(err error, lang string) *APIError {
 			Fields: map[string]string{}, FieldCodes: map[string]string{}}
 		for field, code := range verr.Fields {
 			out.FieldCodes[field] = code
+			if m, ok := fieldMessages[code]; ok {
+				out.Fields[field] = m[0]
+				if lang == "en" {
+					out.Fields[field] = m[1]
+				}
+				continue
+			}
 			if lang == "en" {
 				out.Fields[field] = register.MessageEN(code)
 			} else {

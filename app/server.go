@@ -17,6 +17,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"resepsjon/config"
+	"resepsjon/persontjeneste/helseid"
 	"resepsjon/register"
 )
 
@@ -43,6 +45,19 @@ type Config struct {
 	Language     string // default message language: nb or en
 	MaxBodyBytes int64  // default 1 MiB
 	Now          func() time.Time
+
+	// Practice holds the Persontjenesten settings and the audit log; nil
+	// means Store, when it has those methods.
+	Practice PracticeStore
+	// Keys keeps the HelseID private key: the OS keyring, or memory in the
+	// demo and tests. Nil: no key can be made (keyring_unavailable).
+	Keys helseid.KeyStore
+	// NHN is where HelseID and Persontjenesten are, per environment.
+	NHN config.NHN
+	// OSUser is the operating system user, written to the audit log.
+	OSUser string
+	// DemoOrganisations are shown on the activation screen in the demo.
+	DemoOrganisations []DemoOrganisation
 }
 
 // Server serves the UI and the JSON API.
@@ -52,6 +67,7 @@ type Server struct {
 	echo     *echo.Echo
 	launches *launchTokens
 	now      func() time.Time
+	pt       *practice
 }
 
 // New builds the server; it does not listen.
@@ -75,6 +91,14 @@ func New(cfg Config) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	ps := cfg.Practice
+	if ps == nil {
+		ps, _ = cfg.Store.(PracticeStore)
+	}
+	if s.cfg.OSUser == "" {
+		s.cfg.OSUser = currentOSUser()
+	}
+	s.pt = &practice{store: ps, keys: cfg.Keys, nhn: withNHNDefaults(cfg.NHN), keyCache: map[string]*helseid.Key{}}
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
@@ -93,6 +117,9 @@ func New(cfg Config) (*Server, error) {
 	api.GET("/clients/:id", s.getClient)
 	api.PUT("/clients/:id", s.updateClient)
 	api.DELETE("/clients/:id", s.deleteClient)
+	if ps != nil {
+		s.persontjenestenRoutes(api)
+	}
 	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
 	s.echo = e
 	return s, nil

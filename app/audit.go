@@ -1,0 +1,182 @@
+package app
+
+import (
+	"encoding/csv"
+	"net/http"
+	"os/user"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"resepsjon/config"
+	"resepsjon/register"
+	"resepsjon/store"
+)
+
+// persontjenestenRoutes registers the Persontjenesten and audit routes.
+func (s *Server) persontjenestenRoutes(api *echo.Group) {
+	api.GET("/persontjenesten/status", s.getPersontjenestenStatus)
+	api.PUT("/persontjenesten/settings", s.putPersontjenestenSettings)
+	api.POST("/persontjenesten/key", s.postPersontjenestenKey)
+	api.POST("/persontjenesten/activate", s.postActivate)
+	api.POST("/persontjenesten/refresh", s.postRefresh)
+	api.POST("/persontjenesten/deactivate", s.postDeactivate)
+	api.POST("/persontjenesten/search", s.postPersontjenestenSearch)
+	api.POST("/persontjenesten/lookup", s.postPersontjenestenLookup)
+	api.POST("/clients/:id/persontjenesten/update", s.postClientUpdateFromPersontjenesten)
+	api.GET("/audit", s.getAudit)
+}
+
+// withNHNDefaults fills what a Config built without the config package
+// (tests) leaves empty.
+func withNHNDefaults(n config.NHN) config.NHN {
+	if n.APIVersion == "" {
+		n.APIVersion = "2"
+		n.LegalBasis = true
+	}
+	if n.Timeout <= 0 {
+		n.Timeout = 30 * time.Second
+	}
+	if n.HelseIDTimeout <= 0 {
+		n.HelseIDTimeout = 15 * time.Second
+	}
+	return n
+}
+
+// currentOSUser is the logged-in user's name for the audit log.
+func currentOSUser() string {
+	u, err := user.Current()
+	if err != nil {
+		return ""
+	}
+	return u.Username
+}
+
+// elevenDigits finds identity numbers in audit queries.
+var elevenDigits = regexp.MustCompile(`\b\d{11}\b`)
+
+// maskQuery hides the personal part of every identity number: 6+5 digits
+// become "140385*****".
+func maskQuery(q string) string {
+	return elevenDigits.ReplaceAllStringFunc(q, func(n string) string { return n[:6] + "*****" })
+}
+
+type auditRowJSON struct {
+	ID        int64     `json:"id"`
+	Time      time.Time `json:"time"`
+	OSUser    string    `json:"osUser"`
+	Action    string    `json:"action"`
+	Query     string    `json:"query"`
+	Results   int       `json:"results"`
+	PersonIDs []string  `json:"personIds"`
+	Outcome   string    `json:"outcome"`
+	ErrorCode string    `json:"errorCode"`
+}
+
+var auditActions = []string{ActionSearch, ActionLookup, ActionUpdate, ActionActivate, ActionRefresh, ActionBulk}
+
+// getAudit lists the audit log (identity numbers masked), or exports it as
+// CSV with full values for the data controller (format=csv).
+func (s *Server) getAudit(c echo.Context) error {
+	f := store.AuditFilter{Action: c.QueryParam("action")}
+	fields := map[string]string{}
+	for _, p := range []struct {
+		name string
+		dst  *time.Time
+	}{{"from", &f.From}, {"to", &f.To}} {
+		if raw := c.QueryParam(p.name); raw != "" {
+			// Days as the reception sees them: the local time zone.
+			t, err := time.ParseInLocation(time.DateOnly, raw, time.Local)
+			if err != nil {
+				fields[p.name] = register.CodeDate
+				continue
+			}
+			*p.dst = t
+		}
+	}
+	if f.Action != "" && !contains(auditActions, f.Action) {
+		fields["action"] = register.CodeInvalid
+	}
+	csvOut := false
+	switch c.QueryParam("format") {
+	case "", "json":
+	case "csv":
+		csvOut = true
+	default:
+		fields["format"] = register.CodeInvalid
+	}
+	if len(fields) > 0 {
+		return &register.ValidationError{Fields: fields}
+	}
+	if !csvOut {
+		limit, err := queryInt(c, "limit", 50, 1, 500)
+		if err != nil {
+			return err
+		}
+		offset, err := queryInt(c, "offset", 0, 0, 1<<30)
+		if err != nil {
+			return err
+		}
+		f.Limit, f.Offset = limit, offset
+	}
+	page, err := s.pt.store.ListAudit(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	if csvOut {
+		return s.writeAuditCSV(c, page.Entries)
+	}
+	rows := make([]auditRowJSON, 0, len(page.Entries))
+	for _, e := range page.Entries {
+		ids := e.PersonIDs
+		if ids == nil {
+			ids = []string{}
+		}
+		rows = append(rows, auditRowJSON{ID: e.ID, Time: e.Time.UTC(), OSUser: e.OSUser, Action: e.Action,
+			Query: maskQuery(e.Query), Results: e.Results, PersonIDs: ids, Outcome: e.Outcome, ErrorCode: e.ErrorCode})
+	}
+	return c.JSON(http.StatusOK, map[string]any{"results": rows, "total": page.Total})
+}
+
+func (s *Server) writeAuditCSV(c echo.Context, entries []store.AuditEntry) error {
+	name := "resepsjon-logg-" + s.now().UTC().Format("2006-01-02") + ".csv"
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	h.Set("Cache-Control", "no-store")
+	c.Response().WriteHeader(http.StatusOK)
+	w := csv.NewWriter(c.Response())
+	if err := w.Write([]string{"time", "os_user", "action", "query", "results", "person_ids", "outcome", "error_code"}); err != nil {
+		return err
+	}
+	for _, e := range entries {
+		rec := []string{e.Time.UTC().Format(time.RFC3339), e.OSUser, e.Action, csvSafe(e.Query), strconv.Itoa(e.Results),
+			strings.Join(e.PersonIDs, " "), e.Outcome, e.ErrorCode}
+		rec[1] = csvSafe(rec[1])
+		if err := w.Write(rec); err != nil {
+			return err
+		}
+	}
+	w.Flush()
+	return w.Error()
+}
+
+// csvSafe keeps a spreadsheet from reading a value as a formula.
+func csvSafe(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}

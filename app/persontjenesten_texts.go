@@ -1,0 +1,105 @@
+package app
+
+// Where the practice fixes what an activation check found.
+const (
+	linkSelvbetjening     = "https://selvbetjening.helseid.no/"
+	linkSelvbetjeningTest = "https://selvbetjening.test.helseid.no/"
+	linkAltinn            = "https://www.altinn.no/"
+	linkNHNOrder          = "https://www.nhn.no/tjenester/persontjenesten"
+)
+
+// checkText is what an activation check's result says: what happened, what
+// to do, and where. Index 0 is bokmål, 1 English.
+type checkText struct {
+	message, help [2]string
+	link          string
+}
+
+var checkTexts = map[string]checkText{
+	"delegation_unchecked": {
+		message: [2]string{"Ikke sjekket med de nåværende innstillingene.", "Not checked with the current settings."},
+		help:    [2]string{"Trykk «Aktiver» eller «Oppdater innstillinger» for å sjekke.", "Press Activate or Refresh settings to check."},
+	},
+	"access_unchecked": {
+		message: [2]string{"Ikke sjekket. Avtalen sjekkes når HelseID-delen er i orden.", "Not checked. The agreement is checked once the HelseID part is in order."},
+		help:    [2]string{"Trykk «Aktiver» eller «Oppdater innstillinger» for å sjekke.", "Press Activate or Refresh settings to check."},
+	},
+	"delegation_ok": {
+		message: [2]string{"HelseID godtar klienten og organisasjonsnummeret.", "HelseID accepts the client and the organisation number."},
+	},
+	"access_ok": {
+		message: [2]string{"Persontjenesten svarer: virksomheten har tilgang.", "Persontjenesten answers: the practice has access."},
+	},
+	"invalid_client": {
+		message: [2]string{"HelseID kjente ikke igjen klienten: klient-ID-en er feil, eller nøkkelen er ikke registrert på klienten.",
+			"HelseID did not recognise the client: the client id is wrong, or the key is not registered for the client."},
+		help: [2]string{"Sjekk klient-ID-en i HelseID selvbetjening, og registrer den offentlige nøkkelen (vist under «Nøkkel») på klienten. Trykk så «Prøv igjen».",
+			"Check the client id in HelseID selvbetjening and register the public key (shown under Key) for the client. Then press Try again."},
+		link: linkSelvbetjening,
+	},
+	"no_delegation": {
+		message: [2]string{"Organisasjonen har ikke gitt klienten rett til å hente opplysninger på sine vegne.",
+			"The organisation has not given the client the right to fetch information on its behalf."},
+		help: [2]string{"Daglig leder delegerer tilgangen i Altinn til leverandørens HelseID-klient (eller registrerer organisasjonsnummeret på egen klient i HelseID selvbetjening). Sjekk også at organisasjonsnummeret er riktig. Trykk så «Prøv igjen».",
+			"The practice's manager delegates access in Altinn to the vendor's HelseID client (or registers the organisation number for the practice's own client in HelseID selvbetjening). Also check that the organisation number is right. Then press Try again."},
+		link: linkAltinn,
+	},
+	"invalid_scope": {
+		message: [2]string{"HelseID-klienten har ikke tilgang til Persontjenesten.",
+			"The HelseID client has no access to Persontjenesten."},
+		help: [2]string{"Legg til tilgangen til Persontjenesten (med hjemmel) på klienten i HelseID selvbetjening, og trykk «Prøv igjen».",
+			"Add access to Persontjenesten (with legal basis) to the client in HelseID selvbetjening, then press Try again."},
+		link: linkSelvbetjening,
+	},
+	"helseid_unavailable": {
+		message: [2]string{"Fikk ikke kontakt med HelseID.", "Could not reach HelseID."},
+		help: [2]string{"Sjekk at maskinen er koblet til Helsenettet eller internett, og prøv igjen om litt.",
+			"Check that this computer is connected to the health network or the internet, and try again in a while."},
+	},
+	"no_agreement": {
+		message: [2]string{"Persontjenesten avviste forespørselen: virksomheten har ikke bestilt tilgang eller ikke godtatt bruksvilkårene.",
+			"Persontjenesten refused the request: the practice has not ordered access or has not accepted the terms of use."},
+		help: [2]string{"Daglig leder bestiller tilgang til Persontjenesten hos Norsk helsenett og godtar bruksvilkårene. Når bekreftelsen er kommet, trykk «Prøv igjen».",
+			"The practice's manager orders access to Persontjenesten from Norsk helsenett and accepts the terms. Once confirmed, press Try again."},
+		link: linkNHNOrder,
+	},
+	"persontjenesten_unavailable": {
+		message: [2]string{"Fikk ikke kontakt med Persontjenesten.", "Could not reach Persontjenesten."},
+		help:    [2]string{"Sjekk nettforbindelsen og prøv igjen om litt.", "Check the network connection and try again in a while."},
+	},
+}
+
+// persontjenestenMessages are the error messages of the Persontjenesten
+// routes, bokmål and English; each says what to do next.
+var persontjenestenMessages = map[string][2]string{
+	"not_activated": {"Persontjenesten er ikke aktivert. Gå til Innstillinger → Persontjenesten og aktiver den først.",
+		"Persontjenesten is not activated. Go to Settings → Persontjenesten and activate it first."},
+	"nhn_unavailable": {"Fikk ikke svar fra Persontjenesten eller HelseID. Skjemaet er uendret. Prøv igjen om litt.",
+		"No answer from Persontjenesten or HelseID. The form is unchanged. Try again in a while."},
+	"nhn_rate_limited": {"Persontjenesten har for mange forespørsler akkurat nå. Vent et halvt minutt og prøv igjen.",
+		"Persontjenesten has too many requests right now. Wait half a minute and try again."},
+	"nhn_no_access": {"Persontjenesten eller HelseID avviste forespørselen. Gå til Innstillinger → Persontjenesten og trykk «Oppdater innstillinger» for å se hva som mangler.",
+		"Persontjenesten or HelseID refused the request. Go to Settings → Persontjenesten and press Refresh settings to see what is missing."},
+	"person_not_found": {"Fant ingen person med dette fødselsnummeret i Folkeregisteret. Sjekk nummeret.",
+		"No person with this identity number in the National Population Register. Check the number."},
+	"keyring_unavailable": {"Fant ingen nøkkelring å lagre HelseID-nøkkelen i, eller den er låst. Lås opp nøkkelringen (for eksempel GNOME Keyring eller Windows Credential Manager) og prøv igjen. Nøkkelen lagres aldri i klartekst.",
+		"No keyring was found to keep the HelseID key in, or it is locked. Unlock the keyring (for example GNOME Keyring or Windows Credential Manager) and try again. The key is never stored in plain text."},
+}
+
+// fieldMessages are field texts for codes the register package does not
+// know: search rules and key problems.
+var fieldMessages = map[string][2]string{
+	"search.name_required":       {"Skriv et navn: fornavn, mellomnavn, etternavn eller fullt navn.", "Type a name: given, middle, family or full name."},
+	"search.name_characters":     {"Navn kan bare ha bokstaver, mellomrom og bindestrek.", "Names can only have letters, spaces and hyphens."},
+	"search.too_long":            {"Teksten er for lang.", "The text is too long."},
+	"search.min_letters":         {"Skriv minst tre bokstaver til sammen i navnefeltene.", "Type at least three letters in the name fields together."},
+	"search.birth_date":          {"Skriv fødselsdatoen som dd.mm.åååå (eller bare året).", "Type the birth date as dd.mm.yyyy (or just the year)."},
+	"search.municipality_number": {"Et kommunenummer har 4 siffer.", "A municipality number has 4 digits."},
+	"search.postal_code":         {"Et postnummer har 4 siffer.", "A postal code has 4 digits."},
+	"search.street_address":      {"Skriv minst tre bokstaver av gateadressen, bare bokstaver, tall og mellomrom.", "Type at least three letters of the street address: letters, digits and spaces only."},
+	"search.city_name":           {"Poststedet kan bare ha bokstaver, mellomrom og bindestrek.", "The city can only have letters, spaces and hyphens."},
+	"search.gender":              {"Velg kvinne eller mann.", "Choose female or male."},
+	"search.narrowing_required":  {"Skriv også fødselsdato eller kommunenummer, så søket blir smalt nok.", "Also type a birth date or a municipality number to narrow the search."},
+	"key.missing":                {"Lag eller importer en HelseID-nøkkel først.", "Generate or import a HelseID key first."},
+	"key.invalid":                {"Nøkkelen kunne ikke leses. Lim inn en privat nøkkel som JWK eller PEM (PKCS#1, PKCS#8 eller SEC1, ukryptert).", "The key could not be read. Paste a private key as JWK or PEM (PKCS#1, PKCS#8 or SEC1, unencrypted)."},
+}

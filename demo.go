@@ -2,14 +2,36 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
+	"resepsjon/app"
+	"resepsjon/config"
 	"resepsjon/nin"
+	"resepsjon/persontjeneste"
+	"resepsjon/persontjeneste/helseid"
+	"resepsjon/persontjeneste/nhnmock"
+	"resepsjon/persontjeneste/nhnmock/population"
 	"resepsjon/register"
 	"resepsjon/store"
 )
+
+// The demo's NHN mock: its population, its HelseID client and the
+// organisation numbers it knows. The organisation numbers are synthetic
+// (valid mod-11, not real organisations).
+const (
+	demoPopulationSize = 3000
+	demoPopulationSeed = 1
+	demoClientID       = "resepsjon-demo"
+	demoPracticeName   = "Demo Fysioterapi"
+)
+
+// demoOrgs are the practice (delegation and agreement present), one
+// without delegation in "Altinn" and one without an access agreement.
+type demoOrgs struct{ ok, noDelegation, noAgreement string }
 
 // demoClients are made-up people with synthetic identity numbers (month+80),
 // so the demo register is never mistaken for real data.
@@ -23,8 +45,108 @@ var demoClients = []struct {
 	{"Ingrid", "Marie", "Berg-Johansen", "2001-05-09", "Elvegata 17", "4611", "Kristiansand", "4204", "413 22 908"},
 }
 
-// seedDemo fills an empty demo register with a few synthetic clients.
-func seedDemo(ctx context.Context, db *store.DB) error {
+// demoNHN is the running in-process mock and what the app needs of it.
+type demoNHN struct {
+	env  config.NHNEnvironment
+	keys *helseid.MemoryKeyStore
+	key  *helseid.Key
+	orgs demoOrgs
+	pop  *population.Population
+}
+
+// startDemoNHN starts the NHN mock on a loopback port until ctx ends, with a
+// demo HelseID client whose key lives in memory only.
+func startDemoNHN(ctx context.Context, log *slog.Logger) (*demoNHN, error) {
+	pop, err := population.New(population.Config{Seed: demoPopulationSeed, Size: demoPopulationSize})
+	if err != nil {
+		return nil, fmt.Errorf("demo population: %w", err)
+	}
+	key, err := helseid.GenerateKey(helseid.AlgES256)
+	if err != nil {
+		return nil, fmt.Errorf("demo key: %w", err)
+	}
+	keys := helseid.NewMemoryKeyStore()
+	if err := keys.Save(ctx, key); err != nil {
+		return nil, err
+	}
+	jwk, err := key.PublicJWK()
+	if err != nil {
+		return nil, err
+	}
+	orgs, err := newDemoOrgs()
+	if err != nil {
+		return nil, err
+	}
+	m, err := nhnmock.New(nhnmock.Config{
+		Population: pop,
+		Clients: []nhnmock.RegisteredClient{{ClientID: demoClientID, PublicJWK: jwk, Tenancy: nhnmock.TenancyMulti,
+			Scopes: []string{nhnmock.ScopeLegalBasis, nhnmock.ScopeNoLegalBasis}}},
+		Delegations: []string{orgs.ok, orgs.noAgreement},
+		Agreements:  []string{orgs.ok, orgs.noDelegation},
+		Logger:      log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("demo NHN mock: %w", err)
+	}
+	srv, err := nhnmock.Start(ctx, "127.0.0.1:0", m, nhnmock.ServeOptions{Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("demo NHN mock: %w", err)
+	}
+	return &demoNHN{
+		env:  config.NHNEnvironment{ID: "mock", Authority: srv.URL + "/", APIBaseURL: srv.URL},
+		keys: keys, key: key, orgs: orgs, pop: pop,
+	}, nil
+}
+
+// newDemoOrgs picks three valid synthetic organisation numbers.
+func newDemoOrgs() (demoOrgs, error) {
+	var found []string
+	for n := 310000010; n < 310001000 && len(found) < 3; n++ {
+		if org, err := nin.ParseOrgNumber(fmt.Sprintf("%09d", n)); err == nil {
+			found = append(found, org)
+		}
+	}
+	if len(found) < 3 {
+		return demoOrgs{}, errors.New("no synthetic organisation numbers")
+	}
+	return demoOrgs{ok: found[0], noDelegation: found[1], noAgreement: found[2]}, nil
+}
+
+// demoOrganisations lists the demo's organisation numbers for the
+// activation screen; nil outside the demo.
+func demoOrganisations(d *demoNHN) []app.DemoOrganisation {
+	if d == nil {
+		return nil
+	}
+	return []app.DemoOrganisation{
+		{OrgNumber: d.orgs.ok, Purpose: "ok"},
+		{OrgNumber: d.orgs.noDelegation, Purpose: "no_delegation"},
+		{OrgNumber: d.orgs.noAgreement, Purpose: "no_agreement"},
+	}
+}
+
+// configurePractice sets the demo practice up against the mock: every start
+// makes a new in-memory key, so the settings are written afresh and the
+// practice is activated again.
+func (d *demoNHN) configurePractice(ctx context.Context, db *store.DB) error {
+	settings, err := json.Marshal(app.PracticeSettings{
+		OrgNumber: d.orgs.ok, Name: demoPracticeName, Environment: "mock", ClientID: demoClientID,
+		Tenancy: helseid.TenancyMulti, InformationParts: persontjeneste.DefaultInformationParts(),
+	})
+	if err != nil {
+		return err
+	}
+	if err := db.PutSetting(ctx, app.SettingPersontjenesten, string(settings)); err != nil {
+		return err
+	}
+	return db.PutSetting(ctx, app.SettingKeyID, d.key.KID())
+}
+
+// seedDemo fills an empty demo register with a few made-up clients and a
+// few persons of the mock's population (so "Oppdater via Persontjenesten"
+// has something to show): one is stored with the D-number the person had
+// before getting a fødselsnummer, one from before the person died.
+func seedDemo(ctx context.Context, db *store.DB, pop *population.Population) error {
 	page, err := db.SearchClients(ctx, register.Query{Limit: 1})
 	if err != nil {
 		return err
@@ -32,7 +154,7 @@ func seedDemo(ctx context.Context, db *store.DB) error {
 	if page.Total > 0 {
 		return nil
 	}
-	clients := make([]register.Client, 0, len(demoClients))
+	clients := make([]register.Client, 0, len(demoClients)+6)
 	for i, d := range demoClients {
 		birth, err := time.Parse(time.DateOnly, d.birth)
 		if err != nil {
@@ -52,7 +174,61 @@ func seedDemo(ctx context.Context, db *store.DB) error {
 		}
 		clients = append(clients, c)
 	}
+	if pop != nil {
+		fromMock, err := demoClientsFromMock(pop)
+		if err != nil {
+			return err
+		}
+		clients = append(clients, fromMock...)
+	}
 	return db.ImportClients(ctx, clients)
+}
+
+// demoClientsFromMock makes clients of a few persons in the mock's population.
+func demoClientsFromMock(pop *population.Population) ([]register.Client, error) {
+	edges := pop.EdgeCases()
+	type pick struct {
+		nin  string
+		edit func(c *register.Client)
+	}
+	picks := []pick{
+		// Registered while the person still had a D-number.
+		{edges[population.EdgeFormerDNumber], func(c *register.Client) {
+			c.NIN, c.NINType = edges[population.EdgeFormerDNumber], ""
+		}},
+		// Registered before the person died.
+		{edges[population.EdgeDeceased], func(c *register.Client) { c.Status, c.DeathDate = "", "" }},
+		{edges[population.EdgeConfidential], nil},
+	}
+	for _, n := range pop.SampleNINs(3) {
+		picks = append(picks, pick{nin: n})
+	}
+	now := time.Now().UTC()
+	var out []register.Client
+	for _, p := range picks {
+		person, ok := pop.ByNIN(p.nin)
+		if !ok {
+			continue
+		}
+		raw, err := json.Marshal(person)
+		if err != nil {
+			return nil, err
+		}
+		var wire persontjeneste.Person
+		if err := json.Unmarshal(raw, &wire); err != nil {
+			return nil, err
+		}
+		c := persontjeneste.ToClient(wire, now)
+		if p.edit != nil {
+			p.edit(&c)
+		}
+		c.Notes = "Syntetisk person fra NHN-mocken."
+		if err := register.Validate(&c); err != nil {
+			continue // a person the register would refuse is simply left out
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }
 
 // syntheticNIN returns the first valid synthetic fødselsnummer from the

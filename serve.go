@@ -20,6 +20,7 @@ import (
 	"resepsjon/app"
 	"resepsjon/config"
 	"resepsjon/instance"
+	"resepsjon/persontjeneste/helseid"
 	"resepsjon/store"
 )
 
@@ -100,10 +101,27 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 		return fmt.Errorf("open database: %w", err)
 	}
 	defer db.Close()
+	nhn := cfg.NHN
+	var (
+		keys    helseid.KeyStore
+		demoNet *demoNHN
+	)
 	if demo {
-		if err := seedDemo(ctx, db); err != nil {
+		// The demo's NHN runs in this process; its key lives in memory,
+		// never in the OS keyring.
+		if demoNet, err = startDemoNHN(ctx, log); err != nil {
+			return err
+		}
+		nhn.Mock = demoNet.env
+		keys = demoNet.keys
+		if err := seedDemo(ctx, db, demoNet.pop); err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
+		if err := demoNet.configurePractice(ctx, db); err != nil {
+			return fmt.Errorf("demo practice: %w", err)
+		}
+	} else if env.keys != nil {
+		keys = env.keys()
 	}
 
 	ln, err := listen(cfg.Listen, cfg.Port)
@@ -133,10 +151,19 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 	srv, err := app.New(app.Config{
 		Store: db, UI: ui, Logger: log, Token: token, BaseURL: baseURL, Port: port,
 		ExtraHosts: extra, Demo: demo, Version: version(), Language: cfg.Language,
+		Keys: keys, NHN: nhn, DemoOrganisations: demoOrganisations(demoNet),
 	})
 	if err != nil {
 		ln.Close()
 		return err
+	}
+	if demoNet != nil {
+		if ok, err := srv.CheckPersontjenesten(ctx); err != nil || !ok {
+			log.Warn("demo: Persontjenesten activation against the mock did not pass", "err", err)
+		}
+		fmt.Fprintf(env.stdout, "NHN-mocken (syntetiske data) / the NHN mock (synthetic data): %s\n", demoNet.env.APIBaseURL)
+		fmt.Fprintf(env.stdout, "  organisasjonsnummer / organisation numbers: %s (aktivert / activated), %s (uten delegering / no delegation), %s (uten avtale / no agreement)\n",
+			demoNet.orgs.ok, demoNet.orgs.noDelegation, demoNet.orgs.noAgreement)
 	}
 	pid := os.Getpid()
 	if err := instance.Write(f.server, instance.Info{URL: baseURL, Port: port, PID: pid, Token: token}); err != nil {

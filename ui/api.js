@@ -16,6 +16,7 @@ export class ApiError extends Error {
     this.code = e.code || 'internal';
     this.serverMessage = e.message || '';
     this.fields = e.fields || {};
+    this.fieldCodes = e.fieldCodes || {};
     this.existingId = e.existingId ?? null;
     this.currentVersion = e.currentVersion ?? null;
   }
@@ -87,6 +88,8 @@ export function createApi({ lang, onSessionEnded, fetchFn }) {
   const clientPath = (id) => `/api/clients/${encodeURIComponent(id)}`;
 
   return {
+    /** Any route: call(method, path, {body, signal}); used by pages with their own routes. */
+    call,
     /** GET /api/app -> {version, demo, language} */
     app: (signal) => call('GET', '/api/app', { signal }),
     /** GET /api/clients -> {results, total} */

@@ -7,11 +7,12 @@ import { ApiError, isAbort, NetworkError, SessionEndedError } from '../api.js';
 import { h, replace } from '../dom.js';
 import { formatDate, formatNin, fullName, parseDate } from '../format.js';
 import { displayValue, EDITABLE, GROUPS, READ_ONLY } from './client-fields.js';
+import { persontjenestenFormActions } from './persontjenesten-form.js';
 
 /**
  * Renders the form. id is the client's id when editing, null when adding.
  */
-export function renderClientForm(ctx, { signal }, id) {
+export function renderClientForm(ctx, { signal, query }, id) {
   const { api, i18n, router } = ctx;
   const t = (k, v) => i18n.t(k, v);
   const editing = id !== null;
@@ -39,15 +40,38 @@ export function renderClientForm(ctx, { signal }, id) {
     h('fieldset', { class: `card fieldset fieldset-${g.key}` }, h('legend', { text: t(`group.${g.key}`) }), h('div', { class: 'grid' }, g.fields.map(field))),
   );
 
+  // Persontjenesten: "Søk i Persontjenesten" above the add form, "Oppdater via
+  // Persontjenesten" at the bottom of the edit form. Both only fill the form.
+  const persontjenesten = persontjenestenFormActions(ctx, {
+    editing,
+    id,
+    query,
+    signal,
+    getBase: () => base,
+    setBase: (c) => {
+      base = { ...c };
+      drawRegister();
+    },
+    readValues: () => readTexts(),
+    setValues: (c, opts) => setValues(c, opts),
+    setField: (name, value) => {
+      if (!inputs[name]) return false;
+      const texts = readTexts();
+      texts[name] = textsOf({ [name]: value })[name];
+      writeTexts(texts);
+      return true;
+    },
+    say: (kind, text) => (text ? say(kind, text) : replace(message)),
+    focusFirst: () => inputs[EDITABLE[0].name].focus(),
+  });
+
   const form = h(
     'form',
     { class: 'client-form', id: 'client-form', novalidate: true, hidden: editing, on: { submit } },
+    editing ? null : persontjenesten.node,
     fieldsets,
     registerBox,
-    // Next issue: the "Søk i Persontjenesten" link (add form) and the
-    // "Oppdater via Persontjenesten" button (edit form) go here, at the bottom
-    // of the form. Both fill the form through setValues(draft, {keepBase:false})
-    // and must leave phone and notes as typed. Not rendered until they work.
+    editing ? persontjenesten.node : null,
     h('div', { class: 'form-actions' }, saveButton, cancelLink),
   );
   const loading = h('p', { class: 'muted', text: t('common.loading'), hidden: !editing });
@@ -376,6 +400,7 @@ export function renderClientForm(ctx, { signal }, id) {
       form.hidden = false;
       document.title = `${t('form.editTitle')}: ${fullName(c)} – ${t('app.name')}`;
       if (!node.contains(document.activeElement) || document.activeElement === heading) inputs[EDITABLE[0].name].focus();
+      persontjenesten.loaded(c);
     } catch (err) {
       if (isAbort(err) || err instanceof SessionEndedError) return;
       loading.hidden = true;

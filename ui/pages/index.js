@@ -10,7 +10,9 @@
 // api, i18n, router, appInfo, setStatus(text), confirm(opts), redraw().
 // Adding a page (Persontjenesten, Pasientportal, Logg) = one module + one line here.
 
+import audit from './audit.js';
 import clients from './clients.js';
+import persontjenesten from './persontjenesten.js';
 import settings from './settings.js';
 
-export const PAGES = [clients, settings];
+export const PAGES = [clients, persontjenesten, settings, audit];

@@ -1,5 +1,5 @@
-// The "Innstillinger" page: language and what version is running. Practice
-// settings (Persontjenesten, information parts) join here in later issues.
+// The "Innstillinger" page: language, what version is running, and the way to
+// the practice settings (Persontjenesten with its information parts, the log).
 
 import { isAbort } from '../api.js';
 import { h } from '../dom.js';
@@ -17,6 +17,11 @@ const nb = {
   'settings.normal': 'Vanlig drift',
   'settings.unknown': 'Ukjent',
   'settings.languageChanged': 'Språket er endret til norsk bokmål.',
+  'settings.practice': 'Virksomheten',
+  'settings.pt': 'Persontjenesten',
+  'settings.ptHint': 'Status for delegering og avtale, «Oppdater innstillinger» og hvilke opplysninger som hentes.',
+  'settings.audit': 'Logg over oppslag',
+  'settings.auditHint': 'Alle oppslag i Persontjenesten, med eksport til CSV.',
 };
 
 const en = {
@@ -31,6 +36,11 @@ const en = {
   'settings.normal': 'Normal operation',
   'settings.unknown': 'Unknown',
   'settings.languageChanged': 'The language is now English.',
+  'settings.practice': 'The practice',
+  'settings.pt': 'Person Service',
+  'settings.ptHint': 'Status of delegation and agreement, “Refresh settings” and which information is fetched.',
+  'settings.audit': 'Log of lookups',
+  'settings.auditHint': 'Every lookup in the Person Service, with CSV export.',
 };
 
 function renderSettings(ctx, { signal }) {
@@ -93,6 +103,17 @@ function renderSettings(ctx, { signal }) {
         h('legend', { text: t('settings.language') }),
         choices,
         h('p', { class: 'hint', id: 'language-hint', text: t('settings.languageHint') }),
+      ),
+    ),
+    h(
+      'section',
+      { class: 'card', id: 'settings-practice', 'aria-labelledby': 'practice-title' },
+      h('h2', { id: 'practice-title', text: t('settings.practice') }),
+      h(
+        'ul',
+        { class: 'settings-links' },
+        h('li', {}, h('a', { href: '#/settings/persontjenesten', id: 'settings-pt', text: t('settings.pt') }), h('p', { class: 'hint', text: t('settings.ptHint') })),
+        h('li', {}, h('a', { href: '#/settings/audit', id: 'settings-audit', text: t('settings.audit') }), h('p', { class: 'hint', text: t('settings.auditHint') })),
       ),
     ),
     h(

@@ -1,0 +1,220 @@
+// The "Logg" page: every lookup in Persontjenesten (search, fetch, update,
+// activation checks) with time, OS user, action, the question asked (identity
+// numbers masked), number of results and outcome. Filter by date and action;
+// "Eksporter CSV" downloads the full, unmasked rows for the data controller.
+
+import { h, replace } from '../dom.js';
+import { formatDateTime, parseDate } from '../format.js';
+import { errorText, isQuiet, ptApi, say } from './persontjenesten-common.js';
+
+const ACTIONS = ['search', 'lookup', 'update', 'activate', 'refresh', 'bulk'];
+const PAGE_SIZE = 100;
+
+const nb = {
+  'audit.nav': 'Logg',
+  'audit.title': 'Logg over oppslag',
+  'audit.intro': 'Alle oppslag i Persontjenesten. Fødselsnumre er delvis skjult her; eksporten har fulle verdier for den dataansvarlige.',
+  'audit.from': 'Fra dato',
+  'audit.to': 'Til dato',
+  'audit.action': 'Handling',
+  'audit.allActions': 'Alle',
+  'audit.filter': 'Vis',
+  'audit.export': 'Eksporter CSV',
+  'audit.caption': 'Oppslag i Persontjenesten',
+  'audit.col.time': 'Tid',
+  'audit.col.osUser': 'Bruker',
+  'audit.col.action': 'Handling',
+  'audit.col.query': 'Spørsmål',
+  'audit.col.results': 'Treff',
+  'audit.col.outcome': 'Utfall',
+  'audit.action.search': 'Søk',
+  'audit.action.lookup': 'Henting',
+  'audit.action.update': 'Oppdatering',
+  'audit.action.activate': 'Aktivering',
+  'audit.action.refresh': 'Sjekk av innstillinger',
+  'audit.action.bulk': 'Masseoppdatering',
+  'audit.outcome.ok': 'OK',
+  'audit.outcome.error': 'Feil',
+  'audit.empty': 'Ingen oppslag i perioden.',
+  'audit.count': '{shown} av {total} oppslag',
+  'audit.more': 'Vis flere',
+  'audit.badDate': 'Skriv datoen som dd.mm.åååå, for eksempel 31.01.2026.',
+  'audit.badRange': '«Fra dato» må være før «Til dato».',
+};
+
+const en = {
+  'audit.nav': 'Log',
+  'audit.title': 'Log of lookups',
+  'audit.intro': 'Every lookup in the Person Service. Identity numbers are partly hidden here; the export has the full values for the data controller.',
+  'audit.from': 'From date',
+  'audit.to': 'To date',
+  'audit.action': 'Action',
+  'audit.allActions': 'All',
+  'audit.filter': 'Show',
+  'audit.export': 'Export CSV',
+  'audit.caption': 'Lookups in the Person Service',
+  'audit.col.time': 'Time',
+  'audit.col.osUser': 'User',
+  'audit.col.action': 'Action',
+  'audit.col.query': 'Query',
+  'audit.col.results': 'Results',
+  'audit.col.outcome': 'Outcome',
+  'audit.action.search': 'Search',
+  'audit.action.lookup': 'Fetch',
+  'audit.action.update': 'Update',
+  'audit.action.activate': 'Activation',
+  'audit.action.refresh': 'Settings check',
+  'audit.action.bulk': 'Bulk update',
+  'audit.outcome.ok': 'OK',
+  'audit.outcome.error': 'Error',
+  'audit.empty': 'No lookups in this period.',
+  'audit.count': '{shown} of {total} lookups',
+  'audit.more': 'Show more',
+  'audit.badDate': 'Write the date as dd.mm.yyyy, for example 31.01.2026.',
+  'audit.badRange': '“From date” must be before “To date”.',
+};
+
+function renderAudit(ctx, { query, signal }) {
+  const { i18n, router } = ctx;
+  const t = (k, v) => i18n.t(k, v);
+  const pt = ptApi(ctx.api);
+
+  const dateInput = (id, value) => h('input', { id, class: 'input', type: 'text', inputmode: 'numeric', autocomplete: 'off', value, 'aria-describedby': `${id}-hint` });
+  const from = dateInput('audit-from', toText(query.get('from')));
+  const to = dateInput('audit-to', toText(query.get('to')));
+  const action = h(
+    'select',
+    { id: 'audit-action', class: 'input' },
+    h('option', { value: '', text: t('audit.allActions') }),
+    ACTIONS.map((a) => h('option', { value: a, selected: query.get('action') === a, text: t(`audit.action.${a}`) })),
+  );
+  const exportLink = h('a', { class: 'button', id: 'audit-export', href: '/api/audit?format=csv', download: '', text: t('audit.export') });
+  const message = h('div', { class: 'page-message', id: 'audit-message', tabindex: '-1' });
+  const summary = h('p', { class: 'result-summary', id: 'audit-summary', role: 'status' });
+  const tbody = h('tbody', { id: 'audit-rows' });
+  const more = h('button', { type: 'button', class: 'button', id: 'audit-more', hidden: true, text: t('audit.more') });
+  const table = h(
+    'table',
+    { class: 'table audit-table', id: 'audit-table' },
+    h('caption', { class: 'visually-hidden', text: t('audit.caption') }),
+    h('thead', {}, h('tr', {}, ['time', 'osUser', 'action', 'query', 'results', 'outcome'].map((c) => h('th', { scope: 'col', class: `col-${c}`, text: t(`audit.col.${c}`) })))),
+    tbody,
+  );
+
+  const field = (input, labelKey, hint) =>
+    h('div', { class: 'field' }, h('label', { class: 'label', htmlFor: input.id, text: t(labelKey) }), input, hint ? h('p', { class: 'hint', id: `${input.id}-hint`, text: hint }) : null);
+  const filters = h(
+    'form',
+    { class: 'audit-filters', id: 'audit-filters', novalidate: true },
+    field(from, 'audit.from', t('form.dateHint')),
+    field(to, 'audit.to', t('form.dateHint')),
+    field(action, 'audit.action'),
+    h('div', { class: 'audit-buttons' }, h('button', { type: 'submit', class: 'button button-primary', id: 'audit-show', text: t('audit.filter') }), exportLink),
+  );
+
+  const node = h('section', { class: 'page page-audit' }, h('h1', { tabindex: '-1', text: t('audit.title') }), h('p', { class: 'hint', text: t('audit.intro') }), filters, message, summary, table, more);
+
+  let offset = 0;
+  let total = 0;
+  let current = null;
+
+  function toText(iso) {
+    return iso && /^\d{4}-\d{2}-\d{2}$/.test(iso) ? iso.split('-').reverse().join('.') : '';
+  }
+
+  /** The filter as query parameters, or null (with the reason shown) when a date cannot be read. */
+  function readFilter() {
+    const f = parseDate(from.value);
+    const tt = parseDate(to.value);
+    from.removeAttribute('aria-invalid');
+    to.removeAttribute('aria-invalid');
+    if (!f.ok || !tt.ok) {
+      (f.ok ? to : from).setAttribute('aria-invalid', 'true');
+      say(message, 'error', t('audit.badDate'));
+      return null;
+    }
+    if (f.iso && tt.iso && f.iso > tt.iso) {
+      from.setAttribute('aria-invalid', 'true');
+      say(message, 'error', t('audit.badRange'));
+      return null;
+    }
+    const params = new URLSearchParams();
+    if (f.iso) params.set('from', f.iso);
+    if (tt.iso) params.set('to', tt.iso);
+    if (action.value) params.set('action', action.value);
+    return params;
+  }
+
+  function exportHref(params) {
+    const p = new URLSearchParams(params);
+    p.set('format', 'csv');
+    return `/api/audit?${p}`;
+  }
+
+  async function load(params, append) {
+    say(message, '', '');
+    const p = new URLSearchParams(params);
+    p.set('limit', String(PAGE_SIZE));
+    p.set('offset', String(offset));
+    table.setAttribute('aria-busy', 'true');
+    try {
+      const page = await pt.audit(p, signal);
+      total = page.total ?? 0;
+      const rows = (page.results || []).map(row);
+      if (append) tbody.append(...rows);
+      else replace(tbody, rows);
+      offset += rows.length;
+      table.hidden = offset === 0;
+      summary.textContent = offset === 0 ? t('audit.empty') : t('audit.count', { shown: offset, total });
+      more.hidden = offset >= total;
+    } catch (err) {
+      if (isQuiet(err)) return;
+      say(message, 'error', errorText(t, err));
+    } finally {
+      table.removeAttribute('aria-busy');
+    }
+  }
+
+  function row(r) {
+    const outcome = r.outcome === 'ok' ? t('audit.outcome.ok') : `${t('audit.outcome.error')}${r.errorCode ? ` (${r.errorCode})` : ''}`;
+    const label = t(`audit.action.${r.action}`);
+    return h(
+      'tr',
+      { class: `audit-row audit-${r.outcome === 'ok' ? 'ok' : 'error'}` },
+      h('td', { class: 'col-time nowrap', text: formatDateTime(r.time) }),
+      h('td', { class: 'col-osUser', text: r.osUser || '–' }),
+      h('td', { class: 'col-action', text: label === `audit.action.${r.action}` ? r.action : label }),
+      h('td', { class: 'col-query', text: r.query || '' }),
+      h('td', { class: 'col-results', text: String(r.results ?? 0) }),
+      h('td', { class: 'col-outcome', text: outcome }),
+    );
+  }
+
+  filters.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const params = readFilter();
+    if (!params) return;
+    current = params;
+    exportLink.href = exportHref(params);
+    router.setQuietly(`#/audit${params.toString() ? `?${params}` : ''}`);
+    offset = 0;
+    load(params, false);
+  });
+  more.addEventListener('click', () => load(current, true));
+
+  current = readFilter() || new URLSearchParams();
+  exportLink.href = exportHref(current);
+  load(current, false);
+
+  return { node, title: t('audit.title') };
+}
+
+export default {
+  id: 'audit',
+  nav: { labelKey: 'audit.nav', href: '#/audit' },
+  messages: { nb, en },
+  routes: [
+    { path: '/audit', render: renderAudit },
+    { path: '/settings/audit', render: renderAudit },
+  ],
+};

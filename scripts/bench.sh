@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Reruns every benchmark and the load program and writes the figures for
+# docs/PERFORMANCE.md into an output directory (default: a new temporary
+# directory, printed at the end).
+# Takes about five minutes on a 2-core machine; everything is bounded.
+#
+#   scripts/bench.sh [OUTDIR]
+#
+# COUNT (default 5) sets the -count of the Go benchmarks; LOAD_ARGS passes
+# extra flags to the load program (go run ./bench -h lists them).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+out="${1:-$(mktemp -d)}"
+count="${COUNT:-5}"
+mkdir -p "$out"
+
+{
+	echo "nproc: $(nproc)"
+	go version
+	uname -srm
+	date -u +%Y-%m-%dT%H:%M:%SZ
+} >"$out/machine.txt"
+
+echo "== Go benchmarks (-count $count)" >&2
+# The packages run one after another (-p 1) so they do not compete for CPU.
+timeout 400 go test -p 1 -run '^$' -bench . -count "$count" \
+	./store ./persontjeneste/helseid ./persontjeneste ./persontjeneste/nhnmock \
+	| tee "$out/go-bench.txt" >&2
+go run ./bench -medians "$out/go-bench.txt" >"$out/go-bench-medians.md"
+
+echo "== load program" >&2
+# shellcheck disable=SC2086 # LOAD_ARGS is a list of flags
+timeout 400 go run ./bench -deadline 6m ${LOAD_ARGS:-} >"$out/load.md"
+
+cat "$out/machine.txt" "$out/go-bench-medians.md" "$out/load.md"
+echo "figures in $out" >&2

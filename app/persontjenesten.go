@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -100,6 +101,7 @@ type practice struct {
 	store PracticeStore
 	keys  helseid.KeyStore
 	nhn   config.NHN
+	log   *slog.Logger // for the NHN clients' retries and failures
 
 	mu          sync.Mutex
 	fingerprint string
@@ -256,6 +258,7 @@ func (p *practice) build(cur current, key *helseid.Key) (*helseid.TokenClient, *
 		OrgNumber:      cur.settings.OrgNumber,
 		ChildOrgNumber: cur.settings.SubOrgNumber,
 		HTTPClient:     &http.Client{Timeout: p.nhn.HelseIDTimeout},
+		Logger:         p.log,
 	})
 	if err != nil {
 		return nil, nil, err
@@ -270,6 +273,7 @@ func (p *practice) build(cur current, key *helseid.Key) (*helseid.TokenClient, *
 		APIVersion: p.nhn.APIVersion,
 		LegalBasis: p.nhn.LegalBasis,
 		Timeout:    attempt,
+		Logger:     p.log,
 	})
 	if err != nil {
 		return nil, nil, err

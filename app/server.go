@@ -98,7 +98,7 @@ func New(cfg Config) (*Server, error) {
 	if s.cfg.OSUser == "" {
 		s.cfg.OSUser = currentOSUser()
 	}
-	s.pt = &practice{store: ps, keys: cfg.Keys, nhn: withNHNDefaults(cfg.NHN), keyCache: map[string]*helseid.Key{}}
+	s.pt = &practice{store: ps, keys: cfg.Keys, nhn: withNHNDefaults(cfg.NHN), log: cfg.Logger, keyCache: map[string]*helseid.Key{}}
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true

@@ -218,7 +218,6 @@ func (o *mockOptions) check() error {
 func (env *environment) printMockInfo(base string, o mockOptions, pop *population.Population, publicJWK, privateJWK []byte) error {
 	w := env.stdout
 	kid := jwkKeyID(publicJWK)
-	scope := nhnmock.ScopeLegalBasis
 	fmt.Fprintf(w, "NHN-mocken kjører (syntetiske data) / The NHN mock is running (synthetic data)\n")
 	fmt.Fprintf(w, "  base URL:        %s\n", base)
 	fmt.Fprintf(w, "  discovery:       %s%s\n", base, mockDiscovery)
@@ -227,26 +226,30 @@ func (env *environment) printMockInfo(base string, o mockOptions, pop *populatio
 	if f := describeFaults(o); f != "" {
 		fmt.Fprintf(w, "  faults:          %s\n", f)
 	}
-	fmt.Fprintf(w, "\n# Klientoppsett for Resepsjon / client settings for Resepsjon:\n")
+	// The block below holds exactly the keys config/nhn.go reads, so it can
+	// be pasted into config.yaml as it is.
+	fmt.Fprintf(w, "\n# Lim inn i Resepsjons config.yaml / paste into Resepsjon's config.yaml:\n")
 	fmt.Fprintf(w, "helseid:\n")
-	fmt.Fprintf(w, "  environment: mock\n")
-	fmt.Fprintf(w, "  authority: %s/\n", base)
-	fmt.Fprintf(w, "  token_endpoint: %s%s\n", base, mockTokenPath)
-	fmt.Fprintf(w, "  client_id: %s\n", o.clientID)
-	fmt.Fprintf(w, "  tenancy: %s\n", o.tenancy)
-	fmt.Fprintf(w, "  org_number: %q\n", o.org)
-	if o.childOrg != "" {
-		fmt.Fprintf(w, "  child_org_number: %q\n", o.childOrg)
-	}
-	fmt.Fprintf(w, "  scope: %s\n", scope)
-	if kid != "" {
-		fmt.Fprintf(w, "  key_id: %s\n", kid)
-	}
+	fmt.Fprintf(w, "  mock_authority: %s/\n", base)
+	fmt.Fprintf(w, "  mock_token_endpoint: %s%s\n", base, mockTokenPath)
 	fmt.Fprintf(w, "persontjenesten:\n")
-	fmt.Fprintf(w, "  base_url: %s\n", base)
+	fmt.Fprintf(w, "  mock_url: %s\n", base)
 	fmt.Fprintf(w, "  api_version: \"2\"\n")
 	fmt.Fprintf(w, "  legal_basis: true\n")
 
+	fmt.Fprintf(w, "\n# Skriv inn i appen under Innstillinger → Persontjenesten → Aktiver (miljø «Demo»);\n")
+	fmt.Fprintf(w, "# nøkkelen kan også legges inn med «resepsjon key import FILE».\n")
+	fmt.Fprintf(w, "# Enter in the app's activation screen, Settings → Persontjenesten → Activate (environment \"Demo\");\n")
+	fmt.Fprintf(w, "# the key can also be brought in with \"resepsjon key import FILE\".\n")
+	fmt.Fprintf(w, "  client id:       %s\n", o.clientID)
+	fmt.Fprintf(w, "  tenancy:         %s\n", o.tenancy)
+	fmt.Fprintf(w, "  org number:      %s\n", o.org)
+	if o.childOrg != "" {
+		fmt.Fprintf(w, "  sub-org number:  %s\n", o.childOrg)
+	}
+	if kid != "" {
+		fmt.Fprintf(w, "  key id:          %s\n", kid)
+	}
 	fmt.Fprintf(w, "\n# Syntetiske fødselsnumre å prøve / synthetic identity numbers to try:\n")
 	for _, n := range pop.SampleNINs(mockSampleCount) {
 		fmt.Fprintf(w, "sample: %s\n", n)

@@ -14,8 +14,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+
+	"resepsjon/config"
 	"resepsjon/persontjeneste"
 	"resepsjon/persontjeneste/helseid"
+	"resepsjon/persontjeneste/nhnmock"
 	"resepsjon/persontjeneste/nhnmock/population"
 )
 
@@ -105,12 +110,15 @@ func checkLookup(t *testing.T, m *mockRun, key *helseid.Key, tenancy string) {
 	if !strings.HasPrefix(base, "http://127.0.0.1:") {
 		t.Fatalf("base URL %q, want loopback:\n%s", base, m.out)
 	}
-	if m.lines["discovery"] != base+"/.well-known/openid-configuration" || m.lines["authority"] != base+"/" ||
-		m.lines["base_url"] != base || m.lines["token_endpoint"] != base+"/connect/token" {
-		t.Fatalf("printed addresses do not fit %s:\n%s", base, m.out)
+	// The addresses come from the pasted config block, loaded as the app
+	// loads config.yaml.
+	nhn := loadPastedConfig(t, m.configBlock(t))
+	if m.lines["discovery"] != base+"/.well-known/openid-configuration" || nhn.Mock.Authority != base+"/" ||
+		nhn.Mock.APIBaseURL != base || nhn.Mock.TokenEndpoint != base+"/connect/token" {
+		t.Fatalf("printed addresses do not fit %s: %+v\n%s", base, nhn.Mock, m.out)
 	}
-	if m.lines["key_id"] != key.KID() {
-		t.Errorf("printed key_id %q, want %q", m.lines["key_id"], key.KID())
+	if m.lines["key id"] != key.KID() {
+		t.Errorf("printed key id %q, want %q", m.lines["key id"], key.KID())
 	}
 
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
@@ -133,22 +141,26 @@ func checkLookup(t *testing.T, m *mockRun, key *helseid.Key, tenancy string) {
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("discovery: status %d, %v", resp.StatusCode, err)
 	}
-	if doc.Issuer != m.lines["authority"] || doc.TokenEndpoint != m.lines["token_endpoint"] {
+	if doc.Issuer != nhn.Mock.Authority || doc.TokenEndpoint != nhn.Mock.TokenEndpoint {
 		t.Fatalf("discovery %+v does not match the printed config", doc)
 	}
 
+	scope := nhnmock.ScopeNoLegalBasis
+	if nhn.LegalBasis {
+		scope = nhnmock.ScopeLegalBasis
+	}
 	tokens, err := helseid.NewTokenClient(helseid.Config{
-		Authority: m.lines["authority"], ClientID: m.lines["client_id"], Key: key,
-		Scopes: []string{m.lines["scope"]}, Tenancy: tenancy, OrgNumber: m.lines["org_number"], HTTPClient: hc,
+		Authority: nhn.Mock.Authority, ClientID: m.lines["client id"], Key: key,
+		Scopes: []string{scope}, Tenancy: tenancy, OrgNumber: m.lines["org number"], HTTPClient: hc,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	api, err := persontjeneste.New(persontjeneste.Config{
-		BaseURL:    m.lines["base_url"],
+		BaseURL:    nhn.Mock.APIBaseURL,
 		HTTP:       &http.Client{Timeout: 10 * time.Second, Transport: &helseid.Transport{Tokens: tokens}},
-		APIVersion: m.lines["api_version"],
-		LegalBasis: m.lines["legal_basis"] == "true",
+		APIVersion: nhn.APIVersion,
+		LegalBasis: nhn.LegalBasis,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -185,7 +197,7 @@ func TestMockCommandWithClientJWK(t *testing.T) {
 	}
 	m := startMock(t, "--listen", "127.0.0.1:0", "--population", "200", "--seed", "7",
 		"--client-jwk", file, "--client-id", "practice-test", "--org", "310000027")
-	if m.lines["client_id"] != "practice-test" || m.lines["org_number"] != "310000027" || m.lines["tenancy"] != "single" {
+	if m.lines["client id"] != "practice-test" || m.lines["org number"] != "310000027" || m.lines["tenancy"] != "single" {
 		t.Fatalf("printed client config does not follow the flags:\n%s", m.out)
 	}
 	// The population is the one the seed gives, so numbers are stable.
@@ -303,4 +315,114 @@ func TestMockCommandRefusesBadFlags(t *testing.T) {
 			t.Errorf("mock %v printed %q", args, stdout.String())
 		}
 	}
+}
+
+// configBlock returns the printed lines meant for config.yaml: from the
+// heading that says to paste them up to the next blank line.
+func (m *mockRun) configBlock(t *testing.T) string {
+	t.Helper()
+	_, rest, ok := strings.Cut(m.out, "config.yaml:\n")
+	if !ok {
+		t.Fatalf("no config.yaml block printed:\n%s", m.out)
+	}
+	block, _, _ := strings.Cut(rest, "\n\n")
+	return block + "\n"
+}
+
+// loadPastedConfig writes block as config.yaml and loads it through the
+// config package, as the app does at start.
+func loadPastedConfig(t *testing.T, block string) config.NHN {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(file, []byte(block), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fs := pflag.NewFlagSet("serve", pflag.ContinueOnError)
+	config.Flags(fs)
+	if err := fs.Parse([]string{"--config", file, "--data-dir", t.TempDir()}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(fs, config.DefaultPort, func(string) string { return "" })
+	if err != nil {
+		t.Fatalf("the pasted block does not load: %v\n%s", err, block)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatalf("the pasted block is not valid: %v\n%s", err, block)
+	}
+	return cfg.NHN
+}
+
+// TestMockCommandConfigBlockIsReadByTheApp checks that the printed block is
+// YAML and that every key in it is one the app reads: changing any one value
+// changes the loaded configuration.
+func TestMockCommandConfigBlockIsReadByTheApp(t *testing.T) {
+	m := startMock(t, "--listen", "127.0.0.1:0", "--population", "60")
+	block := m.configBlock(t)
+	v := viper.New()
+	v.SetConfigType("yaml")
+	if err := v.ReadConfig(strings.NewReader(block)); err != nil {
+		t.Fatalf("the printed block is not YAML: %v\n%s", err, block)
+	}
+	keys := v.AllKeys()
+	if len(keys) == 0 {
+		t.Fatalf("the printed block has no keys:\n%s", block)
+	}
+	base := loadPastedConfig(t, block)
+	if !base.Mock.Configured() || !slices.ContainsFunc(base.Environments(), func(e config.NHNEnvironment) bool { return e.ID == "mock" }) {
+		t.Fatalf("the pasted block does not make the mock an environment: %+v", base.Mock)
+	}
+	for _, key := range keys {
+		section, leaf, _ := strings.Cut(key, ".")
+		changed, found := changeValue(block, section, leaf)
+		if !found {
+			t.Errorf("key %s not found as a line of the block", key)
+			continue
+		}
+		if got := loadPastedConfig(t, changed); got == base {
+			t.Errorf("key %s: changing its value changes nothing the app reads; the app does not read this key", key)
+		}
+	}
+	// The practice's own values belong in the activation screen, not in the file.
+	for _, k := range []string{"client_id", "org_number", "key_id", "tenancy", "scope"} {
+		if v.IsSet("helseid."+k) || v.IsSet("persontjenesten."+k) {
+			t.Errorf("the block sets %s, which the app does not read from config", k)
+		}
+	}
+	for _, want := range []string{"activation screen", "resepsjon key import", "client id:", "org number:", "tenancy:"} {
+		if !strings.Contains(m.out, want) {
+			t.Errorf("output lacks %q:\n%s", want, m.out)
+		}
+	}
+	m.stop(t)
+}
+
+// changeValue gives the block with the value of section.leaf replaced by
+// another valid value of the same kind.
+func changeValue(block, section, leaf string) (string, bool) {
+	lines := strings.Split(block, "\n")
+	in := false
+	for i, line := range lines {
+		if !strings.HasPrefix(line, " ") {
+			in = strings.EqualFold(strings.TrimSuffix(line, ":"), section)
+			continue
+		}
+		k, val, ok := strings.Cut(strings.TrimSpace(line), ": ")
+		if !in || !ok || !strings.EqualFold(k, leaf) {
+			continue
+		}
+		var other string
+		switch {
+		case strings.HasPrefix(val, "http://"):
+			other = "http://localhost:1/other"
+		case val == "true":
+			other = "false"
+		case val == "false":
+			other = "true"
+		default:
+			other = `"other"`
+		}
+		lines[i] = "  " + k + ": " + other
+		return strings.Join(lines, "\n"), true
+	}
+	return block, false
 }

@@ -1,6 +1,9 @@
 package nhnmock
 
 import (
+	"bytes"
+	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -103,11 +106,18 @@ func (m *Mock) decideFault(api bool) faultDecision {
 func (m *Mock) injectFault(w http.ResponseWriter, r *http.Request, api bool) bool {
 	d := m.decideFault(api)
 	if d.latency > 0 {
+		// Read the body before waiting: net/http notices a client that gave
+		// up (and cancels r.Context) only once the body has been consumed.
+		if err := bufferBody(r); err != nil {
+			m.countError("fault_latency_cancelled")
+			return true
+		}
 		t := time.NewTimer(d.latency)
 		select {
 		case <-t.C:
 		case <-r.Context().Done():
 			t.Stop()
+			m.countError("fault_latency_cancelled")
 			return true
 		}
 	}
@@ -138,4 +148,22 @@ func (m *Mock) injectFault(w http.ResponseWriter, r *http.Request, api bool) boo
 		return true
 	}
 	return false
+}
+
+// bufferBody reads up to maxFormBytes+1 bytes of the request body into
+// memory and puts them back in front of the rest, so the handlers parse the
+// same body (and still see one that is too large).
+func bufferBody(r *http.Request) error {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil
+	}
+	buf, err := io.ReadAll(io.LimitReader(r.Body, maxFormBytes+1))
+	if err != nil {
+		return fmt.Errorf("read request body: %w", err)
+	}
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(buf), r.Body), r.Body}
+	return nil
 }

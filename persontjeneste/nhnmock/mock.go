@@ -126,7 +126,8 @@ type Counters struct {
 	APICalls map[string]int64 `json:"apiCalls"`
 	// Errors counts error answers by kind: OAuth error codes ("use_dpop_nonce",
 	// "invalid_client", ...), "http_<status>" for API problems and "fault_*" for
-	// injected faults.
+	// injected faults ("fault_latency_cancelled": the caller gave up while the
+	// injected latency ran, so no answer was sent).
 	Errors map[string]int64 `json:"errors"`
 }
 

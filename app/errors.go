@@ -19,6 +19,9 @@ type APIError struct {
 	FieldCodes     map[string]string `json:"fieldCodes,omitempty"`
 	ExistingID     int64             `json:"existingId,omitempty"`
 	CurrentVersion int64             `json:"currentVersion,omitempty"`
+	// Service names the outside service that did not answer, for
+	// nhn_unavailable: "helseid" or "persontjenesten".
+	Service string `json:"service,omitempty"`
 }
 
 func (e *APIError) Error() string { return e.Code + ": " + e.Message }
@@ -36,8 +39,9 @@ var messages = map[string][2]string{
 	"conflict":         {"Klienten er endret av noen andre siden du åpnet den. Last inn på nytt; det du har skrevet, blir tatt vare på.", "The client was changed elsewhere since you opened it. Reload; what you typed is kept."},
 	"duplicate":        {"Det finnes allerede en klient med dette fødselsnummeret.", "A client with this identity number already exists."},
 	"too_large":        {"Forespørselen er for stor.", "The request is too large."},
-	"method":           {"Denne handlingen er ikke tillatt her.", "This action is not allowed here."},
-	"internal":         {"Noe gikk galt i Resepsjon. Prøv igjen; hvis det gjentar seg, start programmet på nytt.", "Something went wrong in Resepsjon. Try again; if it happens again, restart the program."},
+	"method_not_allowed": {"Adressen finnes, men ikke for denne typen forespørsel. Hvilke som er tillatt, står i svarets Allow-felt.",
+		"The address exists, but not for this kind of request. The allowed ones are listed in the answer's Allow header."},
+	"internal": {"Noe gikk galt i Resepsjon. Prøv igjen; hvis det gjentar seg, start programmet på nytt.", "Something went wrong in Resepsjon. Try again; if it happens again, restart the program."},
 }
 
 // language picks "en" or "nb" from Accept-Language, else the default.
@@ -84,7 +88,11 @@ func (s *Server) toAPIError(err error, lang string) *APIError {
 	case errors.As(err, &apiErr):
 		out := *apiErr
 		if out.Message == "" {
-			out.Message = message(out.Code, lang)
+			code := out.Code
+			if _, ok := persontjenestenMessages[code+"."+out.Service]; ok && out.Service != "" {
+				code += "." + out.Service
+			}
+			out.Message = message(code, lang)
 		}
 		return &out
 	case errors.As(err, &verr):
@@ -117,7 +125,7 @@ func (s *Server) toAPIError(err error, lang string) *APIError {
 		case http.StatusNotFound:
 			return &APIError{Status: he.Code, Code: "route_not_found", Message: message("route_not_found", lang)}
 		case http.StatusMethodNotAllowed:
-			return &APIError{Status: he.Code, Code: "method", Message: message("method", lang)}
+			return &APIError{Status: he.Code, Code: "method_not_allowed", Message: message("method_not_allowed", lang)}
 		case http.StatusRequestEntityTooLarge:
 			return &APIError{Status: he.Code, Code: "too_large", Message: message("too_large", lang)}
 		case http.StatusUnauthorized:

@@ -348,22 +348,25 @@ func TestNHNFaultHelseIDDownVersusPersontjenestenDown(t *testing.T) {
 	if r := h.lookupNIN(numbers[0]); r.status != http.StatusOK {
 		t.Fatalf("lookup with a valid token while HelseID is down: %d %s", r.status, r.body)
 	}
-	// "Refresh settings" names HelseID as the one that did not answer.
-	st := h.status(h.do(http.MethodPost, "/api/persontjenesten/refresh", nil))
-	if st.Delegation.State != "failed" || st.Delegation.Code != "helseid_unavailable" || st.Delegation.Message == "" || st.Delegation.Help == "" {
+	// "Refresh settings" names HelseID as the one that did not answer, and
+	// keeps the activation.
+	st, att := h.refresh()
+	if !st.Activated || st.Delegation.State != "ok" {
 		t.Fatalf("refresh while HelseID is down: delegation %+v", st.Delegation)
 	}
-	if st.Access.Code == "persontjenesten_unavailable" {
-		t.Fatalf("Persontjenesten blamed while HelseID is down: %+v", st.Access)
+	wantAttempt(t, "refresh while HelseID is down", att.Delegation.LastAttempt, "helseid_unavailable", st.Delegation.CheckedAt)
+	if att.Access.LastAttempt != nil {
+		t.Fatalf("Persontjenesten blamed while HelseID is down: %+v", att.Access.LastAttempt)
 	}
 
 	// Persontjenesten down, HelseID up: the token is issued, the access
 	// check names Persontjenesten.
 	h.mock.SetFaults(nhnmock.Faults{PersontjenestenDown: true})
-	st = h.status(h.do(http.MethodPost, "/api/persontjenesten/refresh", nil))
-	if st.Delegation.State != "ok" || st.Access.State != "failed" || st.Access.Code != "persontjenesten_unavailable" || st.Access.Message == "" {
+	st, att = h.refresh()
+	if !st.Activated || st.Delegation.State != "ok" || att.Delegation.LastAttempt != nil || st.Access.State != "ok" {
 		t.Fatalf("refresh while Persontjenesten is down: delegation %+v, access %+v", st.Delegation, st.Access)
 	}
+	wantAttempt(t, "refresh while Persontjenesten is down", att.Access.LastAttempt, "persontjenesten_unavailable", st.Access.CheckedAt)
 
 	// Both back: a refresh activates again and lookups work.
 	h.mock.SetFaults(nhnmock.Faults{})

@@ -85,6 +85,36 @@ type checkResult struct {
 	State     string     `json:"state"`
 	CheckedAt *time.Time `json:"checkedAt"`
 	Code      string     `json:"code,omitempty"`
+	// LastAttempt is a later check that could not reach the service; the
+	// state above is then the last one confirmed.
+	LastAttempt *failedAttempt `json:"lastAttempt,omitempty"`
+}
+
+// failedAttempt is a check that failed only because HelseID or
+// Persontjenesten did not answer.
+type failedAttempt struct {
+	At   time.Time `json:"at"`
+	Code string    `json:"code"`
+}
+
+// outageCode reports whether a check's failure code means only that the
+// service could not be reached, which says nothing about the delegation or
+// the agreement.
+func outageCode(code string) bool {
+	return code == "helseid_unavailable" || code == "persontjenesten_unavailable"
+}
+
+// keepThroughOutage returns the result to store for a check that ran now:
+// when it failed only because the service was unreachable and the previous
+// result (with the same settings) was ok, the ok result stays, with the
+// failed attempt noted; otherwise the new result.
+func keepThroughOutage(prev, next checkResult, now time.Time) (checkResult, bool) {
+	if next.State != stateFailed || !outageCode(next.Code) || prev.State != stateOK {
+		return next, false
+	}
+	kept := prev
+	kept.LastAttempt = &failedAttempt{At: now, Code: next.Code}
+	return kept, true
 }
 
 // storedChecks are the last checks and the settings they were made with.
@@ -337,6 +367,24 @@ func keyError(err error) error {
 	}
 }
 
+// Outside services named in an nhn_unavailable error.
+const (
+	serviceHelseID         = "helseid"
+	servicePersontjenesten = "persontjenesten"
+)
+
+// nhnUnavailable is the answer when HelseID or Persontjenesten did not
+// answer (network, timeout, 5xx after retries); it names which, so the
+// message can say so.
+func nhnUnavailable(err error) *APIError {
+	e := newError(http.StatusServiceUnavailable, "nhn_unavailable")
+	e.Service = servicePersontjenesten
+	if helseid.IsUnavailable(err) {
+		e.Service = serviceHelseID
+	}
+	return e
+}
+
 // --- status ---------------------------------------------------------------
 
 type practiceJSON struct {
@@ -363,12 +411,22 @@ type environmentJSON struct {
 }
 
 type checkJSON struct {
-	State     string     `json:"state"`
-	CheckedAt *time.Time `json:"checkedAt"`
-	Code      string     `json:"code"`
-	Message   string     `json:"message"`
-	Help      string     `json:"help"`
-	Link      string     `json:"link"`
+	State       string       `json:"state"`
+	CheckedAt   *time.Time   `json:"checkedAt"`
+	Code        string       `json:"code"`
+	Message     string       `json:"message"`
+	Help        string       `json:"help"`
+	Link        string       `json:"link"`
+	LastAttempt *attemptJSON `json:"lastAttempt,omitempty"`
+}
+
+// attemptJSON is a failed attempt at a check whose last confirmed state is
+// still shown: when, why, and what to do.
+type attemptJSON struct {
+	At      time.Time `json:"at"`
+	Code    string    `json:"code"`
+	Message string    `json:"message"`
+	Help    string    `json:"help"`
 }
 
 type statusJSON struct {
@@ -439,14 +497,20 @@ func checkView(r checkResult, which, lang, env string) checkJSON {
 	if r.State == stateOK {
 		code = which + "_ok"
 	}
+	i := 0
+	if lang == "en" {
+		i = 1
+	}
 	if t, ok := checkTexts[code]; ok {
-		i := 0
-		if lang == "en" {
-			i = 1
-		}
 		v.Message, v.Help, v.Link = t.message[i], t.help[i], t.link
-		if code == "invalid_client" && env == "test" {
+		if v.Link == linkSelvbetjening && env == "test" {
 			v.Link = linkSelvbetjeningTest
+		}
+	}
+	if a := r.LastAttempt; a != nil && r.State == stateOK {
+		v.LastAttempt = &attemptJSON{At: a.At, Code: a.Code}
+		if t, ok := checkTexts[a.Code]; ok {
+			v.LastAttempt.Message, v.LastAttempt.Help = t.message[i], t.help[i]
 		}
 	}
 	return v
@@ -725,6 +789,15 @@ func (s *Server) check(ctx context.Context, action string) error {
 			s.log.Info("access check failed", "code", errCode, "err", err)
 		}
 	}
+	// An outage says nothing about the delegation or the agreement: a check
+	// that was ok keeps its last confirmed result, and the failed attempt is
+	// shown beside it. Without a token the access check did not run, so it
+	// keeps its earlier result too.
+	if kept, ok := keepThroughOutage(cur.checks.Delegation, checks.Delegation, now); ok {
+		checks.Delegation, checks.Access = kept, cur.checks.Access
+	} else if checks.Delegation.State == stateOK {
+		checks.Access, _ = keepThroughOutage(cur.checks.Access, checks.Access, *checks.Access.CheckedAt)
+	}
 	entry := s.auditEntry(action, fmt.Sprintf("org=%s subOrg=%s environment=%s clientId=%s tenancy=%s",
 		cur.settings.OrgNumber, cur.settings.SubOrgNumber, cur.settings.Environment, cur.settings.ClientID, cur.settings.Tenancy))
 	entry.Outcome, entry.ErrorCode = outcomeOK, errCode
@@ -748,7 +821,9 @@ func (s *Server) check(ctx context.Context, action string) error {
 	if err := s.pt.store.PutSettingsAudited(wctx, map[string]string{settingChecks: string(raw)}, entry); err != nil {
 		return err
 	}
-	if checks.Delegation.State == stateOK && checks.Access.State == stateOK {
+	if errCode == "" {
+		// Both checks passed just now. (After an outage the client in use,
+		// with its token, stays.)
 		s.pt.install(cur.fp, api)
 	}
 	return nil

@@ -126,6 +126,11 @@ func (s *Server) postPersontjenestenSearch(c echo.Context) error {
 			m := match{PersonID: p.ID, NIN: d.NIN, NINType: d.NINType, GivenName: d.GivenName, MiddleName: d.MiddleName,
 				FamilyName: d.FamilyName, BirthDate: d.BirthDate, City: d.City, PostalCode: d.PostalCode,
 				Badges: persontjeneste.Badges(p)}
+			if slices.Contains(m.Badges, persontjeneste.BadgeAddressProtected) {
+				// A protected address is never shown in a list (Confidential:
+				// hidden in lists; StrictlyConfidential: never shown at all).
+				m.City, m.PostalCode = "", ""
+			}
 			m.ExistingClientID = s.existingClient(ctx, d.NIN)
 			results = append(results, m)
 			entry.PersonIDs = append(entry.PersonIDs, p.ID)
@@ -393,10 +398,10 @@ func (s *Server) nhnError(ctx context.Context, err error) *APIError {
 		if ctx.Err() == nil {
 			s.log.Warn("Persontjenesten unavailable", "err", err)
 		}
-		return newError(http.StatusServiceUnavailable, "nhn_unavailable")
+		return nhnUnavailable(err)
 	}
 	s.log.Error("Persontjenesten lookup failed", "err", err)
-	return newError(http.StatusServiceUnavailable, "nhn_unavailable")
+	return nhnUnavailable(err)
 }
 
 // searchRuleError turns a broken search rule into field errors; the codes

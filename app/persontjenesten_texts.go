@@ -1,9 +1,13 @@
 package app
 
-// Where the practice fixes what an activation check found.
+// Where the practice fixes what an activation check found. HelseID
+// selvbetjening is NHN's self-service portal (production and test hosts as
+// NHN's own self-service documentation names them); Altinn's front page,
+// where the manager logs in for the practice; NHN's Persontjenesten pages,
+// where "kom i gang" for health practices says how to order access.
 const (
-	linkSelvbetjening     = "https://selvbetjening.helseid.no/"
-	linkSelvbetjeningTest = "https://selvbetjening.test.helseid.no/"
+	linkSelvbetjening     = "https://selvbetjening.nhn.no/"
+	linkSelvbetjeningTest = "https://selvbetjening.test.nhn.no/"
 	linkAltinn            = "https://www.altinn.no/"
 	linkNHNOrder          = "https://www.nhn.no/tjenester/persontjenesten"
 )
@@ -40,8 +44,8 @@ var checkTexts = map[string]checkText{
 	"no_delegation": {
 		message: [2]string{"Organisasjonen har ikke gitt klienten rett til å hente opplysninger på sine vegne.",
 			"The organisation has not given the client the right to fetch information on its behalf."},
-		help: [2]string{"Daglig leder delegerer tilgangen i Altinn til leverandørens HelseID-klient (eller registrerer organisasjonsnummeret på egen klient i HelseID selvbetjening). Sjekk også at organisasjonsnummeret er riktig. Trykk så «Prøv igjen».",
-			"The practice's manager delegates access in Altinn to the vendor's HelseID client (or registers the organisation number for the practice's own client in HelseID selvbetjening). Also check that the organisation number is right. Then press Try again."},
+		help: [2]string{"Daglig leder logger inn i Altinn for virksomheten og delegerer tilgangen til leverandørens HelseID-klient (eller registrerer organisasjonsnummeret på egen klient i HelseID selvbetjening). Sjekk også at organisasjonsnummeret er riktig. Trykk så «Prøv igjen».",
+			"The practice's manager logs in to Altinn for the practice and delegates access to the vendor's HelseID client (or registers the organisation number for the practice's own client in HelseID selvbetjening). Also check that the organisation number is right. Then press Try again."},
 		link: linkAltinn,
 	},
 	"invalid_scope": {
@@ -59,8 +63,8 @@ var checkTexts = map[string]checkText{
 	"no_agreement": {
 		message: [2]string{"Persontjenesten avviste forespørselen: virksomheten har ikke bestilt tilgang eller ikke godtatt bruksvilkårene.",
 			"Persontjenesten refused the request: the practice has not ordered access or has not accepted the terms of use."},
-		help: [2]string{"Daglig leder bestiller tilgang til Persontjenesten hos Norsk helsenett og godtar bruksvilkårene. Når bekreftelsen er kommet, trykk «Prøv igjen».",
-			"The practice's manager orders access to Persontjenesten from Norsk helsenett and accepts the terms. Once confirmed, press Try again."},
+		help: [2]string{"Daglig leder bestiller tilgang til Persontjenesten hos Norsk helsenett og godtar bruksvilkårene (på NHNs sider om Persontjenesten: «kom i gang» for helsevirksomheter). Når bekreftelsen er kommet på e-post, trykk «Prøv igjen».",
+			"The practice's manager orders access to Persontjenesten from Norsk helsenett and accepts the terms (on NHN's Persontjenesten pages: \"kom i gang\" (getting started) for health practices). Once the confirmation e-mail has come, press Try again."},
 		link: linkNHNOrder,
 	},
 	"persontjenesten_unavailable": {
@@ -74,8 +78,12 @@ var checkTexts = map[string]checkText{
 var persontjenestenMessages = map[string][2]string{
 	"not_activated": {"Persontjenesten er ikke aktivert. Gå til Innstillinger → Persontjenesten og aktiver den først.",
 		"Persontjenesten is not activated. Go to Settings → Persontjenesten and activate it first."},
-	"nhn_unavailable": {"Fikk ikke svar fra Persontjenesten eller HelseID. Skjemaet er uendret. Prøv igjen om litt.",
-		"No answer from Persontjenesten or HelseID. The form is unchanged. Try again in a while."},
+	"nhn_unavailable": {"Fikk ikke svar fra Persontjenesten eller HelseID. Skjemaet er uendret. Prøv igjen om noen minutter. Hvis det fortsetter, sjekk nettverket og forbindelsen til Helsenettet.",
+		"No answer from Persontjenesten or HelseID. The form is unchanged. Try again in a few minutes. If it keeps happening, check the network and the connection to the health network (Helsenettet)."},
+	"nhn_unavailable.helseid": {"Fikk ikke svar fra HelseID, innloggingstjenesten Persontjenesten krever. Skjemaet er uendret. Prøv igjen om noen minutter. Hvis det fortsetter, sjekk nettverket og forbindelsen til Helsenettet.",
+		"No answer from HelseID, the login service Persontjenesten requires. The form is unchanged. Try again in a few minutes. If it keeps happening, check the network and the connection to the health network (Helsenettet)."},
+	"nhn_unavailable.persontjenesten": {"Fikk ikke svar fra Persontjenesten (innloggingen i HelseID virket). Skjemaet er uendret. Prøv igjen om noen minutter. Hvis det fortsetter, sjekk nettverket og forbindelsen til Helsenettet.",
+		"No answer from Persontjenesten (signing in with HelseID worked). The form is unchanged. Try again in a few minutes. If it keeps happening, check the network and the connection to the health network (Helsenettet)."},
 	"nhn_rate_limited": {"Persontjenesten har for mange forespørsler akkurat nå. Vent et halvt minutt og prøv igjen.",
 		"Persontjenesten has too many requests right now. Wait half a minute and try again."},
 	"nhn_no_access": {"Persontjenesten eller HelseID avviste forespørselen. Gå til Innstillinger → Persontjenesten og trykk «Oppdater innstillinger» for å se hva som mangler.",

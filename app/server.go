@@ -68,6 +68,7 @@ type Server struct {
 	launches *launchTokens
 	now      func() time.Time
 	pt       *practice
+	routes   map[string]bool // "METHOD /path" of every route but the catch-alls
 }
 
 // New builds the server; it does not listen.
@@ -120,9 +121,40 @@ func New(cfg Config) (*Server, error) {
 	if ps != nil {
 		s.persontjenestenRoutes(api)
 	}
-	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
+	api.Any("/*", s.apiFallback)
 	s.echo = e
+	s.routes = map[string]bool{}
+	for _, r := range e.Routes() {
+		if r.Path != "/*" && r.Path != "/api/*" {
+			s.routes[r.Method+" "+r.Path] = true
+		}
+	}
 	return s, nil
+}
+
+// apiFallback answers an API request that matched no route: 405 with the
+// Allow header when the path is a route for other methods (HEAD included:
+// the API answers only the methods it lists), else 404.
+func (s *Server) apiFallback(c echo.Context) error {
+	allowed := s.allowedMethods(echo.GetPath(c.Request()))
+	if len(allowed) == 0 {
+		return echo.ErrNotFound
+	}
+	c.Response().Header().Set(echo.HeaderAllow, strings.Join(allowed, ", "))
+	return newError(http.StatusMethodNotAllowed, "method_not_allowed")
+}
+
+// allowedMethods lists the methods that have a route for path.
+func (s *Server) allowedMethods(path string) []string {
+	var out []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		c := s.echo.NewContext(nil, nil)
+		s.echo.Router().Find(m, path, c)
+		if s.routes[m+" "+c.Path()] {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // Handler is the whole app as an http.Handler.

@@ -453,7 +453,7 @@ func TestSecurityHeadersOnEveryAnswer(t *testing.T) {
 		{"forbidden host", "GET", "/api/health", "", map[string]string{"Host": "evil.example:" + port}, 403},
 		{"forbidden origin", "POST", "/api/clients", "{}", map[string]string{"Origin": "null", "Authorization": "Bearer " + a.token}, 403},
 		{"not found", "GET", "/api/clients/999", "", bearer, 404},
-		{"unknown method", "PATCH", "/api/clients/1", "{}", bearer, 404},
+		{"unknown method", "PATCH", "/api/clients/1", "{}", bearer, 405},
 		{"bad json", "POST", "/api/clients", "{", bearer, 400},
 		{"too large", "POST", "/api/clients", `{"notes":"` + strings.Repeat("x", 2<<20) + `"}`, bearer, 413},
 	}

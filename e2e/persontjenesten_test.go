@@ -78,8 +78,9 @@ type person struct {
 	BirthDate  string `json:"birthDate"`
 	City       string `json:"city"`
 	PostalCode string `json:"postalCode"`
-	// MunicipalityNumber is in drafts only.
+	// MunicipalityNumber and StreetAddress are in drafts only.
 	MunicipalityNumber string `json:"municipalityNumber"`
+	StreetAddress      string `json:"streetAddress"`
 }
 
 // ptStatusOf reads the Persontjenesten status through the API.
@@ -502,7 +503,7 @@ func TestPersontjenestenSearchAndImport(t *testing.T) {
 	b.click("#pts-search")
 	b.waitFor("the missing list", `!!document.querySelector('#pts-missing')`)
 	missing := b.text("#pts-missing")
-	for _, want := range []string{"tre bokstaver", "fødselsdato eller kommunenummer"} {
+	for _, want := range []string{"tre bokstaver", "fødselsdato, gateadresse eller kommunenummer"} {
 		if !strings.Contains(missing, want) {
 			t.Errorf("missing list %q does not say %q", missing, want)
 		}
@@ -616,6 +617,55 @@ func TestPersontjenestenSearchAndImport(t *testing.T) {
 	}
 	if got := b.value("#f-phone"); got != "999 88 777" {
 		t.Errorf("phone after a cancelled update %q", got)
+	}
+}
+
+// TestPersontjenestenStreetSearch searches by family name and street address
+// (the street narrows the search instead of a birth date or municipality
+// number) and picks the person from the list.
+func TestPersontjenestenStreetSearch(t *testing.T) {
+	s, b := openDemo(t)
+	base := activateByAPI(t, s)
+	var who person
+	for _, p := range freshPersons(t, s, base, 5) {
+		if p.StreetAddress != "" {
+			who = p
+			break
+		}
+	}
+	if who.NIN == "" {
+		t.Fatal("no fresh person with a street address in the mock")
+	}
+
+	b.do(chromedp.Navigate(s.URL + "/#/clients/new"))
+	b.waitFor("the add form", `!!document.querySelector('#pt-search-link') && !!document.querySelector('#f-givenName')`)
+	b.click("#pt-search-link")
+	b.waitFor("the search dialog", `!!document.querySelector('#pt-search-dialog[open]')`)
+	if got := b.text(`label[for="pts-streetAddress"]`); got != "Gateadresse" {
+		t.Errorf("street field label %q, want Gateadresse", got)
+	}
+
+	// Too few letters in the street: said at the field, nothing sent.
+	b.retype("#pts-familyName", who.FamilyName)
+	b.retype("#pts-streetAddress", "Ås 4")
+	b.click("#pts-search")
+	b.waitFor("the street error", `!document.querySelector('#pts-streetAddress-error').hidden`)
+	if got := b.text("#pts-streetAddress-error"); !strings.Contains(got, "tre bokstaver") {
+		t.Errorf("street error %q does not say three letters", got)
+	}
+
+	b.retype("#pts-streetAddress", who.StreetAddress)
+	b.click("#pts-search")
+	b.waitFor("the result list", `document.querySelectorAll('#pts-list .pt-result-button').length > 0`)
+	idx := eval[int](b, fmt.Sprintf(`[...document.querySelectorAll('#pts-list .pt-result-button')].findIndex(el => el.textContent.includes(%s) && el.textContent.includes(%s))`,
+		jsString(who.FamilyName), jsString(formatDMY(who.BirthDate))))
+	if idx < 0 {
+		t.Fatalf("the list does not show %s born %s living in %s:\n%s", who.FamilyName, who.BirthDate, who.StreetAddress, b.text("#pts-list"))
+	}
+	b.click(fmt.Sprintf("#pts-result-%d", idx))
+	b.waitFor("the filled form", `!document.querySelector('#pt-search-dialog') && document.querySelector('#f-familyName').value !== ''`)
+	if got := strings.ReplaceAll(b.value("#f-nin"), " ", ""); got != who.NIN {
+		t.Errorf("identity number in the form %q, want the person's", got)
 	}
 }
 

@@ -1,9 +1,9 @@
 // "Søk i Persontjenesten": a dialog with one box for a fødselsnummer or
-// D-nummer (exact lookup) or the name fields plus birth date, postal code and
-// municipality number (search). What is missing is said before any call; the
-// matches are a list that works with the keyboard alone (Tab into it, arrows
-// to move, Enter to pick). Picking fetches the full person and hands the draft
-// to the Add-client form.
+// D-nummer (exact lookup) or the name fields plus birth date, street
+// address, postal code and municipality number (search). What is missing is
+// said before any call; the matches are a list that works with the keyboard
+// alone (Tab into it, arrows to move, Enter to pick). Picking fetches the full
+// person and hands the draft to the Add-client form.
 
 import { h, replace } from '../dom.js';
 import { formatDate, formatNin, fullName, parseDate } from '../format.js';
@@ -39,12 +39,18 @@ export function checkSearch(v) {
   const muni = String(v.municipalityNumber || '').trim();
   if (muni && !/^\d{4}$/.test(muni)) errors.municipalityNumber = 'pt.search.err.municipality';
   else if (muni) body.municipalityNumber = muni;
+  // A street narrows the search when it has at least three letters; it may
+  // hold letters, digits and spaces only (the API's rule).
+  const street = String(v.streetAddress || '').trim().replace(/\s+/g, ' ');
+  const streetOK = /^[\p{L}\d ]*$/u.test(street) && [...street].length <= 200;
+  if (street && (!streetOK || letterCount(street) < 3)) errors.streetAddress = 'pt.search.err.street';
+  else if (street) body.streetAddress = street;
 
   const letters = names.reduce((n, s) => n + letterCount(s), 0);
   const missing = [];
   if (letters === 0) missing.push('pt.search.missing.name');
   else if (letters < 3) missing.push('pt.search.missing.letters');
-  if (!body.birthDate && !body.municipalityNumber && !errors.birthDate && !errors.municipalityNumber) {
+  if (!body.birthDate && !body.municipalityNumber && !body.streetAddress && !errors.birthDate && !errors.municipalityNumber && !errors.streetAddress) {
     missing.push('pt.search.missing.narrow');
   }
   if (missing.length) errors._ = missing;
@@ -101,6 +107,7 @@ export function openPersonSearch(ctx, { onPick }) {
       field('familyName'),
       field('fullName', { hint: t('pt.search.fullNameHint') }),
       field('birthDate', { inputmode: 'numeric', hint: t('form.dateHint') }),
+      field('streetAddress', { hint: t('pt.search.streetHint') }),
       field('postalCode', { inputmode: 'numeric' }),
       field('municipalityNumber', { inputmode: 'numeric', hint: t('pt.search.municipalityHint') }),
       h('div', { class: 'pt-search-actions' }, searchButton, closeButton),
@@ -183,7 +190,7 @@ export function openPersonSearch(ctx, { onPick }) {
   });
 
   function applyServerFields(err) {
-    const map = { nin: 'nin', givenName: 'givenName', middleName: 'middleName', familyName: 'familyName', fullName: 'fullName', birthDate: 'birthDate', postalCode: 'postalCode', municipalityNumber: 'municipalityNumber' };
+    const map = { nin: 'nin', givenName: 'givenName', middleName: 'middleName', familyName: 'familyName', fullName: 'fullName', birthDate: 'birthDate', streetAddress: 'streetAddress', postalCode: 'postalCode', municipalityNumber: 'municipalityNumber' };
     const other = [];
     for (const [name, text] of Object.entries(err.fields || {})) {
       if (map[name]) markError(map[name], text);

@@ -26,7 +26,15 @@ function checkRow(t, id, labelKey, check) {
   const when = check && check.checkedAt ? t('pt.checkedAt', { time: formatDateTime(check.checkedAt) }) : t('pt.neverChecked');
   const parts = [h('div', { class: 'check-head' }, h('h3', { text: t(labelKey) }), badge), h('p', { class: 'hint', id: `${id}-checked`, text: when })];
   if (state === 'failed') parts.push(failure(t, id, check));
+  if (state === 'ok' && check.lastAttempt) parts.push(lastAttempt(t, id, check));
   return h('div', { class: `check check-${state}`, id }, parts);
+}
+
+/** A later check that could not reach the service: the state above is the last one confirmed. */
+function lastAttempt(t, id, check) {
+  const a = check.lastAttempt;
+  const text = t('pt.lastAttempt', { message: (a.message || t('error.generic')).replace(/\.$/, ''), time: formatDateTime(check.checkedAt) });
+  return h('div', { class: 'stored-note', id: `${id}-attempt`, role: 'status' }, h('p', { text }), a.help ? h('p', { class: 'hint', text: a.help }) : null);
 }
 
 /** A failed check: what went wrong, what to do, where to fix it. */

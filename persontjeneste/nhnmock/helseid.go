@@ -1,8 +1,10 @@
 package nhnmock
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"mime"
 	"net/http"
 	"net/url"
@@ -100,7 +102,12 @@ func allowGet(w http.ResponseWriter, r *http.Request) bool {
 // tokenError answers with an OAuth 2.0 error (RFC 6749 section 5.2).
 func (m *Mock) tokenError(w http.ResponseWriter, e *protoError) {
 	m.countError(e.Code)
-	m.log.Info("nhnmock: token request refused", "error", e.Code, "description", e.Description)
+	// The nonce challenge is the protocol's normal first answer, not news.
+	level := slog.LevelInfo
+	if e.Code == "use_dpop_nonce" {
+		level = slog.LevelDebug
+	}
+	m.log.Log(context.Background(), level, "nhnmock: token request refused", "error", e.Code, "description", e.Description)
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Pragma", "no-cache")
 	writeJSON(w, http.StatusBadRequest, map[string]string{"error": e.Code, "error_description": e.Description})

@@ -1,0 +1,75 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"resepsjon/register"
+)
+
+const sqlClientsWithNIN = `SELECT ` + clientColumns + ` FROM clients WHERE nin <> '' ORDER BY id`
+
+// ClientsWithNIN returns every client that has an identity number, by id.
+// It is what a refresh of the whole register from Persontjenesten starts
+// from: each client with the version it was read at.
+func (db *DB) ClientsWithNIN(ctx context.Context) ([]register.Client, error) {
+	rows, err := db.r.QueryContext(ctx, sqlClientsWithNIN)
+	if err != nil {
+		return nil, fmt.Errorf("list clients with identity number: %w", err)
+	}
+	defer rows.Close()
+	var out []register.Client
+	for rows.Next() {
+		c, err := scanClient(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list clients with identity number: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list clients with identity number: %w", err)
+	}
+	return out, nil
+}
+
+// UpdateClientAudited saves c like UpdateClient and writes the audit row of
+// the lookup that caused the change in the same transaction: both or
+// neither. The version check is the same: a client saved by someone else
+// since c was read gives *register.ConflictError and nothing is written.
+func (db *DB) UpdateClientAudited(ctx context.Context, c register.Client, e AuditEntry) (register.Client, error) {
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		stored, created, err := db.storedVersion(ctx, tx, c.ID)
+		if err != nil {
+			return err
+		}
+		if stored != c.Version {
+			return &register.ConflictError{Current: stored}
+		}
+		if err := db.checkNIN(ctx, tx, c.NIN, c.ID); err != nil {
+			return err
+		}
+		c.Version = stored + 1
+		c.CreatedAt = created
+		c.UpdatedAt = time.Now().UTC()
+		c.FetchedAt = utcCopy(c.FetchedAt)
+		c.SequenceNumber = int64Copy(c.SequenceNumber)
+		args := append(clientArgs(c), c.ID)
+		if _, err := tx.StmtContext(ctx, db.stmts.update).ExecContext(ctx, args...); err != nil {
+			return err
+		}
+		if _, err := tx.StmtContext(ctx, db.stmts.ftsDelete).ExecContext(ctx, c.ID); err != nil {
+			return fmt.Errorf("unindex: %w", err)
+		}
+		if err := db.indexClient(ctx, tx, c); err != nil {
+			return err
+		}
+		_, err = insertAudit(ctx, tx, e)
+		return err
+	})
+	if err != nil {
+		return register.Client{}, fmt.Errorf("update client %d with audit: %w", c.ID, err)
+	}
+	return c, nil
+}

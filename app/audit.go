@@ -28,6 +28,7 @@ func (s *Server) persontjenestenRoutes(api *echo.Group) {
 	api.POST("/persontjenesten/lookup", s.postPersontjenestenLookup)
 	api.POST("/clients/:id/persontjenesten/update", s.postClientUpdateFromPersontjenesten)
 	api.GET("/audit", s.getAudit)
+	s.bulkRoutes(api)
 }
 
 // withNHNDefaults fills what a Config built without the config package

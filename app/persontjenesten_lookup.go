@@ -224,17 +224,27 @@ func (s *Server) postClientUpdateFromPersontjenesten(c echo.Context) error {
 			return nil, err
 		}
 		entry.Results, entry.PersonIDs = 1, []string{p.ID}
-		fresh := persontjeneste.ToClient(p, s.now().UTC())
-		keepParts(&fresh, old, parts)
-		changes := persontjeneste.Diff(old, fresh)
-		if changes == nil {
-			changes = []persontjeneste.Change{}
-		}
-		draft := old
-		applyChanges(&draft, changes)
-		draft.PersonID, draft.FetchedAt, draft.SequenceNumber = fresh.PersonID, fresh.FetchedAt, fresh.SequenceNumber
+		draft, changes := refreshedClient(old, p, parts, s.now().UTC())
 		return map[string]any{"draft": draft, "changes": changes}, nil
 	})
+}
+
+// refreshedClient is what Persontjenesten's record p changes in the stored
+// client old, fetched with parts: the client with the changes applied (and
+// the provenance of p), and the changes (never nil). Fields the register
+// does not own are kept (see keepParts and persontjeneste.Diff). Both
+// "Oppdater via Persontjenesten" and "Oppdater alle" use it.
+func refreshedClient(old register.Client, p persontjeneste.Person, parts []string, now time.Time) (register.Client, []persontjeneste.Change) {
+	fresh := persontjeneste.ToClient(p, now)
+	keepParts(&fresh, old, parts)
+	changes := persontjeneste.Diff(old, fresh)
+	if changes == nil {
+		changes = []persontjeneste.Change{}
+	}
+	draft := old
+	applyChanges(&draft, changes)
+	draft.PersonID, draft.FetchedAt, draft.SequenceNumber = fresh.PersonID, fresh.FetchedAt, fresh.SequenceNumber
+	return draft, changes
 }
 
 // keepParts puts back old values for the fields whose information part was

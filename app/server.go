@@ -68,6 +68,7 @@ type Server struct {
 	launches *launchTokens
 	now      func() time.Time
 	pt       *practice
+	bulk     *bulkRuns       // "Oppdater alle": nil without a practice store
 	routes   map[string]bool // "METHOD /path" of every route but the catch-alls
 }
 
@@ -177,6 +178,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
+	// A running "Oppdater alle" stops with the server, after the client
+	// being saved is saved.
+	s.bulk.stop()
 	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutCtx); err != nil {

@@ -514,3 +514,52 @@ export const en = {
   'pt.badge.dnumber': 'D number',
   'pt.badge.registered': 'Registered client',
 };
+
+// "Oppdater alle fra Persontjenesten" (persontjenesten-bulk.js).
+Object.assign(nb, {
+  'pt.bulk.title': 'Oppdater alle klienter fra Persontjenesten',
+  'pt.bulk.hint':
+    'Henter alle klienter med fødselsnummer eller D-nummer fra Folkeregisteret og lagrer det som er endret: ny adresse, nytt navn, dødsfall, nytt nummer og adressesperre. Telefon, e-post og merknader endres bare slik som ved «Oppdater via Persontjenesten». Klienter som blir endret i Resepsjon mens oppdateringen pågår, hoppes over.',
+  'pt.bulk.start': 'Oppdater alle fra Persontjenesten',
+  'pt.bulk.running': 'Oppdaterer klienter',
+  'pt.bulk.count': '{done} av {total} klienter',
+  'pt.bulk.cancelling': 'Avbryter …',
+  'pt.bulk.summary.done': 'Ferdig: {total} klienter sjekket, {changed} endret, {failed} ikke oppdatert.',
+  'pt.bulk.summary.cancelled': 'Avbrutt etter {done} av {total} klienter. {changed} ble endret før avbruddet; de andre er uendret.',
+  'pt.bulk.summary.failed': 'Oppdateringen stoppet etter {done} av {total} klienter. {changed} ble endret før stoppet; de andre er uendret.',
+  'pt.bulk.finishedAt': 'Sist kjørt {time}.',
+  'pt.bulk.nothing': 'Ingen endringer.',
+  'pt.bulk.groupCount': '{group} ({n})',
+  'pt.bulk.noName': 'Klient {id}',
+  'pt.bulk.kind.moved': 'Flyttet',
+  'pt.bulk.kind.renamed': 'Nytt navn',
+  'pt.bulk.kind.deceased': 'Død',
+  'pt.bulk.kind.new_number': 'Nytt nummer',
+  'pt.bulk.kind.protected': 'Adressesperre',
+  'pt.bulk.kind.other': 'Andre endringer',
+  'pt.bulk.kind.failed': 'Ikke oppdatert',
+});
+
+Object.assign(en, {
+  'pt.bulk.title': 'Update all clients from the Person Service',
+  'pt.bulk.hint':
+    'Fetches every client with an identity number or D number from the population register and saves what has changed: new address, new name, death, new number and address protection. Phone, e-mail and notes change only as with Update via the Person Service. Clients changed in Resepsjon while the update runs are skipped.',
+  'pt.bulk.start': 'Update all from the Person Service',
+  'pt.bulk.running': 'Updating clients',
+  'pt.bulk.count': '{done} of {total} clients',
+  'pt.bulk.cancelling': 'Cancelling …',
+  'pt.bulk.summary.done': 'Done: {total} clients checked, {changed} changed, {failed} not updated.',
+  'pt.bulk.summary.cancelled': 'Cancelled after {done} of {total} clients. {changed} were changed before that; the others are unchanged.',
+  'pt.bulk.summary.failed': 'The update stopped after {done} of {total} clients. {changed} were changed before it stopped; the others are unchanged.',
+  'pt.bulk.finishedAt': 'Last run {time}.',
+  'pt.bulk.nothing': 'No changes.',
+  'pt.bulk.groupCount': '{group} ({n})',
+  'pt.bulk.noName': 'Client {id}',
+  'pt.bulk.kind.moved': 'Moved',
+  'pt.bulk.kind.renamed': 'New name',
+  'pt.bulk.kind.deceased': 'Deceased',
+  'pt.bulk.kind.new_number': 'New number',
+  'pt.bulk.kind.protected': 'Address protection',
+  'pt.bulk.kind.other': 'Other changes',
+  'pt.bulk.kind.failed': 'Not updated',
+});

@@ -7,6 +7,7 @@ import { ApiError } from '../api.js';
 import { h, replace } from '../dom.js';
 import { formatDateTime } from '../format.js';
 import { busyIndicator, errorText, isQuiet, messageBox, ptApi, say } from './persontjenesten-common.js';
+import { bulkCard } from './persontjenesten-bulk.js';
 import { en, nb } from './persontjenesten-texts.js';
 
 /** True for a 9-digit organisation number with a valid mod-11 check digit. */
@@ -145,7 +146,7 @@ function renderStatus(ctx, { signal }) {
       h('div', { class: 'actions' }, h('a', { class: 'button', id: 'pt-change', href: '#/persontjenesten/activate?step=practice', text: t('pt.change') })),
     );
 
-    replace(body, status, setup, partsCard(s), hid.keyId || s.activated ? deactivateCard(s) : null);
+    replace(body, status, s.activated ? bulkCard(ctx, { signal }) : null, setup, partsCard(s), hid.keyId || s.activated ? deactivateCard(s) : null);
   }
 
   function partsCard(s) {

@@ -1,0 +1,98 @@
+package e2e
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestPersontjenestenBulkRefresh: "Oppdater alle fra Persontjenesten" on the
+// Persontjenesten page shows progress with Avbryt while Norsk helsenett is
+// slow, and at the end the report grouped by kind with a link to each
+// client. The demo register holds a client registered with a former
+// D-number, one registered before the person died, and made-up clients the
+// population register does not know.
+func TestPersontjenestenBulkRefresh(t *testing.T) {
+	s, b := openDemo(t)
+	base := activateByAPI(t, s)
+	t.Cleanup(func() { mockControl(t, base, http.MethodPut, "/_mock/faults", map[string]any{}) })
+
+	// A client who has moved since being registered.
+	p := freshPersons(t, s, base, 1)[0]
+	var draft struct {
+		Draft map[string]any `json:"draft"`
+	}
+	if code := s.api(t, http.MethodPost, "/api/persontjenesten/lookup", map[string]string{"nin": p.NIN}, &draft); code != http.StatusOK {
+		t.Fatalf("lookup: %d", code)
+	}
+	var created struct {
+		ID int64 `json:"id"`
+	}
+	if code := s.api(t, http.MethodPost, "/api/clients", draft.Draft, &created); code != http.StatusCreated {
+		t.Fatalf("create: %d", code)
+	}
+	mockControl(t, base, http.MethodPost, "/_mock/persons/move", map[string]string{"nin": p.NIN})
+
+	b.do(chromedp.Navigate(s.URL + "/#/persontjenesten"))
+	b.waitFor("the refresh-all button", `!!document.querySelector('#pt-bulk-start')`)
+
+	// Slow: the progress bar and Avbryt; cancelling stops the run.
+	mockControl(t, base, http.MethodPut, "/_mock/faults", map[string]any{"latency": "5s"})
+	b.click("#pt-bulk-start")
+	b.waitFor("the progress bar", `!document.querySelector('#pt-bulk-running').hidden && document.querySelector('#pt-bulk-progress').max > 1`)
+	if got := b.text("#pt-bulk-count"); !strings.Contains(got, " av ") || !strings.HasSuffix(got, "klienter") {
+		t.Errorf("progress text %q", got)
+	}
+	if !eval[bool](b, `document.querySelector('#pt-bulk-start').disabled`) {
+		t.Error("the start button is enabled while the run goes on")
+	}
+	b.checkLayout("refresh all running")
+	b.click("#pt-bulk-cancel")
+	b.waitText("#pt-bulk-message", "Avbrutt")
+	if !eval[bool](b, `document.querySelector('#pt-bulk-running').hidden && !document.querySelector('#pt-bulk-start').disabled`) {
+		t.Error("progress still shown after the run was cancelled")
+	}
+	mockControl(t, base, http.MethodPut, "/_mock/faults", map[string]any{})
+
+	// The whole run: the report, grouped.
+	b.click("#pt-bulk-start")
+	b.waitText("#pt-bulk-message", "Ferdig")
+	link := fmt.Sprintf(`#pt-bulk-group-moved li[data-client-id="%d"] a`, created.ID)
+	b.waitFor("the moved client in the report", fmt.Sprintf(`!!document.querySelector(%s)`, jsString(link)))
+	if got := b.text(link); !strings.Contains(got, p.FamilyName) {
+		t.Errorf("moved client's link text %q", got)
+	}
+	if got := b.text("#pt-bulk-group-moved-title"); !strings.HasPrefix(got, "Flyttet (") {
+		t.Errorf("moved group title %q", got)
+	}
+	for _, g := range []struct{ id, title string }{
+		{"#pt-bulk-group-deceased-title", "Død ("},
+		{"#pt-bulk-group-new_number-title", "Nytt nummer ("},
+		{"#pt-bulk-group-failed-title", "Ikke oppdatert ("},
+	} {
+		if got := b.text(g.id); !strings.HasPrefix(got, g.title) {
+			t.Errorf("report group %s: %q, want %q…", g.id, got, g.title)
+		}
+	}
+	if got := b.text("#pt-bulk-group-failed li"); !strings.Contains(got, "Folkeregisteret har ingen person") {
+		t.Errorf("a made-up client's reason: %q", got)
+	}
+	b.checkLayout("refresh all report")
+	eval[bool](b, `(document.querySelector('#pt-bulk').scrollIntoView(), true)`)
+	b.screenshot("persontjenesten-bulk-report")
+
+	// The link opens the client, now at the new address.
+	b.click(link)
+	b.waitFor("the client page", fmt.Sprintf(`location.hash === '#/clients/%d'`, created.ID))
+	var stored struct {
+		StreetAddress string `json:"streetAddress"`
+		Version       int64  `json:"version"`
+	}
+	if code := s.api(t, http.MethodGet, fmt.Sprintf("/api/clients/%d", created.ID), nil, &stored); code != http.StatusOK ||
+		stored.Version != 2 || stored.StreetAddress == p.StreetAddress {
+		t.Errorf("client after the run: %d %+v (was at %q)", code, stored, p.StreetAddress)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"time"
 
 	"resepsjon/register"
 )
@@ -39,30 +38,10 @@ func (db *DB) ClientsWithNIN(ctx context.Context) ([]register.Client, error) {
 // neither. The version check is the same: a client saved by someone else
 // since c was read gives *register.ConflictError and nothing is written.
 func (db *DB) UpdateClientAudited(ctx context.Context, c register.Client, e AuditEntry) (register.Client, error) {
+	var saved register.Client
 	err := db.write(ctx, func(tx *sql.Tx) error {
-		stored, created, err := db.storedVersion(ctx, tx, c.ID)
-		if err != nil {
-			return err
-		}
-		if stored != c.Version {
-			return &register.ConflictError{Current: stored}
-		}
-		if err := db.checkNIN(ctx, tx, c.NIN, c.ID); err != nil {
-			return err
-		}
-		c.Version = stored + 1
-		c.CreatedAt = created
-		c.UpdatedAt = time.Now().UTC()
-		c.FetchedAt = utcCopy(c.FetchedAt)
-		c.SequenceNumber = int64Copy(c.SequenceNumber)
-		args := append(clientArgs(c), c.ID)
-		if _, err := tx.StmtContext(ctx, db.stmts.update).ExecContext(ctx, args...); err != nil {
-			return err
-		}
-		if _, err := tx.StmtContext(ctx, db.stmts.ftsDelete).ExecContext(ctx, c.ID); err != nil {
-			return fmt.Errorf("unindex: %w", err)
-		}
-		if err := db.indexClient(ctx, tx, c); err != nil {
+		var err error
+		if saved, err = db.updateInTx(ctx, tx, c); err != nil {
 			return err
 		}
 		_, err = insertAudit(ctx, tx, e)
@@ -71,5 +50,5 @@ func (db *DB) UpdateClientAudited(ctx context.Context, c register.Client, e Audi
 	if err != nil {
 		return register.Client{}, fmt.Errorf("update client %d with audit: %w", c.ID, err)
 	}
-	return c, nil
+	return saved, nil
 }

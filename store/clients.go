@@ -64,7 +64,6 @@ func (db *DB) CreateClient(ctx context.Context, c register.Client) (register.Cli
 	if err != nil {
 		return register.Client{}, fmt.Errorf("create client: %w", err)
 	}
-	db.order.set(out.ID, out.Version, sortKey(out.FamilyName, out.GivenName, out.MiddleName))
 	return out, nil
 }
 
@@ -85,21 +84,17 @@ func (db *DB) ImportClients(ctx context.Context, cs []register.Client) error {
 		seen[c.NIN] = i
 	}
 	now := time.Now().UTC()
-	stored := make([]hit, 0, len(cs))
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		for i, c := range cs {
-			out, err := db.insertClient(ctx, tx, c, now)
-			if err != nil {
+			if _, err := db.insertClient(ctx, tx, c, now); err != nil {
 				return fmt.Errorf("client %d: %w", i, err)
 			}
-			stored = append(stored, hit{out.ID, sortKey(out.FamilyName, out.GivenName, out.MiddleName)})
 		}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("import clients: %w", err)
 	}
-	db.order.setMany(stored)
 	db.log.InfoContext(ctx, "clients imported", "count", len(cs))
 	return nil
 }
@@ -154,36 +149,45 @@ func (db *DB) ClientByNIN(ctx context.Context, nin string) (register.Client, err
 // gives register.ErrNotFound, an identity number another client has
 // *register.DuplicateError.
 func (db *DB) UpdateClient(ctx context.Context, c register.Client) (register.Client, error) {
+	var saved register.Client
 	err := db.write(ctx, func(tx *sql.Tx) error {
-		stored, created, err := db.storedVersion(ctx, tx, c.ID)
-		if err != nil {
-			return err
-		}
-		if stored != c.Version {
-			return &register.ConflictError{Current: stored}
-		}
-		if err := db.checkNIN(ctx, tx, c.NIN, c.ID); err != nil {
-			return err
-		}
-		c.Version = stored + 1
-		c.CreatedAt = created
-		c.UpdatedAt = time.Now().UTC()
-		c.FetchedAt = utcCopy(c.FetchedAt)
-		c.SequenceNumber = int64Copy(c.SequenceNumber)
-		args := append(clientArgs(c), c.ID)
-		if _, err := tx.StmtContext(ctx, db.stmts.update).ExecContext(ctx, args...); err != nil {
-			return err
-		}
-		if _, err := tx.StmtContext(ctx, db.stmts.ftsDelete).ExecContext(ctx, c.ID); err != nil {
-			return fmt.Errorf("unindex: %w", err)
-		}
-		return db.indexClient(ctx, tx, c)
+		var err error
+		saved, err = db.updateInTx(ctx, tx, c)
+		return err
 	})
 	if err != nil {
 		return register.Client{}, fmt.Errorf("update client %d: %w", c.ID, err)
 	}
-	db.order.set(c.ID, c.Version, sortKey(c.FamilyName, c.GivenName, c.MiddleName))
-	return c, nil
+	return saved, nil
+}
+
+// updateInTx is the body of every client update: the version check, the
+// identity-number check, the row and its search index. It returns c as
+// stored (new version and timestamps).
+func (db *DB) updateInTx(ctx context.Context, tx *sql.Tx, c register.Client) (register.Client, error) {
+	stored, created, err := db.storedVersion(ctx, tx, c.ID)
+	if err != nil {
+		return c, err
+	}
+	if stored != c.Version {
+		return c, &register.ConflictError{Current: stored}
+	}
+	if err := db.checkNIN(ctx, tx, c.NIN, c.ID); err != nil {
+		return c, err
+	}
+	c.Version = stored + 1
+	c.CreatedAt = created
+	c.UpdatedAt = time.Now().UTC()
+	c.FetchedAt = utcCopy(c.FetchedAt)
+	c.SequenceNumber = int64Copy(c.SequenceNumber)
+	args := append(clientArgs(c), c.ID)
+	if _, err := tx.StmtContext(ctx, db.stmts.update).ExecContext(ctx, args...); err != nil {
+		return c, err
+	}
+	if _, err := tx.StmtContext(ctx, db.stmts.ftsDelete).ExecContext(ctx, c.ID); err != nil {
+		return c, fmt.Errorf("unindex: %w", err)
+	}
+	return c, db.indexClient(ctx, tx, c)
 }
 
 // DeleteClient deletes the client with this id. version is the version the
@@ -204,6 +208,7 @@ func (db *DB) DeleteClient(ctx context.Context, id, version int64) error {
 		if _, err := tx.StmtContext(ctx, db.stmts.ftsDelete).ExecContext(ctx, id); err != nil {
 			return fmt.Errorf("unindex: %w", err)
 		}
+		db.names.stage(nameChange{id: id})
 		if _, err := tx.StmtContext(ctx, db.stmts.recordDeleted).ExecContext(ctx, id, time.Now().UTC().Format(timeLayout)); err != nil {
 			return fmt.Errorf("record deleted id: %w", err)
 		}
@@ -212,7 +217,6 @@ func (db *DB) DeleteClient(ctx context.Context, id, version int64) error {
 	if err != nil {
 		return fmt.Errorf("delete client %d: %w", id, err)
 	}
-	db.order.remove(id)
 	return nil
 }
 
@@ -223,12 +227,14 @@ func (db *DB) write(ctx context.Context, fn func(*sql.Tx) error) error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	if err := fn(tx); err != nil {
+		db.names.takeStaged()
 		if rerr := tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
 			return errors.Join(err, fmt.Errorf("rollback: %w", rerr))
 		}
 		return err
 	}
-	if err := tx.Commit(); err != nil {
+	// The search's name index changes together with the commit.
+	if err := db.names.commit(db.names.takeStaged(), tx.Commit); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
@@ -275,6 +281,7 @@ func (db *DB) indexClient(ctx context.Context, tx *sql.Tx, c register.Client) er
 	if _, err := tx.StmtContext(ctx, db.stmts.ftsInsert).ExecContext(ctx, c.ID, d.names, d.nin, d.phone, d.birth); err != nil {
 		return fmt.Errorf("index: %w", err)
 	}
+	db.names.stage(newNameChange(c.ID, c.GivenName, c.MiddleName, c.FamilyName))
 	return nil
 }
 

@@ -17,6 +17,9 @@ const maxTerms = 32
 type matchQuery struct {
 	// expr is the FTS5 MATCH expression; empty means "everyone".
 	expr string
+	// words are the terms when every term is a name word (prefix-free);
+	// such a query is answered by the name index.
+	words []string
 	// none means no client can match (for example 20 digits, which are
 	// neither an identity number, a phone number nor a date).
 	none bool
@@ -58,14 +61,22 @@ func parseQuery(q string) matchQuery {
 		return matchQuery{none: true}
 	}
 	parts := make([]string, 0, len(terms))
+	words := make([]string, 0, len(terms))
 	for _, t := range terms {
+		if t.kind == termWord {
+			words = append(words, t.text)
+		}
 		p := t.fts()
 		if p == "" {
 			return matchQuery{none: true}
 		}
 		parts = append(parts, p)
 	}
-	return matchQuery{expr: strings.Join(parts, " AND ")}
+	mq := matchQuery{expr: strings.Join(parts, " AND ")}
+	if len(words) == len(terms) {
+		mq.words = words
+	}
+	return mq
 }
 
 // splitTerms cuts folded input into word, number and date terms.

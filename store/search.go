@@ -27,13 +27,14 @@ const (
 	// The rows of a page picked in Go, in any order.
 	sqlGetIDs = `SELECT ` + clientColumns + ` FROM clients
 	WHERE id IN (SELECT value FROM json_each(?))`
-	// Sort keys the name-order cache does not know yet.
+	// Sort keys of hits the name index does not know (none while the
+	// index and the snapshot agree; kept as a safeguard).
 	sqlSortKeys = `SELECT id, sort_key FROM clients WHERE id IN (SELECT value FROM json_each(?))`
 )
 
 // maxDirectHits is the most hits SQLite looks up and sorts itself (about a
-// microsecond per hit); past it the page is picked in Go with the name-order
-// cache (see nameOrder).
+// microsecond per hit); past it the page is picked in Go with the sort keys
+// of the name index (see nameIndex).
 const maxDirectHits = 300
 
 // SearchClients finds clients by what the receptionist typed into the search
@@ -53,7 +54,23 @@ func (db *DB) SearchClients(ctx context.Context, q register.Query) (register.Pag
 	if mq.none {
 		return register.Page{Results: []register.Client{}}, nil
 	}
-	page, err := db.search(ctx, mq, limit, offset)
+	var page register.Page
+	var err error
+	switch {
+	case mq.expr == "":
+		page, err = db.search(ctx, mq, limit, offset)
+	case len(mq.words) > 0:
+		page, err = db.searchNames(ctx, mq.words, limit, offset)
+	default:
+		// The name index orders large hit sets; it must match the
+		// transaction's snapshot, so no client write commits meanwhile.
+		if err = db.names.load(ctx, db); err != nil {
+			break
+		}
+		db.names.gate.RLock()
+		page, err = db.search(ctx, mq, limit, offset)
+		db.names.gate.RUnlock()
+	}
 	if err != nil {
 		return register.Page{}, fmt.Errorf("search clients: %w", err)
 	}
@@ -111,17 +128,14 @@ func (db *DB) search(ctx context.Context, mq matchQuery, limit, offset int) (reg
 }
 
 // pickPage fills page with the hits ids (a JSON array) in name order from
-// offset, choosing the page with the name-order cache and reading only its
-// rows.
+// offset, choosing the page with the name index's sort keys and reading only
+// its rows. The caller holds the name index's gate shared.
 func (db *DB) pickPage(ctx context.Context, tx *sql.Tx, page register.Page, ids string, limit, offset int) (register.Page, error) {
 	all, err := parseIDs(ids)
 	if err != nil {
 		return register.Page{}, err
 	}
-	if err := db.order.load(ctx, tx); err != nil {
-		return register.Page{}, err
-	}
-	hits, missing := db.order.keys(all)
+	hits, missing := db.names.keys(all)
 	if len(missing) > 0 {
 		rows, err := tx.StmtContext(ctx, db.stmts.sortKeys).QueryContext(ctx, idList(missing))
 		if err != nil {
@@ -153,22 +167,69 @@ func (db *DB) pickPage(ctx context.Context, tx *sql.Tx, page register.Page, ids 
 	if err != nil {
 		return register.Page{}, fmt.Errorf("list: %w", err)
 	}
+	if page.Results, err = readPage(rows, pageIDs); err != nil {
+		return register.Page{}, err
+	}
+	return page, nil
+}
+
+// searchNames answers a query of name words from the name index, reading
+// only the rows of the page. It holds the index's gate shared throughout, so
+// no client write commits between counting the hits and reading the rows.
+func (db *DB) searchNames(ctx context.Context, words []string, limit, offset int) (register.Page, error) {
+	if err := db.names.load(ctx, db); err != nil {
+		return register.Page{}, err
+	}
+	db.names.gate.RLock()
+	defer db.names.gate.RUnlock()
+	page := register.Page{Results: []register.Client{}}
+	var ids []int64
+	page.Total, ids = db.names.find(words, limit, offset)
+	if len(ids) == 0 {
+		return page, nil
+	}
+	rows, err := db.stmts.getIDs.QueryContext(ctx, idList(ids))
+	if err != nil {
+		return register.Page{}, fmt.Errorf("list: %w", err)
+	}
+	page.Results, err = readPage(rows, ids)
+	if err != nil {
+		return register.Page{}, err
+	}
+	if len(page.Results) != len(ids) {
+		return register.Page{}, fmt.Errorf("list: %d of %d clients of the name index are not in the register", len(ids)-len(page.Results), len(ids))
+	}
+	return page, nil
+}
+
+// readPage reads the rows of the clients ids (in any order) and returns them
+// in the order of ids; ids without a row are left out.
+func readPage(rows *sql.Rows, ids []int64) ([]register.Client, error) {
 	defer rows.Close()
-	byID := make(map[int64]register.Client, len(top))
+	pos := make(map[int64]int, len(ids))
+	for i, id := range ids {
+		pos[id] = i
+	}
+	out := make([]register.Client, len(ids))
+	found := make([]bool, len(ids))
 	for rows.Next() {
 		c, err := scanClient(rows)
 		if err != nil {
-			return register.Page{}, err
+			return nil, err
 		}
-		byID[c.ID] = c
+		if i, ok := pos[c.ID]; ok {
+			out[i], found[i] = c, true
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return register.Page{}, fmt.Errorf("list: %w", err)
+		return nil, fmt.Errorf("list: %w", err)
 	}
-	for _, id := range pageIDs {
-		if c, ok := byID[id]; ok {
-			page.Results = append(page.Results, c)
+	n := 0
+	for i := range out {
+		if found[i] {
+			out[n] = out[i]
+			n++
 		}
 	}
-	return page, nil
+	return out[:n], nil
 }

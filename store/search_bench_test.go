@@ -117,6 +117,19 @@ func BenchmarkSearch(b *testing.B) {
 				return page.Total
 			})
 		})
+		if mq := parseQuery(bq.q); len(mq.words) > 0 {
+			// Name queries are answered by the name index; the same
+			// query through the search index (FTS5), as before it.
+			b.Run(bq.name+"/fts", func(b *testing.B) {
+				measure(b, func() int {
+					page, err := db.search(ctx, mq, DefaultLimit, 0)
+					if err != nil {
+						b.Fatal(err)
+					}
+					return page.Total
+				})
+			})
+		}
 		b.Run(bq.name+"/naive", func(b *testing.B) {
 			measure(b, func() int {
 				total, err := naiveSearch(ctx, db, bq.q, DefaultLimit)
@@ -227,4 +240,42 @@ func naiveSearch(ctx context.Context, db *DB, q string, limit int) (int, error) 
 		return 0, errors.New("naive search counted matches but listed none")
 	}
 	return total, nil
+}
+
+// BenchmarkSearchPrefixMix runs the four-letter family-name prefixes the
+// load program sends (taken from the register in the same way, so they
+// follow its name distribution), round-robin, through the name index and
+// through the search index (FTS5), side by side.
+func BenchmarkSearchPrefixMix(b *testing.B) {
+	db := benchDB(b)
+	ctx := context.Background()
+	cs := storetest.Clients(1, benchClients)
+	var prefixes []string
+	for i := 7; i < len(cs) && len(prefixes) < 50; i += len(cs) / 97 {
+		fam := []rune(strings.ToLower(cs[i].FamilyName))
+		prefixes = append(prefixes, string(fam[:min(4, len(fam))]))
+	}
+	if _, err := db.SearchClients(ctx, register.Query{Q: prefixes[0]}); err != nil {
+		b.Fatal(err)
+	}
+	for _, impl := range []string{"index", "fts"} {
+		b.Run(impl, func(b *testing.B) {
+			i := 0
+			measure(b, func() int {
+				mq := parseQuery(prefixes[i%len(prefixes)])
+				i++
+				var page register.Page
+				var err error
+				if impl == "index" {
+					page, err = db.searchNames(ctx, mq.words, DefaultLimit, 0)
+				} else {
+					page, err = db.search(ctx, mq, DefaultLimit, 0)
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				return page.Total
+			})
+		})
+	}
 }

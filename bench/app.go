@@ -191,3 +191,34 @@ func coldStarts(ctx context.Context, bin, dataDir string, n int) ([]time.Duratio
 	slices.Sort(out)
 	return out, nil
 }
+
+// cpu is the CPU time (user and system) the app has used so far, from
+// /proc (Linux); zero where not available.
+func (a *app) cpu() time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", a.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name, which is in parentheses.
+	_, rest, ok := strings.Cut(string(b), ") ")
+	if !ok {
+		return 0
+	}
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	// Clock ticks; USER_HZ is 100 on every Linux the program runs on.
+	return time.Duration(utime+stime) * (time.Second / 100)
+}
+
+// selfCPU is the CPU time the load program has used so far.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}

@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -28,21 +30,60 @@ type phaseResult struct {
 	errors   int
 	elapsed  time.Duration
 	p50, p99 time.Duration
+	// CPU time the app and the load program used during the phase; zero
+	// where not available.
+	appCPU, loadCPU time.Duration
+}
+
+// appCPUPerRequest is the app's CPU time per request.
+func (p phaseResult) appCPUPerRequest() time.Duration {
+	return p.appCPU / time.Duration(max(p.requests, 1))
+}
+
+// loadShare is the load program's part of the CPU time both used.
+func (p phaseResult) loadShare() float64 {
+	if p.appCPU+p.loadCPU == 0 {
+		return 0
+	}
+	return float64(p.loadCPU) / float64(p.appCPU+p.loadCPU)
 }
 
 func (p phaseResult) rate() float64 { return float64(p.requests) / p.elapsed.Seconds() }
 
 // loadRun starts the app on the seeded register and runs every phase once
 // per round, side by side, recording memory before and after.
+//
+// With o.compare a second binary runs on a copy of the register, and every
+// phase of every round runs against both, one right after the other; its
+// phases are reported with the suffix " (compare)".
 func loadRun(ctx context.Context, bin, dataDir string, o options, r *report, log io.Writer) error {
 	phases := loadPhases(o.clients)
+	apps := []*app{nil}
+	suffix := []string{""}
+	if o.compare != "" {
+		copyDir := dataDir + "-compare"
+		if err := copyDataDir(dataDir, copyDir); err != nil {
+			return err
+		}
+		b, _, err := startApp(ctx, o.compare, copyDir)
+		if err != nil {
+			return fmt.Errorf("compare app: %w", err)
+		}
+		defer b.stop()
+		apps = append(apps, b)
+		suffix = append(suffix, " (compare)")
+	}
 	a, _, err := startApp(ctx, bin, dataDir)
 	if err != nil {
 		return err
 	}
 	defer a.stop()
+	apps[0] = a
 	time.Sleep(time.Second) // let start-up work settle before measuring idle memory
 	r.memIdle = a.memory()
+	if len(apps) > 1 {
+		r.memIdleCompare = apps[1].memory()
+	}
 
 	client := &http.Client{
 		Timeout: 10 * time.Second,
@@ -55,30 +96,63 @@ func loadRun(ctx context.Context, bin, dataDir string, o options, r *report, log
 	}
 	defer client.CloseIdleConnections()
 	// Warm-up: every path once, so first-use costs are not in round 1.
-	for _, ph := range phases {
-		for _, p := range ph.paths {
-			if _, err := get(ctx, client, a, p, ph.auth); err != nil {
-				return fmt.Errorf("warm-up %s: %w", p, err)
+	for _, x := range apps {
+		for _, ph := range phases {
+			for _, p := range ph.paths {
+				if _, err := get(ctx, client, x, p, ph.auth); err != nil {
+					return fmt.Errorf("warm-up %s: %w", p, err)
+				}
 			}
 		}
 	}
 	r.phases = make(map[string][]phaseResult)
 	for round := range o.rounds {
 		for _, ph := range phases {
-			res, err := runPhase(ctx, client, a, ph, o)
-			if err != nil {
-				return fmt.Errorf("round %d, %s: %w", round+1, ph.name, err)
+			for i, x := range apps {
+				res, err := runPhase(ctx, client, x, ph, o)
+				if err != nil {
+					return fmt.Errorf("round %d, %s%s: %w", round+1, ph.name, suffix[i], err)
+				}
+				fmt.Fprintf(log, "round %d %-28s %8.0f req/s  p50 %v  p99 %v  app CPU/req %v  load CPU %.0f%%  errors %d\n",
+					round+1, ph.name+suffix[i], res.rate(), res.p50, res.p99, res.appCPUPerRequest(), 100*res.loadShare(), res.errors)
+				r.phases[ph.name+suffix[i]] = append(r.phases[ph.name+suffix[i]], res)
 			}
-			fmt.Fprintf(log, "round %d %-16s %8.0f req/s  p50 %v  p99 %v  errors %d\n",
-				round+1, ph.name, res.rate(), res.p50, res.p99, res.errors)
-			r.phases[ph.name] = append(r.phases[ph.name], res)
 		}
 	}
 	r.phaseOrder = nil
 	for _, ph := range phases {
-		r.phaseOrder = append(r.phaseOrder, ph.name)
+		for _, sfx := range suffix {
+			r.phaseOrder = append(r.phaseOrder, ph.name+sfx)
+		}
 	}
 	r.memAfter = a.memory()
+	if len(apps) > 1 {
+		r.memAfterCompare = apps[1].memory()
+	}
+	return nil
+}
+
+// copyDataDir copies the regular files of a seeded data directory.
+func copyDataDir(from, to string) error {
+	if err := os.MkdirAll(to, 0o700); err != nil {
+		return fmt.Errorf("copy data directory: %w", err)
+	}
+	entries, err := os.ReadDir(from)
+	if err != nil {
+		return fmt.Errorf("copy data directory: %w", err)
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(from, e.Name()))
+		if err != nil {
+			return fmt.Errorf("copy data directory: %w", err)
+		}
+		if err := os.WriteFile(filepath.Join(to, e.Name()), b, 0o600); err != nil {
+			return fmt.Errorf("copy data directory: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -135,6 +209,7 @@ func runPhase(ctx context.Context, client *http.Client, a *app, ph phase, o opti
 	var firstErr error
 	var errOnce sync.Once
 	var wg sync.WaitGroup
+	app0, load0 := a.cpu(), selfCPU()
 	start := time.Now()
 	for w := range o.conns {
 		wg.Go(func() {
@@ -160,6 +235,7 @@ func runPhase(ctx context.Context, client *http.Client, a *app, ph phase, o opti
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	appCPU, loadCPU := a.cpu()-app0, selfCPU()-load0
 	var all []time.Duration
 	for _, l := range lats {
 		all = append(all, l...)
@@ -177,6 +253,8 @@ func runPhase(ctx context.Context, client *http.Client, a *app, ph phase, o opti
 		elapsed:  elapsed,
 		p50:      percentile(all, 50),
 		p99:      percentile(all, 99),
+		appCPU:   appCPU,
+		loadCPU:  loadCPU,
 	}, nil
 }
 

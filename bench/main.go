@@ -37,6 +37,7 @@ type options struct {
 	seed     string
 	medians  string
 	app      string
+	compare  string
 	clients  int
 	conns    int
 	duration time.Duration
@@ -54,6 +55,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.seed, "seed", "", "only create this data directory with -clients synthetic clients, then exit")
 	fs.StringVar(&o.medians, "medians", "", "only read this `go test -bench` output and print the median of every figure, then exit")
 	fs.StringVar(&o.app, "app", "", "app binary to measure (default: go build the module in the current directory)")
+	fs.StringVar(&o.compare, "compare", "", "a second app binary (for example the previous version) loaded side by side with the first in every round, on a copy of the same register")
 	fs.IntVar(&o.clients, "clients", 100_000, "clients in the seeded register")
 	fs.IntVar(&o.conns, "conns", 32, "concurrent connections of the load phases")
 	fs.DurationVar(&o.duration, "duration", 2*time.Second, "length of one load phase")

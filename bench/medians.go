@@ -91,34 +91,40 @@ func benchMedians(path string, w io.Writer) error {
 		}
 		fmt.Fprintln(w)
 	}
-	// Side-by-side pairs: X/index against X/naive from the same runs.
+	// Side-by-side pairs: X/index against X/naive and X/fts from the same
+	// runs.
 	med := func(vs []float64) float64 {
 		vs = slices.Clone(vs)
 		slices.Sort(vs)
 		return vs[len(vs)/2]
 	}
-	header := false
-	for _, k := range order {
-		base, ok := strings.CutSuffix(k.name, "/index")
-		if !ok {
-			continue
+	for _, other := range []struct{ suffix, title string }{
+		{"/naive", "naive / index"},
+		{"/fts", "search index (FTS5) / name index"},
+	} {
+		header := false
+		for _, k := range order {
+			base, ok := strings.CutSuffix(k.name, "/index")
+			if !ok {
+				continue
+			}
+			slow := values[key{k.pkg, base + other.suffix}]
+			fast := values[k]
+			if len(slow["ns/op"]) == 0 || len(fast["ns/op"]) == 0 {
+				continue
+			}
+			if !header {
+				fmt.Fprintln(w)
+				fmt.Fprintf(w, "| benchmark | %s (ns/op medians) | %s (p50 medians) |\n", other.title, other.title)
+				fmt.Fprintln(w, "|---|---|---|")
+				header = true
+			}
+			p50 := "n/a"
+			if len(slow["p50-µs"]) > 0 && len(fast["p50-µs"]) > 0 {
+				p50 = fmt.Sprintf("%.1f×", med(slow["p50-µs"])/med(fast["p50-µs"]))
+			}
+			fmt.Fprintf(w, "| %s | %.1f× | %s |\n", strings.TrimPrefix(base, "Benchmark"), med(slow["ns/op"])/med(fast["ns/op"]), p50)
 		}
-		naive := values[key{k.pkg, base + "/naive"}]
-		fast := values[k]
-		if len(naive["ns/op"]) == 0 || len(fast["ns/op"]) == 0 {
-			continue
-		}
-		if !header {
-			fmt.Fprintln(w)
-			fmt.Fprintln(w, "| benchmark | naive / index (ns/op medians) | naive / index (p50 medians) |")
-			fmt.Fprintln(w, "|---|---|---|")
-			header = true
-		}
-		p50 := "n/a"
-		if len(naive["p50-µs"]) > 0 && len(fast["p50-µs"]) > 0 {
-			p50 = fmt.Sprintf("%.0f×", med(naive["p50-µs"])/med(fast["p50-µs"]))
-		}
-		fmt.Fprintf(w, "| %s | %.0f× | %s |\n", strings.TrimPrefix(base, "Benchmark"), med(naive["ns/op"])/med(fast["ns/op"]), p50)
 	}
 	return nil
 }

@@ -18,6 +18,8 @@ BenchmarkSearch/phone/index-2   	     300	    100 ns/op	  1.0 p50-µs	   7000 B/
 BenchmarkSearch/phone/naive-2   	       5	  60000 ns/op	  400 p50-µs	   9000 B/op	  300 allocs/op
 BenchmarkSearch/phone/index-2   	     300	    300 ns/op	  2.0 p50-µs	   7000 B/op	  180 allocs/op
 BenchmarkSearch/phone/naive-2   	       5	  30000 ns/op	  200 p50-µs	   9000 B/op	  300 allocs/op
+BenchmarkSearch/hans/index-2   	     300	    100 ns/op	  1.0 p50-µs	   7000 B/op	  180 allocs/op
+BenchmarkSearch/hans/fts-2   	     300	    750 ns/op	  7.0 p50-µs	   7000 B/op	  180 allocs/op
 pkg: resepsjon/persontjeneste/helseid
 BenchmarkNewProof/ES256-2 	   10000	     52000 ns/op	    6000 B/op	      80 allocs/op
 PASS
@@ -34,7 +36,8 @@ PASS
 		"| store | Search/phone/index | 3 | 200 | 1.5 | 7000 | 180 |",
 		"| store | Search/phone/naive | 3 | 60000 | 400 | 9000 | 300 |",
 		"| persontjeneste/helseid | NewProof/ES256 | 1 | 52000 | | 6000 | 80 |",
-		"| Search/phone | 300× | 267× |",
+		"| Search/phone | 300.0× | 266.7× |",
+		"| Search/hans | 7.5× | 7.0× |",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())

@@ -15,8 +15,10 @@ type report struct {
 	seedTime            time.Duration
 	coldEmpty, coldFull []time.Duration
 	memIdle, memAfter   memory
-	phases              map[string][]phaseResult
-	phaseOrder          []string
+	// The -compare binary's memory.
+	memIdleCompare, memAfterCompare memory
+	phases                          map[string][]phaseResult
+	phaseOrder                      []string
 }
 
 func median[T any](xs []T, less func(a, b T) int) T {
@@ -52,26 +54,29 @@ func (r *report) write(w io.Writer) {
 	fmt.Fprintf(w, "Machine: %d CPUs (GOMAXPROCS %d), %s %s/%s\n\n", runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	fmt.Fprintf(w, "Register: %d synthetic clients (seeded in %s). Load: %d connections, %d rounds of %s (at most %d requests) per phase; medians over rounds.\n\n",
 		o.clients, r.seedTime.Round(time.Millisecond), o.conns, o.rounds, o.duration, o.maxReqs)
-	fmt.Fprintln(w, "| phase | req/s | p50 | p99 | errors | req/s per round |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "| phase | req/s | p50 | p99 | app CPU per request | load program's CPU share | errors | req/s per round |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|")
 	for _, name := range r.phaseOrder {
 		rs := r.phases[name]
 		var rates []float64
-		var p50s, p99s []time.Duration
+		var p50s, p99s, cpus []time.Duration
+		var shares []float64
 		errs := 0
 		perRound := ""
 		for i, x := range rs {
 			rates = append(rates, x.rate())
 			p50s = append(p50s, x.p50)
 			p99s = append(p99s, x.p99)
+			cpus = append(cpus, x.appCPUPerRequest())
+			shares = append(shares, x.loadShare())
 			errs += x.errors
 			if i > 0 {
 				perRound += ", "
 			}
 			perRound += fmt.Sprintf("%.0f", x.rate())
 		}
-		fmt.Fprintf(w, "| %s | %.0f | %s | %s | %d | %s |\n", name, median(rates, cmpFloat),
-			ms(median(p50s, cmpDur)), ms(median(p99s, cmpDur)), errs, perRound)
+		fmt.Fprintf(w, "| %s | %.0f | %s | %s | %s | %.0f %% | %d | %s |\n", name, median(rates, cmpFloat),
+			ms(median(p50s, cmpDur)), ms(median(p99s, cmpDur)), ms(median(cpus, cmpDur)), 100*median(shares, cmpFloat), errs, perRound)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "| figure | median | all runs |")
@@ -81,6 +86,10 @@ func (r *report) write(w io.Writer) {
 	fmt.Fprintf(w, "| binary size | %.1f MiB (%d bytes) | |\n", float64(r.binaryBytes)/(1<<20), r.binaryBytes)
 	fmt.Fprintf(w, "| RSS idle, %d clients | %s | anonymous %s, file-backed %s |\n", o.clients, mib(r.memIdle.rss), mib(r.memIdle.anon), mib(r.memIdle.file))
 	fmt.Fprintf(w, "| RSS after the load run | %s | anonymous %s, file-backed %s |\n", mib(r.memAfter.rss), mib(r.memAfter.anon), mib(r.memAfter.file))
+	if o.compare != "" {
+		fmt.Fprintf(w, "| RSS idle, compared binary | %s | anonymous %s, file-backed %s |\n", mib(r.memIdleCompare.rss), mib(r.memIdleCompare.anon), mib(r.memIdleCompare.file))
+		fmt.Fprintf(w, "| RSS after the load run, compared binary | %s | anonymous %s, file-backed %s |\n", mib(r.memAfterCompare.rss), mib(r.memAfterCompare.anon), mib(r.memAfterCompare.file))
+	}
 }
 
 func list(ds []time.Duration) string {

@@ -9,8 +9,11 @@ import { I18n } from './i18n.js';
 import { PAGES } from './pages/index.js';
 import { Router } from './router.js';
 
-/** How long a status message stays visible. */
-const STATUS_MS = 8000;
+/**
+ * How long a status message stays visible. It also goes away when the user
+ * moves on to another screen after the one it was shown on.
+ */
+const STATUS_MS = 5000;
 
 function boot(win) {
   const doc = win.document;
@@ -39,11 +42,17 @@ function boot(win) {
   const banner = h('div', { class: 'demo-banner', id: 'demo-banner', hidden: true });
   const header = h('header', { class: 'topbar' });
   let statusTimer = 0;
+  // Screens mounted so far, and how many there were when the status message
+  // was set: a message set just before a route change ("… er lagret.") shows
+  // on the next screen and is gone on the one after.
+  let mounts = 0;
+  let statusMounts = 0;
 
   function setStatus(text) {
     win.clearTimeout(statusTimer);
     statusText.textContent = text;
     status.hidden = !text;
+    statusMounts = mounts;
     if (text) statusTimer = win.setTimeout(() => setStatus(''), STATUS_MS);
   }
 
@@ -134,6 +143,8 @@ function boot(win) {
     }),
     mount: (view, route) => {
       if (sessionEnded) return;
+      if (!status.hidden && statusMounts < mounts) setStatus('');
+      mounts += 1;
       router.activePage = route ? route.page : '';
       drawShell(router.activePage);
       doc.title = view.title ? `${view.title} – ${i18n.t('app.name')}` : i18n.t('app.name');

@@ -48,6 +48,19 @@ export function formatNin(nin) {
   return /^\d{11}$/.test(digits) ? `${digits.slice(0, 6)} ${digits.slice(6)}` : nin;
 }
 
+/**
+ * A Norwegian phone number in the usual groups: "+4795290748" ->
+ * "+47 952 90 748", "41322908" -> "413 22 908". Anything else (foreign
+ * numbers, odd lengths) is returned unchanged.
+ */
+export function formatPhone(phone) {
+  if (typeof phone !== 'string') return '';
+  const m = /^(\+47|0047)?(\d{3})(\d{2})(\d{3})$/.exec(phone.replace(/\s+/g, ''));
+  if (!m) return phone;
+  const local = `${m[2]} ${m[3]} ${m[4]}`;
+  return m[1] ? `+47 ${local}` : local;
+}
+
 /** The name as lists sort it: "Family, Given Middle". */
 export function listName(c) {
   const first = [c.givenName, c.middleName].filter(Boolean).join(' ');

@@ -1,7 +1,7 @@
 // The client's fields as the screens show them: groups, input kinds and the
 // allowed values of the coded fields (named as in Persontjenesten's contract).
 
-import { formatDate, formatDateTime, formatNin } from '../format.js';
+import { formatDate, formatDateTime, formatNin, formatPhone } from '../format.js';
 
 export const GENDERS = ['Female', 'Male', 'Unknown'];
 
@@ -77,6 +77,8 @@ export function displayValue(i18n, name, value) {
   switch (name) {
     case 'nin':
       return formatNin(value);
+    case 'phone':
+      return formatPhone(value);
     case 'birthDate':
     case 'deathDate':
       return formatDate(value);

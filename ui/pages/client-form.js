@@ -79,7 +79,10 @@ export function renderClientForm(ctx, { signal, query }, id) {
 
   function field(f) {
     const fid = `f-${f.name}`;
-    const label = h('label', { htmlFor: fid, class: 'label' }, t(`field.${f.name}`), f.required ? h('span', { class: 'required', text: ` (${t('form.required')})` }) : null);
+    // A group of one field named like the group (Notater) shows its heading
+    // only; the label stays for screen readers.
+    const solo = GROUPS.some((g) => g.fields.length === 1 && g.fields[0] === f && t(`group.${g.key}`) === t(`field.${f.name}`));
+    const label = h('label', { htmlFor: fid, class: solo ? 'label visually-hidden' : 'label' }, t(`field.${f.name}`), f.required ? h('span', { class: 'required', text: ` (${t('form.required')})` }) : null);
     let input;
     const common = { id: fid, name: f.name, class: 'input', 'aria-required': f.required ? 'true' : null };
     if (f.kind === 'select') {

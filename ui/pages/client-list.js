@@ -4,7 +4,7 @@
 
 import { isAbort, NetworkError } from '../api.js';
 import { h, replace } from '../dom.js';
-import { formatDate, formatNin, listName } from '../format.js';
+import { formatDate, formatNin, formatPhone, listName } from '../format.js';
 import { clientBadges } from './badges.js';
 
 /** Rows per page. */
@@ -148,7 +148,7 @@ export function renderClientList(ctx, { query, signal }) {
         h('td', { class: 'col-name' }, link, badges.length ? h('span', { class: 'badges' }, badges) : null),
         h('td', { class: 'col-birthDate', text: formatDate(c.birthDate) }),
         h('td', { class: 'col-nin nowrap', text: formatNin(c.nin) }),
-        h('td', { class: 'col-phone nowrap', text: c.phone || '' }),
+        h('td', { class: 'col-phone nowrap', text: formatPhone(c.phone || '') }),
         h('td', { class: 'col-city' }, city),
       );
     });

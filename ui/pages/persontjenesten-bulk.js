@@ -173,7 +173,7 @@ export function bulkCard(ctx, { signal }) {
     'section',
     { class: 'card', id: 'pt-bulk', 'aria-labelledby': 'pt-bulk-title' },
     h('h2', { id: 'pt-bulk-title', text: t('pt.bulk.title') }),
-    h('p', { class: 'hint', text: t('pt.bulk.hint') }),
+    h('p', { class: 'hint pt-bulk-hint', text: t('pt.bulk.hint') }),
     h('div', { class: 'actions' }, start),
     progress,
     message,

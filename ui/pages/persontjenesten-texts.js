@@ -519,7 +519,7 @@ export const en = {
 Object.assign(nb, {
   'pt.bulk.title': 'Oppdater alle klienter fra Persontjenesten',
   'pt.bulk.hint':
-    'Henter alle klienter med fødselsnummer eller D-nummer fra Folkeregisteret og lagrer det som er endret: ny adresse, nytt navn, dødsfall, nytt nummer og adressesperre. Telefon, e-post og merknader endres bare slik som ved «Oppdater via Persontjenesten». Klienter som blir endret i Resepsjon mens oppdateringen pågår, hoppes over.',
+    'Henter alle klienter med fødselsnummer eller D-nummer fra Folkeregisteret og lagrer det som er endret: ny adresse, nytt navn, dødsfall, nytt nummer og adressesperre. Telefon, e-post og notater endres bare slik som ved «Oppdater via Persontjenesten». Klienter som blir endret i Resepsjon mens oppdateringen pågår, hoppes over.',
   'pt.bulk.start': 'Oppdater alle fra Persontjenesten',
   'pt.bulk.running': 'Oppdaterer klienter',
   'pt.bulk.count': '{done} av {total} klienter',
@@ -543,7 +543,7 @@ Object.assign(nb, {
 Object.assign(en, {
   'pt.bulk.title': 'Update all clients from the Person Service',
   'pt.bulk.hint':
-    'Fetches every client with an identity number or D number from the population register and saves what has changed: new address, new name, death, new number and address protection. Phone, e-mail and notes change only as with Update via the Person Service. Clients changed in Resepsjon while the update runs are skipped.',
+    'Fetches every client with an identity number or D number from the population register and saves what has changed: new address, new name, death, new number and address protection. Phone, email and notes change only as with “Update via the Person Service”. Clients changed in Resepsjon while the update runs are skipped.',
   'pt.bulk.start': 'Update all from the Person Service',
   'pt.bulk.running': 'Updating clients',
   'pt.bulk.count': '{done} of {total} clients',

@@ -126,8 +126,15 @@ func (db *DB) ListAudit(ctx context.Context, f AuditFilter) (AuditPage, error) {
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
+	// The count and the page come from one snapshot: a row logged between
+	// them must not make the total disagree with the rows.
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return AuditPage{}, fmt.Errorf("list audit rows: %w", err)
+	}
+	defer tx.Rollback()
 	page := AuditPage{Entries: []AuditEntry{}}
-	if err := db.r.QueryRowContext(ctx, "SELECT count(*) FROM audit_log"+cond, args...).Scan(&page.Total); err != nil {
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM audit_log"+cond, args...).Scan(&page.Total); err != nil {
 		return AuditPage{}, fmt.Errorf("count audit rows: %w", err)
 	}
 	limit := f.Limit
@@ -136,7 +143,7 @@ func (db *DB) ListAudit(ctx context.Context, f AuditFilter) (AuditPage, error) {
 	}
 	q := `SELECT id, time, os_user, action, query, results, person_ids, outcome, error_code FROM audit_log` +
 		cond + ` ORDER BY time DESC, id DESC LIMIT ? OFFSET ?`
-	rows, err := db.r.QueryContext(ctx, q, append(args, limit, max(f.Offset, 0))...)
+	rows, err := tx.QueryContext(ctx, q, append(args, limit, max(f.Offset, 0))...)
 	if err != nil {
 		return AuditPage{}, fmt.Errorf("list audit rows: %w", err)
 	}

@@ -101,24 +101,12 @@ func (env *environment) keyFlags(name string) *pflag.FlagSet {
 	return fs
 }
 
-// keyConfig parses args and loads the configuration like the app does.
-func (env *environment) keyConfig(fs *pflag.FlagSet, args []string, maxArgs int) (config.Config, error) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			return config.Config{}, err
-		}
-		return config.Config{}, &usageError{err.Error()}
-	}
-	if fs.NArg() > maxArgs {
-		return config.Config{}, &usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(maxArgs))}
-	}
-	return config.Load(fs, config.DefaultPort, env.getenv)
-}
-
-// openSettings opens the app's database, which records the active key id.
-func (env *environment) openSettings(ctx context.Context, cfg config.Config) (*store.DB, error) {
+// openKeySettings opens the app's database, which records the active key,
+// and reads the active key's id ("" when there is none). The caller closes
+// the database.
+func (env *environment) openKeySettings(ctx context.Context, cfg config.Config) (*store.DB, string, error) {
 	if err := ensureDataDir(cfg.DataDir); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	// Routine records (migrations) would bury the command's answer.
 	level := cfg.LogLevel
@@ -127,17 +115,14 @@ func (env *environment) openSettings(ctx context.Context, cfg config.Config) (*s
 	}
 	db, err := store.Open(ctx, dataFiles(cfg.DataDir, false).db, newLogger(env.stderr, level))
 	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
+		return nil, "", fmt.Errorf("open database: %w", err)
 	}
-	return db, nil
-}
-
-func activeKeyID(ctx context.Context, db *store.DB) (string, error) {
 	id, _, err := db.GetSetting(ctx, settingKeyID)
 	if err != nil {
-		return "", fmt.Errorf("read the active key id: %w", err)
+		db.Close()
+		return nil, "", fmt.Errorf("read the active key id: %w", err)
 	}
-	return id, nil
+	return db, id, nil
 }
 
 // keyringError turns a keyring failure into the plain message the user can
@@ -189,19 +174,15 @@ func (env *environment) keyGenerate(ctx context.Context, args []string) error {
 	alg := fs.String("alg", helseid.AlgRS256, "signature algorithm: RS256 (RSA-3072), ES256 (EC P-256), PS256 or RS512")
 	replace := fs.Bool("replace", false, "replace the active key (the old one is deleted from the keyring)")
 	printPrivate := fs.Bool("print-private", false, "also print the PRIVATE JWK — only for the NHN mock's test client, never for real use")
-	cfg, err := env.keyConfig(fs, args, 0)
+	cfg, err := env.parseConfig(fs, args, 0, config.DefaultPort)
 	if err != nil {
 		return err
 	}
-	db, err := env.openSettings(ctx, cfg)
+	db, old, err := env.openKeySettings(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	old, err := activeKeyID(ctx, db)
-	if err != nil {
-		return err
-	}
 	if old != "" && !*replace {
 		return fmt.Errorf("Det finnes allerede en aktiv HelseID-nøkkel (%s). Bruk --replace for å lage en ny og slette den gamle.\n"+
 			"A HelseID key is already active (%s). Use --replace to make a new one and delete the old one", old, old)
@@ -241,19 +222,15 @@ func (env *environment) keyGenerate(ctx context.Context, args []string) error {
 
 func (env *environment) keyShow(ctx context.Context, args []string) error {
 	fs := env.keyFlags("show")
-	cfg, err := env.keyConfig(fs, args, 0)
+	cfg, err := env.parseConfig(fs, args, 0, config.DefaultPort)
 	if err != nil {
 		return err
 	}
-	db, err := env.openSettings(ctx, cfg)
+	db, id, err := env.openKeySettings(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	id, err := activeKeyID(ctx, db)
-	if err != nil {
-		return err
-	}
 	if id == "" {
 		return errNoActiveKey()
 	}
@@ -287,7 +264,7 @@ func (env *environment) keyImport(ctx context.Context, args []string) error {
 	fs := env.keyFlags("import")
 	alg := fs.String("alg", "", "signature algorithm (default: the JWK's alg, else ES256 for EC and RS256 for RSA keys)")
 	replace := fs.Bool("replace", false, "replace the active key (the old one is deleted from the keyring)")
-	cfg, err := env.keyConfig(fs, args, 1)
+	cfg, err := env.parseConfig(fs, args, 1, config.DefaultPort)
 	if err != nil {
 		return err
 	}
@@ -304,15 +281,11 @@ func (env *environment) keyImport(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("Kunne ikke lese nøkkelen i %s / could not read the key in %s: %w", name, name, err)
 	}
-	db, err := env.openSettings(ctx, cfg)
+	db, old, err := env.openKeySettings(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	old, err := activeKeyID(ctx, db)
-	if err != nil {
-		return err
-	}
 	if old != "" && old != k.KID() && !*replace {
 		return fmt.Errorf("Det finnes allerede en aktiv HelseID-nøkkel (%s). Bruk --replace for å bytte den ut.\n"+
 			"A HelseID key is already active (%s). Use --replace to replace it", old, old)
@@ -361,7 +334,7 @@ func (env *environment) readKeyFile(name string) ([]byte, error) {
 func (env *environment) keyDelete(ctx context.Context, args []string) error {
 	fs := env.keyFlags("delete")
 	yes := fs.Bool("yes", false, "really delete the active key")
-	cfg, err := env.keyConfig(fs, args, 0)
+	cfg, err := env.parseConfig(fs, args, 0, config.DefaultPort)
 	if err != nil {
 		return err
 	}
@@ -373,15 +346,11 @@ func (env *environment) keyDelete(ctx context.Context, args []string) error {
 			"key is made and registered in HelseID selvbetjening. Run \"resepsjon key delete --yes\" to delete it.",
 		}, "\n")}
 	}
-	db, err := env.openSettings(ctx, cfg)
+	db, id, err := env.openKeySettings(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	id, err := activeKeyID(ctx, db)
-	if err != nil {
-		return err
-	}
 	if id == "" {
 		return errNoActiveKey()
 	}

@@ -202,6 +202,32 @@ func TestUnknownCommand(t *testing.T) {
 	}
 }
 
+// TestCommandLineMistakes: a wrong command line is a usage error (exit 2)
+// before anything is opened or served.
+func TestCommandLineMistakes(t *testing.T) {
+	dataDir := t.TempDir()
+	for _, args := range [][]string{
+		{"backup", "--data-dir", dataDir},
+		{"backup", "--data-dir", dataDir, "a.db", "b.db"},
+		{"backup", "--no-such-flag", "a.db"},
+		{"serve", "--data-dir", dataDir, "extra"},
+		{"demo", "--port", "x"},
+		{"mock", "extra"},
+		{"key", "show", "--data-dir", dataDir, "extra"},
+		{"key", "import", "--data-dir", dataDir},
+	} {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), args, &stdout, &stderr, func(string) string { return "" })
+		var ue *usageError
+		if !errors.As(err, &ue) || exitCode(err) != 2 {
+			t.Errorf("%q: %v (exit %d), want a usage error", args, err, exitCode(err))
+		}
+	}
+	if entries, err := os.ReadDir(dataDir); err != nil || len(entries) != 0 {
+		t.Errorf("data directory touched by a wrong command line: %v %v", entries, err)
+	}
+}
+
 func TestBackupCommand(t *testing.T) {
 	bin := buildBinary(t)
 	dataDir := t.TempDir()

@@ -83,14 +83,8 @@ func (env *environment) mockFlags(o *mockOptions) *pflag.FlagSet {
 func (env *environment) mock(ctx context.Context, args []string) error {
 	var o mockOptions
 	fs := env.mockFlags(&o)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			return err
-		}
-		return &usageError{err.Error()}
-	}
-	if fs.NArg() > 0 {
-		return &usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	if err := parseArgs(fs, args, 0); err != nil {
+		return err
 	}
 	if err := o.check(); err != nil {
 		return err
@@ -178,9 +172,7 @@ func (env *environment) mock(ctx context.Context, args []string) error {
 		}
 	}
 
-	if err := env.printMockInfo(srv.URL, o, pop, publicJWK, privateJWK); err != nil {
-		return err
-	}
+	env.printMockInfo(srv.URL, o, pop, publicJWK, privateJWK)
 	<-ctx.Done()
 	<-srv.Done()
 	fmt.Fprintln(env.stderr, "NHN-mocken er stoppet. / The NHN mock has stopped.")
@@ -215,7 +207,7 @@ func (o *mockOptions) check() error {
 
 // printMockInfo prints the addresses, a client configuration to paste and a
 // few identity numbers to try.
-func (env *environment) printMockInfo(base string, o mockOptions, pop *population.Population, publicJWK, privateJWK []byte) error {
+func (env *environment) printMockInfo(base string, o mockOptions, pop *population.Population, publicJWK, privateJWK []byte) {
 	w := env.stdout
 	kid := jwkKeyID(publicJWK)
 	fmt.Fprintf(w, "NHN-mocken kjører (syntetiske data) / The NHN mock is running (synthetic data)\n")
@@ -268,7 +260,6 @@ func (env *environment) printMockInfo(base string, o mockOptions, pop *populatio
 		fmt.Fprintf(w, "\n# Den registrerte offentlige nøkkelen / the registered public key: %s\n", oneLine(publicJWK))
 	}
 	fmt.Fprintf(w, "\nStopp med Ctrl+C. / Stop with Ctrl+C.\n")
-	return nil
 }
 
 // holdsPrivateKey reports whether a JWK or JWKS carries private key

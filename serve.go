@@ -38,20 +38,36 @@ func dataFiles(dataDir string, demo bool) files {
 	return files{db: filepath.Join(dataDir, "resepsjon.db"), server: filepath.Join(dataDir, "server.json")}
 }
 
+// parseArgs parses args into fs and allows at most maxArgs positional
+// arguments; --help comes back as pflag.ErrHelp, other mistakes as a
+// usageError.
+func parseArgs(fs *pflag.FlagSet, args []string, maxArgs int) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return err
+		}
+		return &usageError{err.Error()}
+	}
+	if fs.NArg() > maxArgs {
+		return &usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(maxArgs))}
+	}
+	return nil
+}
+
+// parseConfig parses args into fs (which has config.Flags) and loads the
+// configuration like the app does.
+func (env *environment) parseConfig(fs *pflag.FlagSet, args []string, maxArgs, defaultPort int) (config.Config, error) {
+	if err := parseArgs(fs, args, maxArgs); err != nil {
+		return config.Config{}, err
+	}
+	return config.Load(fs, defaultPort, env.getenv)
+}
+
 func (env *environment) loadConfig(name string, args []string, defaultPort int) (config.Config, error) {
 	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
 	fs.SetOutput(env.stderr)
 	config.Flags(fs)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			return config.Config{}, err
-		}
-		return config.Config{}, &usageError{err.Error()}
-	}
-	if fs.NArg() > 0 {
-		return config.Config{}, &usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
-	}
-	return config.Load(fs, defaultPort, env.getenv)
+	return env.parseConfig(fs, args, 0, defaultPort)
 }
 
 func newLogger(w interface{ Write([]byte) (int, error) }, level string) *slog.Logger {
@@ -90,7 +106,8 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 	if info, err := instance.Read(f.server); err == nil && instance.Running(ctx, info) {
 		launch, err := requestLaunchURL(ctx, info)
 		if err != nil {
-			return fmt.Errorf("Resepsjon already runs at %s but did not answer: %w", info.URL, err)
+			return fmt.Errorf("Resepsjon kjører allerede (%s), men svarer ikke. Vent et øyeblikk og prøv igjen; hjelper ikke det, start PC-en på nytt.\n"+
+				"Resepsjon is already running (%s) but does not answer. Wait a moment and try again; if that does not help, restart the PC: %w", info.URL, info.URL, err)
 		}
 		env.openBrowser(cfg.NoBrowser, launch, "Resepsjon kjører allerede. / Resepsjon is already running.")
 		return nil
@@ -201,7 +218,8 @@ func listen(host string, port int) (net.Listener, error) {
 			firstErr = err
 		}
 	}
-	return nil, fmt.Errorf("no free port from %d to %d (set port in the config): %w", port, port+19, firstErr)
+	return nil, fmt.Errorf("Fant ingen ledig port fra %d til %d. Lukk programmer som bruker dem, eller velg en annen port (port i config.yaml).\n"+
+		"No free port from %d to %d. Close the programs using them, or choose another port (port in config.yaml): %w", port, port+19, port, port+19, firstErr)
 }
 
 // openBrowser opens url, or prints it when asked not to or when no browser
@@ -247,15 +265,12 @@ func (env *environment) backup(ctx context.Context, args []string) error {
 	fs := pflag.NewFlagSet("backup", pflag.ContinueOnError)
 	fs.SetOutput(env.stderr)
 	config.Flags(fs)
-	if err := fs.Parse(args); err != nil {
-		return &usageError{err.Error()}
+	cfg, err := env.parseConfig(fs, args, 1, config.DefaultPort)
+	if err != nil {
+		return err
 	}
 	if fs.NArg() != 1 {
 		return &usageError{"usage: resepsjon backup FILE"}
-	}
-	cfg, err := config.Load(fs, config.DefaultPort, env.getenv)
-	if err != nil {
-		return err
 	}
 	dbPath := dataFiles(cfg.DataDir, false).db
 	if _, err := os.Stat(dbPath); err != nil {

@@ -69,6 +69,10 @@ var flagKeys = map[string]string{
 	"log-level":  "log_level",
 }
 
+// envKeys are the config keys that a RESEPSJON_* environment variable sets
+// (RESEPSJON_CONFIG names the config file).
+var envKeys = []string{"data_dir", "listen", "port", "allow_remote", "no_browser", "language", "log_level"}
+
 // Load reads the configuration. defaultPort differs between the app and demo.
 // getenv is os.Getenv in production and a map lookup in tests.
 func Load(fs *pflag.FlagSet, defaultPort int, getenv func(string) string) (Config, error) {
@@ -82,16 +86,15 @@ func Load(fs *pflag.FlagSet, defaultPort int, getenv func(string) string) (Confi
 	nhnDefaults(v)
 
 	// Environment: read through getenv so tests need not touch the process env.
-	for _, key := range []string{"data_dir", "listen", "port", "allow_remote", "no_browser", "language", "log_level", "config"} {
+	fromEnv := map[string]string{}
+	for _, key := range append([]string{"config"}, envKeys...) {
 		if val := getenv("RESEPSJON_" + strings.ToUpper(key)); val != "" {
-			v.Set("env."+key, val)
+			fromEnv[key] = val
 		}
 	}
 	envOr := func(key string) (string, bool) {
-		if v.IsSet("env." + key) {
-			return v.GetString("env." + key), true
-		}
-		return "", false
+		val, ok := fromEnv[key]
+		return val, ok
 	}
 
 	// The data directory decides where the default config file is, so it is
@@ -132,7 +135,7 @@ func Load(fs *pflag.FlagSet, defaultPort int, getenv func(string) string) (Confi
 		return Config{}, fmt.Errorf("config: file %s: %w", configFile, err)
 	}
 
-	for _, key := range []string{"data_dir", "listen", "port", "allow_remote", "no_browser", "language", "log_level"} {
+	for _, key := range envKeys {
 		if val, ok := envOr(key); ok {
 			v.Set(key, val)
 		}

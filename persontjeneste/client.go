@@ -175,12 +175,12 @@ func (c *Client) GetByID(ctx context.Context, id string, parts []string, include
 // nins; it keeps the order of the calls' answers. Match persons back to
 // input with Person.HasNIN, or by person id.
 func (c *Client) BulkByNIN(ctx context.Context, nins []string, parts []string) ([]Person, error) {
-	return c.bulk(ctx, "bulk get persons by identity number", "/person/bulk-by-nin", "nins", nins, parts)
+	return c.bulk(ctx, "bulk get persons by identity number", "/person/bulk-by-nin", "nins", maxNINLength, nins, parts)
 }
 
 // BulkByID fetches many persons by person id; see BulkByNIN.
 func (c *Client) BulkByID(ctx context.Context, ids []string, parts []string) ([]Person, error) {
-	return c.bulk(ctx, "bulk get persons by id", "/person/bulk-by-id", "personIds", ids, parts)
+	return c.bulk(ctx, "bulk get persons by id", "/person/bulk-by-id", "personIds", maxPersonIDLength, ids, parts)
 }
 
 // Search finds at most 100 persons matching q on current register data. q
@@ -239,7 +239,9 @@ func (e EventDocument) Sequence() (int64, error) {
 	return n, nil
 }
 
-func (c *Client) bulk(ctx context.Context, op, path, key string, values, parts []string) ([]Person, error) {
+// bulk refuses, without a call, values the contract does not allow: empty
+// or longer than maxLen (12 for identity numbers, 64 for person ids).
+func (c *Client) bulk(ctx context.Context, op, path, key string, maxLen int, values, parts []string) ([]Person, error) {
 	if len(values) == 0 {
 		return nil, nil
 	}
@@ -248,8 +250,8 @@ func (c *Client) bulk(ctx context.Context, op, path, key string, values, parts [
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	for _, v := range values {
-		if v == "" || len(v) > maxPersonIDLength {
-			return nil, fmt.Errorf("%s: %w", op, &InvalidQueryError{Detail: "identifiers must be 1 to 64 characters"})
+		if v == "" || len(v) > maxLen {
+			return nil, fmt.Errorf("%s: %w", op, &InvalidQueryError{Detail: "identifiers must be 1 to " + strconv.Itoa(maxLen) + " characters"})
 		}
 	}
 	nChunks := (len(values) + MaxBulk - 1) / MaxBulk

@@ -408,6 +408,13 @@ func TestLocalRefusalsSendNothing(t *testing.T) {
 			return errors.As(e, &iq) && strings.Contains(iq.Detail, "Navn")
 		}},
 		{"empty bulk identifier", func() error { _, err := client.BulkByNIN(ctx, []string{"05898540032", ""}, nil); return err }, func(e error) bool { return errors.As(e, &iq) }},
+		{"bulk nin too long", func() error {
+			_, err := client.BulkByNIN(ctx, []string{"05898540032", "0589854003200"}, nil)
+			return err
+		}, func(e error) bool { return errors.As(e, &iq) && strings.Contains(iq.Detail, "1 to 12") }},
+		{"bulk id too long", func() error { _, err := client.BulkByID(ctx, []string{strings.Repeat("a", 65)}, nil); return err }, func(e error) bool {
+			return errors.As(e, &iq) && strings.Contains(iq.Detail, "1 to 64")
+		}},
 		{"search breaking a rule", func() error { _, err := client.Search(ctx, SearchQuery{FamilyName: "Testesen"}, nil); return err }, func(e error) bool {
 			return errors.As(e, &sr) && sr.Rule == RuleNarrowingRequired
 		}},

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
+
+	"resepsjon/nin"
 )
 
 // Tenancy of the HelseID client, deciding how organisation numbers travel in
@@ -67,11 +69,11 @@ type identifier struct {
 // tenancy; nil when no organisation is configured (the client's default
 // organisation applies then).
 func authorizationDetails(tenancy, parent, child string) ([]authorizationDetail, error) {
-	if parent != "" && !validOrgNumber(parent) {
-		return nil, fmt.Errorf("%w: organisation number must be 9 digits", ErrInvalidConfig)
+	if err := checkOrgNumber(parent); err != nil {
+		return nil, fmt.Errorf("%w: organisation number: %w", ErrInvalidConfig, err)
 	}
-	if child != "" && !validOrgNumber(child) {
-		return nil, fmt.Errorf("%w: child organisation number must be 9 digits", ErrInvalidConfig)
+	if err := checkOrgNumber(child); err != nil {
+		return nil, fmt.Errorf("%w: child organisation number: %w", ErrInvalidConfig, err)
 	}
 	var id identifier
 	switch tenancy {
@@ -105,16 +107,20 @@ func authorizationDetails(tenancy, parent, child string) ([]authorizationDetail,
 	}}, nil
 }
 
-func validOrgNumber(s string) bool {
-	if len(s) != 9 {
-		return false
+// checkOrgNumber accepts "" (not configured) or exactly the 9 digits of a
+// valid organisation number, as the assertion carries it.
+func checkOrgNumber(s string) error {
+	if s == "" {
+		return nil
 	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
+	digits, err := nin.ParseOrgNumber(s)
+	if err != nil {
+		return err
 	}
-	return true
+	if digits != s {
+		return errors.New("must be the 9 digits without spaces")
+	}
+	return nil
 }
 
 type assertionClaims struct {

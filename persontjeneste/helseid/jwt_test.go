@@ -51,16 +51,16 @@ func TestClientAssertion(t *testing.T) {
 		wantDetails                       string
 	}{
 		{name: "no organisation", alg: AlgES256, tenancy: TenancySingle},
-		{name: "single, org only", alg: AlgES256, tenancy: TenancySingle, parent: "999000001",
-			wantDetails: `[{"type":"helseid_authorization","practitioner_role":{"organization":{"identifier":{"system":"urn:oid:2.16.578.1.12.4.1.4.101","type":"ENH","value":"999000001"}}}}]`},
-		{name: "single, child wins", alg: AlgRS256, tenancy: TenancySingle, parent: "999000001", child: "999000002",
+		{name: "single, org only", alg: AlgES256, tenancy: TenancySingle, parent: "999000010",
+			wantDetails: `[{"type":"helseid_authorization","practitioner_role":{"organization":{"identifier":{"system":"urn:oid:2.16.578.1.12.4.1.4.101","type":"ENH","value":"999000010"}}}}]`},
+		{name: "single, child wins", alg: AlgRS256, tenancy: TenancySingle, parent: "999000010", child: "999000002",
 			wantDetails: `[{"type":"helseid_authorization","practitioner_role":{"organization":{"identifier":{"system":"urn:oid:2.16.578.1.12.4.1.4.101","type":"ENH","value":"999000002"}}}}]`},
 		{name: "single by default", alg: AlgPS256, tenancy: "", child: "999000002",
 			wantDetails: `[{"type":"helseid_authorization","practitioner_role":{"organization":{"identifier":{"system":"urn:oid:2.16.578.1.12.4.1.4.101","type":"ENH","value":"999000002"}}}}]`},
-		{name: "multi, parent", alg: AlgRS512, tenancy: TenancyMulti, parent: "999000001",
-			wantDetails: `[{"type":"helseid_authorization","practitioner_role":{"organization":{"identifier":{"system":"urn:oid:1.0.6523","type":"ENH","value":"NO:ORGNR:999000001"}}}}]`},
-		{name: "multi, parent and child", alg: AlgES256, tenancy: TenancyMulti, parent: "999000001", child: "999000002",
-			wantDetails: `[{"type":"helseid_authorization","practitioner_role":{"organization":{"identifier":{"system":"urn:oid:1.0.6523","type":"ENH","value":"NO:ORGNR:999000001:999000002"}}}}]`},
+		{name: "multi, parent", alg: AlgRS512, tenancy: TenancyMulti, parent: "999000010",
+			wantDetails: `[{"type":"helseid_authorization","practitioner_role":{"organization":{"identifier":{"system":"urn:oid:1.0.6523","type":"ENH","value":"NO:ORGNR:999000010"}}}}]`},
+		{name: "multi, parent and child", alg: AlgES256, tenancy: TenancyMulti, parent: "999000010", child: "999000002",
+			wantDetails: `[{"type":"helseid_authorization","practitioner_role":{"organization":{"identifier":{"system":"urn:oid:1.0.6523","type":"ENH","value":"NO:ORGNR:999000010:999000002"}}}}]`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			k := keys[tc.alg]
@@ -115,8 +115,10 @@ func TestClientAssertion(t *testing.T) {
 
 func TestAuthorizationDetailsInvalid(t *testing.T) {
 	for _, tc := range []struct{ tenancy, parent, child string }{
-		{"both", "999000001", ""},
+		{"both", "999000010", ""},
 		{TenancySingle, "99900000", ""},
+		{TenancySingle, "999000001", ""}, // check digit does not match
+		{TenancyMulti, "999000010", "999000003"},
 		{TenancySingle, "", "99900000A"},
 		{TenancyMulti, "", "999000002"},
 		{TenancyMulti, "999 000 001", ""},

@@ -30,7 +30,7 @@ func BenchmarkNewProof(b *testing.B) {
 // BenchmarkClientAssertion measures signing the private_key_jwt client
 // assertion of a token request, with a multi-tenant organisation.
 func BenchmarkClientAssertion(b *testing.B) {
-	details, err := authorizationDetails(TenancyMulti, "999977776", "999988886")
+	details, err := authorizationDetails(TenancyMulti, "999977707", "999988806")
 	if err != nil {
 		b.Fatal(err)
 	}

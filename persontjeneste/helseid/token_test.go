@@ -27,9 +27,9 @@ func TestTokenHandshakeWithNonce(t *testing.T) {
 	clock := newFakeClock()
 	key := mustKey(t, AlgES256)
 	f := newFakeHelseID(t, key, clock.Now)
-	f.expectDetails = `[{"type":"helseid_authorization","practitioner_role":{"organization":{"identifier":{"system":"urn:oid:1.0.6523","type":"ENH","value":"NO:ORGNR:999000001:999000002"}}}}]`
+	f.expectDetails = `[{"type":"helseid_authorization","practitioner_role":{"organization":{"identifier":{"system":"urn:oid:1.0.6523","type":"ENH","value":"NO:ORGNR:999000010:999000002"}}}}]`
 	cfg := f.config(key)
-	cfg.Tenancy, cfg.OrgNumber, cfg.ChildOrgNumber = TenancyMulti, "999000001", "999000002"
+	cfg.Tenancy, cfg.OrgNumber, cfg.ChildOrgNumber = TenancyMulti, "999000010", "999000002"
 	c := newTestClient(t, cfg)
 
 	tok, err := c.Token(t.Context())
@@ -383,7 +383,7 @@ func TestTokenErrors(t *testing.T) {
 	}{
 		{name: "invalid_client", status: 400, body: `{"error":"invalid_client","error_description":"Client authentication failed"}`,
 			check: IsInvalidClient, wantCode: "invalid_client", wantStatus: 400},
-		{name: "no delegation", status: 400, body: `{"error":"unauthorized_client","error_description":"The organization 999000001 has not delegated access to this client in Altinn"}`,
+		{name: "no delegation", status: 400, body: `{"error":"unauthorized_client","error_description":"The organization 999000010 has not delegated access to this client in Altinn"}`,
 			check: IsNoDelegation, wantCode: "unauthorized_client", wantStatus: 400},
 		{name: "delegation in description", status: 400, body: `{"error":"invalid_request","error_description":"Missing delegation for organization"}`,
 			check: IsNoDelegation, wantCode: "invalid_request", wantStatus: 400},

@@ -26,6 +26,15 @@ func getByNIN(tok, nin string, parts ...string) apiReq {
 		form: url.Values{"nin": {nin}}}
 }
 
+// modProof builds a get-by-nin request whose DPoP proof claims mod changes.
+func modProof(mod func(e *env, tok string, c map[string]any)) func(e *env, tok, nin string) apiReq {
+	return func(e *env, tok, nin string) apiReq {
+		r := getByNIN(tok, nin)
+		r.proofMod = func(c map[string]any) { mod(e, tok, c) }
+		return r
+	}
+}
+
 // TestAPIRefusals has one case per rule Persontjenesten checks on a call,
 // each answered with its status, ProblemDetails and (for 401) the DPoP
 // challenge's error code.
@@ -63,31 +72,13 @@ func TestAPIRefusals(t *testing.T) {
 			r.proof = strp("")
 			return r
 		}, http.StatusUnauthorized, "invalid_dpop_proof", "exactly one DPoP header"},
-		{"proof with wrong htm", func(e *env, tok, nin string) apiReq {
-			r := getByNIN(tok, nin)
-			r.proofMod = func(c map[string]any) { c["htm"] = http.MethodGet }
-			return r
-		}, http.StatusUnauthorized, "invalid_dpop_proof", "htm"},
-		{"proof with wrong htu", func(e *env, tok, nin string) apiReq {
-			r := getByNIN(tok, nin)
-			r.proofMod = func(c map[string]any) { c["htu"] = e.base + "/api/legal-basis/person/bulk-by-nin" }
-			return r
-		}, http.StatusUnauthorized, "invalid_dpop_proof", "htu"},
-		{"proof htu with the query", func(e *env, tok, nin string) apiReq {
-			r := getByNIN(tok, nin)
-			r.proofMod = func(c map[string]any) { c["htu"] = e.base + pathGetByNIN + "?informationParts=Name" }
-			return r
-		}, http.StatusUnauthorized, "invalid_dpop_proof", "htu"},
-		{"proof with stale iat", func(e *env, tok, nin string) apiReq {
-			r := getByNIN(tok, nin)
-			r.proofMod = func(c map[string]any) { c["iat"] = e.clock.Now().Add(-61 * time.Second).Unix() }
-			return r
-		}, http.StatusUnauthorized, "invalid_dpop_proof", "iat"},
-		{"proof with future iat", func(e *env, tok, nin string) apiReq {
-			r := getByNIN(tok, nin)
-			r.proofMod = func(c map[string]any) { c["iat"] = e.clock.Now().Add(61 * time.Second).Unix() }
-			return r
-		}, http.StatusUnauthorized, "invalid_dpop_proof", "iat"},
+		{"proof with wrong htm", modProof(func(e *env, tok string, c map[string]any) { c["htm"] = http.MethodGet }), http.StatusUnauthorized, "invalid_dpop_proof", "htm"},
+		{"proof with wrong htu", modProof(func(e *env, tok string, c map[string]any) { c["htu"] = e.base + "/api/legal-basis/person/bulk-by-nin" }), http.StatusUnauthorized, "invalid_dpop_proof", "htu"},
+		{"proof htu with the query", modProof(func(e *env, tok string, c map[string]any) {
+			c["htu"] = e.base + pathGetByNIN + "?informationParts=Name"
+		}), http.StatusUnauthorized, "invalid_dpop_proof", "htu"},
+		{"proof with stale iat", modProof(func(e *env, tok string, c map[string]any) { c["iat"] = e.clock.Now().Add(-61 * time.Second).Unix() }), http.StatusUnauthorized, "invalid_dpop_proof", "iat"},
+		{"proof with future iat", modProof(func(e *env, tok string, c map[string]any) { c["iat"] = e.clock.Now().Add(61 * time.Second).Unix() }), http.StatusUnauthorized, "invalid_dpop_proof", "iat"},
 		{"replayed proof jti", func(e *env, tok, nin string) apiReq {
 			p := e.makeProof(e.proofKey, e.proofClaims(http.MethodPost, e.base+pathGetByNIN, e.currentNonce(), tok))
 			first := getByNIN(tok, nin)
@@ -99,16 +90,8 @@ func TestAPIRefusals(t *testing.T) {
 			second.proof = &p
 			return second
 		}, http.StatusUnauthorized, "invalid_dpop_proof", "already been used"},
-		{"proof without ath", func(e *env, tok, nin string) apiReq {
-			r := getByNIN(tok, nin)
-			r.proofMod = func(c map[string]any) { delete(c, "ath") }
-			return r
-		}, http.StatusUnauthorized, "invalid_dpop_proof", "no ath"},
-		{"ath mismatch", func(e *env, tok, nin string) apiReq {
-			r := getByNIN(tok, nin)
-			r.proofMod = func(c map[string]any) { c["ath"] = accessTokenHash(tok + "x") }
-			return r
-		}, http.StatusUnauthorized, "invalid_dpop_proof", "ath does not match"},
+		{"proof without ath", modProof(func(e *env, tok string, c map[string]any) { delete(c, "ath") }), http.StatusUnauthorized, "invalid_dpop_proof", "no ath"},
+		{"ath mismatch", modProof(func(e *env, tok string, c map[string]any) { c["ath"] = accessTokenHash(tok + "x") }), http.StatusUnauthorized, "invalid_dpop_proof", "ath does not match"},
 		{"private key in the proof jwk", func(e *env, tok, nin string) apiReq {
 			priv := jose.JSONWebKey{Key: e.proofKey.priv, Algorithm: string(jose.ES256)}
 			p := signJWT(e.t, e.proofKey, typDPoP, false, map[jose.HeaderKey]any{"jwk": priv},
@@ -122,11 +105,7 @@ func TestAPIRefusals(t *testing.T) {
 			r.proofKey = other
 			return r
 		}, http.StatusUnauthorized, "invalid_token", "key binding"},
-		{"proof with a nonce the server never gave", func(e *env, tok, nin string) apiReq {
-			r := getByNIN(tok, nin)
-			r.proofMod = func(c map[string]any) { c["nonce"] = "made-up" }
-			return r
-		}, http.StatusUnauthorized, "use_dpop_nonce", "not the current server nonce"},
+		{"proof with a nonce the server never gave", modProof(func(e *env, tok string, c map[string]any) { c["nonce"] = "made-up" }), http.StatusUnauthorized, "use_dpop_nonce", "not the current server nonce"},
 		{"missing api-version", func(e *env, tok, nin string) apiReq {
 			r := getByNIN(tok, nin)
 			r.apiVersion = strp("")

@@ -130,7 +130,9 @@ func (m *Mock) handleSearch(w http.ResponseWriter, r *http.Request, c *apiCall) 
 		switch vs := c.form[f]; len(vs) {
 		case 0:
 		case 1:
-			vals[f] = vs[0]
+			// persontjeneste.ValidateSearch trims too; trimming here once
+			// gives the population the same values the rules saw.
+			vals[f] = strings.TrimSpace(vs[0])
 		default:
 			m.writeProblem(w, r, http.StatusBadRequest, "The "+f+" field is given more than once.",
 				withFieldError(f, "The "+f+" field is given more than once."))
@@ -143,7 +145,10 @@ func (m *Mock) handleSearch(w http.ResponseWriter, r *http.Request, c *apiCall) 
 		StreetAddress: vals["StreetAddress"], PostalCode: vals["PostalCode"], CityName: vals["CityName"],
 		MunicipalityNumber: vals["MunicipalityNumber"],
 	}
-	if err := checkSearchRules(sq); err != nil {
+	// The rules live with the app's client so that the app validates exactly
+	// what the mock enforces; both are tested with the same table
+	// (persontjeneste.SearchRuleCases).
+	if err := persontjeneste.ValidateSearch(sq); err != nil {
 		var rule *persontjeneste.SearchRuleError
 		field := ""
 		if errors.As(err, &rule) {
@@ -153,23 +158,15 @@ func (m *Mock) handleSearch(w http.ResponseWriter, r *http.Request, c *apiCall) 
 		return
 	}
 	found := m.pop.Search(population.SearchQuery{
-		GivenName: strings.TrimSpace(sq.GivenName), MiddleName: strings.TrimSpace(sq.MiddleName),
-		FamilyName: strings.TrimSpace(sq.FamilyName), FullName: strings.TrimSpace(sq.FullName),
-		BirthDate: strings.TrimSpace(sq.BirthDate), MunicipalityNumber: strings.TrimSpace(sq.MunicipalityNumber),
-		StreetAddress: strings.TrimSpace(sq.StreetAddress), PostalCode: strings.TrimSpace(sq.PostalCode),
+		GivenName: sq.GivenName, MiddleName: sq.MiddleName, FamilyName: sq.FamilyName, FullName: sq.FullName,
+		BirthDate: sq.BirthDate, MunicipalityNumber: sq.MunicipalityNumber,
+		StreetAddress: sq.StreetAddress, PostalCode: sq.PostalCode,
 	})
-	found = filterSearch(found, strings.TrimSpace(sq.Gender), strings.TrimSpace(sq.CityName))
+	found = filterSearch(found, sq.Gender, sq.CityName)
 	if len(found) > maxSearchHits {
 		found = found[:maxSearchHits]
 	}
 	writeJSON(w, http.StatusOK, population.SearchResult(found, c.parts, c.includeHistory))
-}
-
-// checkSearchRules applies Persontjenesten's search rules. The rules live with
-// the app's client (persontjeneste.ValidateSearch) so that the app validates
-// exactly what the mock enforces; both are tested with the same table.
-func checkSearchRules(q persontjeneste.SearchQuery) error {
-	return persontjeneste.ValidateSearch(q)
 }
 
 // searchRuleDetail turns a rule violation into the ProblemDetails detail,

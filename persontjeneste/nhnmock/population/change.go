@@ -103,24 +103,6 @@ func (p *Population) lookupForChange(ninStr string) (int32, *override, error) {
 	return i, o, nil
 }
 
-// Move registers a move of the person with this identity number to a new
-// residential address, effective now. An emigrated person moving back
-// becomes resident again. The answer is the ChangeInResidentialAddress event.
-func (p *Population) Move(ninStr string, to Address) (Event, error) {
-	to, err := p.checkAddress(to)
-	if err != nil {
-		return Event{}, fmt.Errorf("move: %w", err)
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	i, o, err := p.lookupForChange(ninStr)
-	if err != nil {
-		return Event{}, fmt.Errorf("move: %w", err)
-	}
-	p.moveLocked(o, to, p.stamp())
-	return p.recordLocked(i, o, EventChangeInResidentialAddress), nil
-}
-
 // MoveRandom moves the person to an address chosen by the population
 // (deterministic for the seed and the sequence of changes).
 func (p *Population) MoveRandom(ninStr string) (Event, error) {
@@ -155,51 +137,6 @@ func (p *Population) moveLocked(o *override, to Address, at time.Time) {
 		}
 	}
 	refreshPreferred(person, at)
-}
-
-// checkAddress validates an address for Move and fills municipality and
-// county names from the municipality number where the population knows it.
-func (p *Population) checkAddress(a Address) (Address, error) {
-	a.StreetName = strings.TrimSpace(a.StreetName)
-	a.City = strings.TrimSpace(a.City)
-	switch {
-	case a.StreetName == "" || hasControl(a.StreetName):
-		return a, fmt.Errorf("%w: street name", ErrInvalid)
-	case a.HouseNumber < 1 || a.HouseNumber > 9999:
-		return a, fmt.Errorf("%w: house number %d", ErrInvalid, a.HouseNumber)
-	case len([]rune(a.HouseLetter)) > 1 || (a.HouseLetter != "" && !unicode.IsLetter([]rune(a.HouseLetter)[0])):
-		return a, fmt.Errorf("%w: house letter %q", ErrInvalid, a.HouseLetter)
-	case !fourDigits(a.PostalCode):
-		return a, fmt.Errorf("%w: postal code %q", ErrInvalid, a.PostalCode)
-	case !fourDigits(a.MunicipalityNumber):
-		return a, fmt.Errorf("%w: municipality number %q", ErrInvalid, a.MunicipalityNumber)
-	case a.City == "" || hasControl(a.City):
-		return a, fmt.Errorf("%w: city", ErrInvalid)
-	}
-	a.HouseLetter = strings.ToUpper(a.HouseLetter)
-	for _, m := range municipalities {
-		if m.number == a.MunicipalityNumber {
-			if a.MunicipalityName == "" {
-				a.MunicipalityName = m.name
-			}
-			if a.CountyNumber == "" {
-				a.CountyNumber, a.CountyName = m.countyNumber, m.countyName
-			}
-		}
-	}
-	return a, nil
-}
-
-func fourDigits(s string) bool {
-	if len(s) != 4 {
-		return false
-	}
-	for i := range 4 {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 func hasControl(s string) bool {

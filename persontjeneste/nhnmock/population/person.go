@@ -55,7 +55,7 @@ func end(m *Meta, t time.Time) {
 	m.ValidTo = t
 }
 
-// Address is a residential address for Move.
+// Address is a residential address drawn from the catalog (addressAt).
 type Address struct {
 	StreetName         string
 	HouseNumber        int
@@ -63,9 +63,9 @@ type Address struct {
 	PostalCode         string // 4 digits
 	City               string // post town
 	MunicipalityNumber string // 4 digits
-	MunicipalityName   string // filled from the municipality number when known
-	CountyNumber       string // filled from the municipality number when known
-	CountyName         string // filled from the municipality number when known
+	MunicipalityName   string
+	CountyNumber       string
+	CountyName         string
 }
 
 // addressAt is the address a core's fields (or a random draw) point to.

@@ -67,7 +67,7 @@ var (
 	// ErrDeceased is a change to a person who has died.
 	ErrDeceased = errors.New("population: person is deceased")
 	// ErrInvalid is a change with invalid data (an empty name, a death date
-	// before birth, an address without a postal code).
+	// before birth or in the future).
 	ErrInvalid = errors.New("population: invalid change")
 )
 

@@ -323,21 +323,27 @@ func TestChangesProduceEvents(t *testing.T) {
 	}
 
 	before, _ := p.ByNIN(living[0])
-	ev, err := p.Move(living[0], Address{StreetName: "Storgata", HouseNumber: 12, HouseLetter: "B", PostalCode: "0155",
-		City: "OSLO", MunicipalityNumber: "0301"})
+	ev, err := p.MoveRandom(living[0])
 	check("move", ev, err, EventChangeInResidentialAddress, living[0])
 	moved, _ := p.ByNIN(living[0])
 	if len(moved.ResidentialAddress) != len(before.ResidentialAddress)+1 {
 		t.Errorf("move kept %d addresses, before %d", len(moved.ResidentialAddress), len(before.ResidentialAddress))
 	}
+	current := 0
 	for _, a := range moved.ResidentialAddress {
-		if a.IsValid && (a.StreetAddress.AddressName != "Storgata" || a.StreetAddress.AddressNumber.HouseLetter != "B") {
-			t.Errorf("current address after the move: %+v", a.StreetAddress)
+		if a.IsValid {
+			current++
+			if a.StreetAddress.AddressName == "" || a.StreetAddress.City.PostalCode == "" {
+				t.Errorf("current address after the move: %+v", a.StreetAddress)
+			}
 		}
+	}
+	if current != 1 {
+		t.Errorf("%d current addresses after the move, want 1", current)
 	}
 
 	ev, err = p.MoveRandom(living[1])
-	check("random move", ev, err, EventChangeInResidentialAddress, living[1])
+	check("second move", ev, err, EventChangeInResidentialAddress, living[1])
 
 	ev, err = p.Rename(living[2], "Ærlend", "", "Bråten-Øye")
 	check("rename", ev, err, EventChangeInName, living[2])
@@ -379,8 +385,6 @@ func TestChangesProduceEvents(t *testing.T) {
 		"empty name":      {errOnly(p.Rename(living[0], "", "", "")), ErrInvalid},
 		"death before birth": {errOnly(p.Die(living[0], time.Date(1850, 1, 1, 0, 0, 0, 0, time.UTC))),
 			ErrInvalid},
-		"address without postal code": {errOnly(p.Move(living[0], Address{StreetName: "Storgata", HouseNumber: 1,
-			MunicipalityNumber: "0301"})), ErrInvalid},
 	} {
 		if !errors.Is(tc.err, tc.want) {
 			t.Errorf("%s: %v, want %v", name, tc.err, tc.want)

@@ -9,6 +9,12 @@ import (
 // openapi.yaml); json tags are the contract's property names and every
 // register element carries the contract's bookkeeping (Meta) so that clients
 // can filter to current values with isValid.
+//
+// They are deliberately not the client's types (persontjeneste.Person and
+// friends): the mock is the server side, writes parts the client never reads
+// and always writes isValid, and both sides are checked against openapi.yaml
+// on their own. Sharing one set of types would let a mistake in them pass
+// through the client's tests against the mock unnoticed.
 
 // Meta is FREG's bookkeeping on every register element: registeredAt
 // (Ajourholdstidspunkt), isValid (ErGjeldende), source, reason, validFrom

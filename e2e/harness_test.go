@@ -276,40 +276,51 @@ func (s *server) launchURL(t *testing.T) string {
 // decoded into out (when not nil). It returns the status code.
 func (s *server) api(t *testing.T, method, path string, body, out any) int {
 	t.Helper()
+	status, data := sendJSON(t, method, s.URL+path, "Bearer "+s.Token, body)
+	if out != nil && status/100 == 2 {
+		if err := json.Unmarshal(data, out); err != nil {
+			t.Fatalf("%s %s: decode answer %q: %v", method, path, data, err)
+		}
+	}
+	return status
+}
+
+// sendJSON sends one request with body (when not nil) as JSON and the
+// Authorization header auth (when not empty), and returns the status code
+// and the answer's body.
+func sendJSON(t *testing.T, method, url, auth string, body any) (int, []byte) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	var rd io.Reader
 	if body != nil {
 		data, err := json.Marshal(body)
 		if err != nil {
-			t.Fatalf("%s %s: encode body: %v", method, path, err)
+			t.Fatalf("%s %s: encode body: %v", method, url, err)
 		}
 		rd = bytes.NewReader(data)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, s.URL+path, rd)
+	req, err := http.NewRequestWithContext(ctx, method, url, rd)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
+		t.Fatalf("%s %s: %v", method, url, err)
 	}
-	req.Header.Set("Authorization", "Bearer "+s.Token)
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
 	req.Header.Set("Accept", "application/json")
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
+		t.Fatalf("%s %s: %v", method, url, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
-		t.Fatalf("%s %s: read answer: %v", method, path, err)
+		t.Fatalf("%s %s: read answer: %v", method, url, err)
 	}
-	if out != nil && resp.StatusCode/100 == 2 {
-		if err := json.Unmarshal(data, out); err != nil {
-			t.Fatalf("%s %s: decode answer %q: %v", method, path, data, err)
-		}
-	}
-	return resp.StatusCode
+	return resp.StatusCode, data
 }
 
 // browser is one headless chromium with one tab.

@@ -3,11 +3,8 @@
 package e2e
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -110,34 +107,9 @@ func mockURL(t *testing.T, st ptStatus) string {
 // decoded answer.
 func mockControl(t *testing.T, base, method, path string, body any) []byte {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	var rd io.Reader
-	if body != nil {
-		data, err := json.Marshal(body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rd = bytes.NewReader(data)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, base+path, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("mock %s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("mock %s %s: %v", method, path, err)
-	}
-	if resp.StatusCode/100 != 2 {
-		t.Fatalf("mock %s %s: status %d: %s", method, path, resp.StatusCode, data)
+	status, data := sendJSON(t, method, base+path, "", body)
+	if status/100 != 2 {
+		t.Fatalf("mock %s %s: status %d: %s", method, path, status, data)
 	}
 	return data
 }

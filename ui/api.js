@@ -104,3 +104,13 @@ export function createApi({ lang, onSessionEnded, fetchFn }) {
       call('DELETE', `${clientPath(id)}?version=${encodeURIComponent(version)}`),
   };
 }
+
+/**
+ * A failed call in the user's words: the network texts, else the server's
+ * message, else the generic text. timeoutKey names the text for a timeout.
+ */
+export function errorText(t, err, timeoutKey = 'error.timeout') {
+  if (err instanceof NetworkError) return t(err.timedOut ? timeoutKey : 'error.network');
+  if (err instanceof ApiError && err.serverMessage) return err.serverMessage;
+  return t('error.generic');
+}

@@ -65,3 +65,17 @@ export function uniqueId(prefix) {
   idCounter += 1;
   return `${prefix}-${idCounter}`;
 }
+
+/** A message box: kind error | info | ok; extra nodes follow the text. */
+export function messageBox(kind, text, ...extra) {
+  return h('div', { class: `message message-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, h('p', { text }), extra.flat().filter(Boolean));
+}
+
+/** Puts a message box into holder (or empties it when text is ""). */
+export function say(holder, kind, text, ...extra) {
+  if (!text) {
+    replace(holder);
+    return;
+  }
+  replace(holder, messageBox(kind, text, ...extra));
+}

@@ -3,9 +3,9 @@
 // numbers masked), number of results and outcome. Filter by date and action;
 // "Eksporter CSV" downloads the full, unmasked rows for the data controller.
 
-import { h, replace } from '../dom.js';
-import { formatDateTime, parseDate } from '../format.js';
-import { errorText, isQuiet, ptApi, say } from './persontjenesten-common.js';
+import { h, replace, say } from '../dom.js';
+import { formatDate, formatDateTime, parseDate } from '../format.js';
+import { errorText, isQuiet, ptApi } from './persontjenesten-common.js';
 
 const ACTIONS = ['search', 'lookup', 'update', 'activate', 'refresh', 'bulk'];
 const PAGE_SIZE = 100;
@@ -80,8 +80,8 @@ function renderAudit(ctx, { query, signal }) {
   const pt = ptApi(ctx.api);
 
   const dateInput = (id, value) => h('input', { id, class: 'input', type: 'text', inputmode: 'numeric', autocomplete: 'off', value, 'aria-describedby': `${id}-hint` });
-  const from = dateInput('audit-from', toText(query.get('from')));
-  const to = dateInput('audit-to', toText(query.get('to')));
+  const from = dateInput('audit-from', formatDate(query.get('from')));
+  const to = dateInput('audit-to', formatDate(query.get('to')));
   const action = h(
     'select',
     { id: 'audit-action', class: 'input' },
@@ -117,10 +117,6 @@ function renderAudit(ctx, { query, signal }) {
   let offset = 0;
   let total = 0;
   let current = null;
-
-  function toText(iso) {
-    return iso && /^\d{4}-\d{2}-\d{2}$/.test(iso) ? iso.split('-').reverse().join('.') : '';
-  }
 
   /** The filter as query parameters, or null (with the reason shown) when a date cannot be read. */
   function readFilter() {

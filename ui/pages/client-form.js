@@ -3,8 +3,8 @@
 // save shows the stored values next to the typed ones, and leaving with
 // unsaved changes asks first (see router.js).
 
-import { ApiError, isAbort, NetworkError, SessionEndedError } from '../api.js';
-import { h, replace } from '../dom.js';
+import { ApiError, errorText as apiErrorText, isAbort, SessionEndedError } from '../api.js';
+import { h, replace, say as sayIn } from '../dom.js';
 import { formatDate, formatNin, fullName, parseDate } from '../format.js';
 import { displayValue, EDITABLE, GROUPS, READ_ONLY } from './client-fields.js';
 import { persontjenestenFormActions } from './persontjenesten-form.js';
@@ -259,18 +259,8 @@ export function renderClientForm(ctx, { signal, query }, id) {
   }
 
   /** Shows a message above the form. kind: error | info. */
-  function say(kind, text, ...extra) {
-    replace(
-      message,
-      h('div', { class: `message message-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, h('p', { text }), extra.flat().filter(Boolean)),
-    );
-  }
-
-  function errorText(err) {
-    if (err instanceof NetworkError) return t(err.timedOut ? 'error.timeout' : 'error.network');
-    if (err instanceof ApiError && err.serverMessage) return err.serverMessage;
-    return t('error.generic');
-  }
+  const say = (kind, text, ...extra) => sayIn(message, kind, text, ...extra);
+  const errorText = (err) => apiErrorText(t, err);
 
   async function submit(e) {
     e.preventDefault();

@@ -2,8 +2,8 @@
 // matches, paging. The search text and page live in the address
 // ("#/clients?q=...&page=2") so that Back from a client returns to the same list.
 
-import { isAbort, NetworkError } from '../api.js';
-import { h, replace } from '../dom.js';
+import { errorText, isAbort } from '../api.js';
+import { h, replace, say } from '../dom.js';
 import { formatDate, formatNin, formatPhone, listName } from '../format.js';
 import { clientBadges } from './badges.js';
 
@@ -88,18 +88,7 @@ export function renderClientList(ctx, { query, signal }) {
   function showError(err) {
     shown = null;
     summary.textContent = '';
-    let text = t('error.generic');
-    if (err instanceof NetworkError) text = t(err.timedOut ? 'error.timeout' : 'error.network');
-    else if (err.serverMessage) text = err.serverMessage;
-    replace(
-      results,
-      h(
-        'div',
-        { class: 'message message-error', role: 'alert' },
-        h('p', { text }),
-        h('button', { type: 'button', class: 'button', text: t('common.retry'), on: { click: () => load() } }),
-      ),
-    );
+    say(results, 'error', errorText(t, err), h('button', { type: 'button', class: 'button', text: t('common.retry'), on: { click: () => load() } }));
   }
 
   function draw(data) {

@@ -1,8 +1,8 @@
 // One client, read-only: every field grouped as in the form, the badges, and
 // the actions Rediger (edit) and Slett (delete, after a confirm dialog).
 
-import { ApiError, isAbort, NetworkError, SessionEndedError } from '../api.js';
-import { h, replace } from '../dom.js';
+import { ApiError, errorText as apiErrorText, isAbort, SessionEndedError } from '../api.js';
+import { h, messageBox, replace } from '../dom.js';
 import { fullName } from '../format.js';
 import { clientBadges } from './badges.js';
 import { ADDRESS_FIELDS, displayValue, GROUPS, READ_ONLY } from './client-fields.js';
@@ -24,14 +24,10 @@ export function renderClientView(ctx, { params, signal }) {
     body,
   );
 
-  function errorText(err) {
-    if (err instanceof NetworkError) return t(err.timedOut ? 'error.timeout' : 'error.network');
-    if (err instanceof ApiError && err.serverMessage) return err.serverMessage;
-    return t('error.generic');
-  }
+  const errorText = (err) => apiErrorText(t, err);
 
   function alert(text, ...actions) {
-    replace(message, h('div', { class: 'message message-error', role: 'alert' }, h('p', { text }), actions.length ? h('div', { class: 'message-actions' }, actions) : null));
+    replace(message, messageBox('error', text, actions.length ? h('div', { class: 'message-actions' }, actions) : null));
   }
 
   async function load() {

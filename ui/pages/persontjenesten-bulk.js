@@ -3,10 +3,10 @@
 // number, shows its progress (polled every second) with Avbryt, and at the
 // end the change report grouped by kind, with a link to each client.
 
-import { h, replace } from '../dom.js';
+import { h, replace, say } from '../dom.js';
 import { formatDateTime } from '../format.js';
 import { displayValue } from './client-fields.js';
-import { errorText, isQuiet, say } from './persontjenesten-common.js';
+import { errorText, isQuiet } from './persontjenesten-common.js';
 
 const PATH = '/api/persontjenesten/refresh-all';
 const POLL_MS = 1000;

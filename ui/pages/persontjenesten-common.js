@@ -1,8 +1,9 @@
 // What every Persontjenesten screen shares: the API routes, how errors read,
 // and the "waiting for Norsk helsenett" indicator with its Avbryt button.
 
-import { ApiError, isAbort, NetworkError, SessionEndedError } from '../api.js';
-import { h, replace } from '../dom.js';
+import { ApiError, errorText as apiErrorText, isAbort, SessionEndedError } from '../api.js';
+import { modal } from '../dialog.js';
+import { h } from '../dom.js';
 
 /** The Persontjenesten routes of the app's JSON API. */
 export function ptApi(api) {
@@ -26,11 +27,9 @@ export function isQuiet(err) {
   return isAbort(err) || err instanceof SessionEndedError;
 }
 
-/** The failure in the user's words. */
+/** The failure in the user's words; a timeout names Norsk helsenett. */
 export function errorText(t, err) {
-  if (err instanceof NetworkError) return t(err.timedOut ? 'pt.error.timeout' : 'error.network');
-  if (err instanceof ApiError && err.serverMessage) return err.serverMessage;
-  return t('error.generic');
+  return apiErrorText(t, err, 'pt.error.timeout');
 }
 
 /** True when the API says Persontjenesten is not activated yet. */
@@ -74,36 +73,6 @@ export function busyIndicator(t, id) {
       return controller !== null;
     },
   };
-}
-
-/** A message box: kind error | info | ok; extra nodes follow the text. */
-export function messageBox(kind, text, ...extra) {
-  const cls = kind === 'ok' ? 'message message-ok' : `message message-${kind}`;
-  return h('div', { class: cls, role: kind === 'error' ? 'alert' : 'status' }, h('p', { text }), extra.flat().filter(Boolean));
-}
-
-/** Puts a message box into holder (or empties it when text is ""). */
-export function say(holder, kind, text, ...extra) {
-  if (!text) {
-    replace(holder);
-    return;
-  }
-  replace(holder, messageBox(kind, text, ...extra));
-}
-
-/** A dialog shell that closes on Esc and removes itself; returns {dialog, close}. */
-export function modal({ id, titleText, className = '' }, ...children) {
-  const titleId = `${id}-title`;
-  const dialog = h(
-    'dialog',
-    { class: `dialog ${className}`.trim(), id, 'aria-modal': 'true', 'aria-labelledby': titleId },
-    h('h2', { id: titleId, class: 'dialog-title', text: titleText }),
-    children,
-  );
-  dialog.addEventListener('close', () => dialog.remove());
-  document.body.append(dialog);
-  dialog.showModal();
-  return { dialog, close: () => dialog.close() };
 }
 
 /**

@@ -4,8 +4,9 @@
 // Phone, e-mail and notes the receptionist typed are never replaced without a
 // visible, checked change.
 
+import { modal } from '../dialog.js';
 import { h } from '../dom.js';
-import { busyIndicator, errorText, isNotActivated, isQuiet, modal, notActivatedDialog, ptApi } from './persontjenesten-common.js';
+import { busyIndicator, errorText, isNotActivated, isQuiet, notActivatedDialog, ptApi } from './persontjenesten-common.js';
 import { openPersonSearch } from './persontjenesten-search.js';
 import { displayValue } from './client-fields.js';
 

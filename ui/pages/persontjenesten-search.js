@@ -5,9 +5,10 @@
 // alone (Tab into it, arrows to move, Enter to pick). Picking fetches the full
 // person and hands the draft to the Add-client form.
 
-import { h, replace } from '../dom.js';
+import { modal } from '../dialog.js';
+import { h, replace, say } from '../dom.js';
 import { formatDate, formatNin, fullName, parseDate } from '../format.js';
-import { busyIndicator, errorText, isNotActivated, isQuiet, modal, notActivatedDialog, ptApi, say } from './persontjenesten-common.js';
+import { busyIndicator, errorText, isNotActivated, isQuiet, notActivatedDialog, ptApi } from './persontjenesten-common.js';
 
 /** Letters (any script) in s. */
 function letterCount(s) {

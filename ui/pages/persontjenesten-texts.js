@@ -88,7 +88,7 @@ export const nb = {
   'pt.key.importEmpty': 'Lim inn en nøkkel eller velg en fil først.',
   'pt.checkNow': 'Sjekk delegering',
   'pt.key.error.key_missing': 'Nøkkelen som er valgt, finnes ikke i nøkkelringen lenger. Lag en ny eller importer en.',
-  'pt.key.error.keyring_unavailable': 'Fant ingen nøkkelring på denne maskinen. Logg inn på nytt, eller spør den som drifter maskinen.',
+  'pt.key.error.keyring_unavailable': 'Fant ingen nøkkelring på denne maskinen, eller den er låst. Logg ut og inn igjen for å låse den opp, eller spør den som drifter maskinen.',
   'pt.demoOrgs': 'Demo: disse organisasjonsnumrene finnes i den innebygde testtjenesten.',
   'pt.demoOrg.ok': 'alt er på plass',
   'pt.demoOrg.no_delegation': 'mangler delegering i Altinn',
@@ -189,7 +189,7 @@ export const nb = {
 
   'pt.notActivatedTitle': 'Persontjenesten er ikke aktivert',
   'pt.notActivatedText':
-    'For å søke i og oppdatere fra Folkeregisteret må Persontjenesten aktiveres først. Det tar noen minutter og krever organisasjonsnummer og en HelseID-klient.',
+    'For å søke i og oppdatere fra Folkeregisteret må Persontjenesten aktiveres først. Det tar noen minutter og krever organisasjonsnummer og en HelseID-klient, så det gjøres gjerne av daglig leder. Trykk «Aktiver Persontjenesten» for å starte, eller be daglig leder om å gjøre det.',
 
   'pt.form.searchLink': 'Søk i Persontjenesten',
   'pt.form.updateButton': 'Oppdater via Persontjenesten',
@@ -345,7 +345,7 @@ export const en = {
   'pt.key.importEmpty': 'Paste a key or choose a file first.',
   'pt.checkNow': 'Check delegation',
   'pt.key.error.key_missing': 'The chosen key is no longer in the keyring. Make a new one or import one.',
-  'pt.key.error.keyring_unavailable': 'No keyring was found on this computer. Log in again, or ask whoever runs the computer.',
+  'pt.key.error.keyring_unavailable': 'No keyring was found on this computer, or it is locked. Log out and in again to unlock it, or ask whoever runs the computer.',
   'pt.demoOrgs': 'Demo: these organisation numbers exist in the built-in test service.',
   'pt.demoOrg.ok': 'everything in place',
   'pt.demoOrg.no_delegation': 'no delegation in Altinn',
@@ -444,7 +444,7 @@ export const en = {
 
   'pt.notActivatedTitle': 'The Person Service is not activated',
   'pt.notActivatedText':
-    'To search in and update from the population register, the Person Service must be activated first. It takes a few minutes and needs the organisation number and a HelseID client.',
+    'To search in and update from the population register, the Person Service must be activated first. It takes a few minutes and needs the organisation number and a HelseID client, so it is usually done by the practice manager. Press “Activate the Person Service” to start, or ask the practice manager to do it.',
 
   'pt.form.searchLink': 'Search in the Person Service',
   'pt.form.updateButton': 'Update via the Person Service',

@@ -4,9 +4,9 @@
 // information parts fetched, and deactivation.
 
 import { ApiError } from '../api.js';
-import { h, replace } from '../dom.js';
+import { h, messageBox, replace, say } from '../dom.js';
 import { formatDateTime } from '../format.js';
-import { busyIndicator, errorText, isQuiet, messageBox, ptApi, say } from './persontjenesten-common.js';
+import { busyIndicator, errorText, isQuiet, ptApi } from './persontjenesten-common.js';
 import { bulkCard } from './persontjenesten-bulk.js';
 import { en, nb } from './persontjenesten-texts.js';
 

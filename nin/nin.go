@@ -255,18 +255,6 @@ func Format(digits string) string {
 	return digits[:6] + " " + digits[6:]
 }
 
-// Mask hides the personal part of an identity number for lists such as the
-// audit log: "010190 *****". Spaces in the input are ignored. Input that is
-// not an 11-digit number may be anything (a partial number, a typo), so it is
-// masked completely, one asterisk per character.
-func Mask(digits string) string {
-	compact := strings.ReplaceAll(strings.TrimSpace(digits), " ", "")
-	if allDigits(compact, 11) {
-		return compact[:6] + " *****"
-	}
-	return strings.Repeat("*", len([]rune(compact)))
-}
-
 func allDigits(s string, n int) bool {
 	if len(s) != n {
 		return false

@@ -61,8 +61,8 @@ func (db *DB) RecordAudit(ctx context.Context, e AuditEntry) (int64, error) {
 // lookup that caused them in one transaction: both or neither.
 func (db *DB) PutSettingsAudited(ctx context.Context, settings map[string]string, e AuditEntry) error {
 	for key := range settings {
-		if strings.HasPrefix(key, storeKeyPrefix) {
-			return fmt.Errorf("put setting %q: keys beginning with %q are reserved", key, storeKeyPrefix)
+		if err := checkSettingKey(key); err != nil {
+			return err
 		}
 	}
 	now := time.Now().UTC().Format(timeLayout)

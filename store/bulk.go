@@ -18,16 +18,8 @@ func (db *DB) ClientsWithNIN(ctx context.Context) ([]register.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list clients with identity number: %w", err)
 	}
-	defer rows.Close()
-	var out []register.Client
-	for rows.Next() {
-		c, err := scanClient(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list clients with identity number: %w", err)
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := readClients(rows, nil)
+	if err != nil {
 		return nil, fmt.Errorf("list clients with identity number: %w", err)
 	}
 	return out, nil

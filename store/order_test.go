@@ -73,8 +73,9 @@ func TestParseIDs(t *testing.T) {
 	}
 }
 
-// manyKari stores n clients "Kari Hansen": every search for "kari" has more
-// hits than SQLite sorts itself.
+// manyKari stores n clients "Kari Hansen". A search for "kari" is answered by
+// the name index (searchNames); TestNumberSearchOrderWhileWriting covers the
+// hit sets larger than maxDirectHits that pickPage orders.
 func manyKari(t *testing.T, db *DB, n int) {
 	t.Helper()
 	cs := make([]register.Client, n)
@@ -135,13 +136,10 @@ func TestSearchOrderFollowsWrites(t *testing.T) {
 	if page.Total != n || page.Results[0].FamilyName != "Aa" || page.Results[1].FamilyName != "Hansen" {
 		t.Errorf("after deleting: total %d, first %q, %q", page.Total, page.Results[0].FamilyName, page.Results[1].FamilyName)
 	}
-	// Every client write commits through the store's writer together with
-	// the name index (see nameIndex), so there is no unreported client to
-	// place.
 }
 
 func TestSearchOrderLoadedAfterReopen(t *testing.T) {
-	// The cache of a freshly opened database is filled from the file.
+	// The name index of a freshly opened database is loaded from the file.
 	path := t.TempDir() + "/resepsjon.db"
 	db := openAt(t, path)
 	manyKari(t, db, maxDirectHits+10)

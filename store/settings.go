@@ -38,12 +38,21 @@ func (db *DB) GetSetting(ctx context.Context, key string) (value string, ok bool
 // PutSetting stores value under key, replacing any earlier value. Keys
 // beginning with "store." are refused: they are the store's own.
 func (db *DB) PutSetting(ctx context.Context, key, value string) error {
-	if strings.HasPrefix(key, storeKeyPrefix) {
-		return fmt.Errorf("put setting %q: keys beginning with %q are reserved", key, storeKeyPrefix)
+	if err := checkSettingKey(key); err != nil {
+		return err
 	}
 	now := time.Now().UTC().Format(timeLayout)
 	if _, err := db.stmts.putSetting.ExecContext(ctx, key, value, now); err != nil {
 		return fmt.Errorf("put setting %q: %w", key, err)
+	}
+	return nil
+}
+
+// checkSettingKey refuses the keys beginning with "store.": they are the
+// store's own.
+func checkSettingKey(key string) error {
+	if strings.HasPrefix(key, storeKeyPrefix) {
+		return fmt.Errorf("put setting %q: keys beginning with %q are reserved", key, storeKeyPrefix)
 	}
 	return nil
 }

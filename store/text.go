@@ -68,16 +68,14 @@ func phoneKey(phone string) string {
 	plus := strings.HasPrefix(strings.TrimSpace(phone), "+")
 	switch {
 	case plus:
+		return stripNorway(d)
 	case strings.HasPrefix(d, "00"):
-		d = d[2:]
+		return stripNorway(d[2:])
 	case len(d) == 10 && strings.HasPrefix(d, "47"):
+		return d[2:]
 	default:
 		return d
 	}
-	if strings.HasPrefix(d, "47") && len(d) > 2 {
-		d = d[2:]
-	}
-	return d
 }
 
 // birthKey is a YYYY-MM-DD birth date as the single token YYYYMMDD.

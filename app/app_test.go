@@ -6,15 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"resepsjon/app"
@@ -25,7 +21,7 @@ import (
 
 // testApp is the real app on a loopback listener with a real SQLite file.
 type testApp struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *app.Server
 	db    *store.DB
 	base  string
@@ -35,35 +31,7 @@ type testApp struct {
 
 func newTestApp(t *testing.T) *testApp {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "resepsjon.db"), slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	token, err := app.NewToken()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ui := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>Resepsjon</title>")}, "app.js": {Data: []byte("export {}")}}
-	srv, err := app.New(app.Config{Store: db, UI: ui, Token: token, Port: port, Version: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-		db.Close()
-	})
-	return &testApp{t: t, srv: srv, db: db, base: "http://127.0.0.1:" + strconv.Itoa(port), token: token, port: port}
+	return newTestAppWith(t, nil)
 }
 
 type reply struct {
@@ -72,14 +40,14 @@ type reply struct {
 	body   []byte
 }
 
-func (r reply) decode(t *testing.T, v any) {
+func (r reply) decode(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.body, v); err != nil {
 		t.Fatalf("decode %s: %v", r.body, err)
 	}
 }
 
-func (r reply) apiError(t *testing.T) app.APIError {
+func (r reply) apiError(t testing.TB) app.APIError {
 	t.Helper()
 	var e struct {
 		Error app.APIError `json:"error"`
@@ -129,7 +97,7 @@ func (a *testApp) do(method, path string, body any, mutate ...func(*http.Request
 
 func noAuth(r *http.Request) { r.Header.Del("Authorization") }
 
-func synthetic(t *testing.T, birth string, ind int) string {
+func synthetic(t testing.TB, birth string, ind int) string {
 	t.Helper()
 	b, _ := time.Parse(time.DateOnly, birth)
 	for i := ind; i < ind+50; i++ {

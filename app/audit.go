@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os/user"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -98,7 +99,7 @@ func (s *Server) getAudit(c echo.Context) error {
 			*p.dst = t
 		}
 	}
-	if f.Action != "" && !contains(auditActions, f.Action) {
+	if f.Action != "" && !slices.Contains(auditActions, f.Action) {
 		fields["action"] = register.CodeInvalid
 	}
 	csvOut := false
@@ -171,13 +172,4 @@ func csvSafe(v string) string {
 		return "'" + v
 	}
 	return v
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

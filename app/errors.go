@@ -31,14 +31,14 @@ func (e *APIError) Error() string { return e.Code + ": " + e.Message }
 var messages = map[string][2]string{
 	"unauthorized":     {"Økten er utløpt eller mangler. Lukk fanen og start Resepsjon på nytt.", "The session has ended or is missing. Close this tab and start Resepsjon again."},
 	"forbidden_host":   {"Forespørselen kom til feil adresse og ble stoppet. Åpne Resepsjon fra snarveien på denne maskinen.", "The request came to an unexpected address and was stopped. Open Resepsjon from the shortcut on this computer."},
-	"forbidden_origin": {"Forespørselen kom fra en annen nettside og ble stoppet.", "The request came from another web site and was stopped."},
+	"forbidden_origin": {"Forespørselen kom fra en annen nettside og ble stoppet. Åpne Resepsjon fra snarveien på denne maskinen.", "The request came from another web site and was stopped. Open Resepsjon from the shortcut on this computer."},
 	"invalid_input":    {"Noen felt må rettes. Se meldingene ved feltene.", "Some fields need correcting. See the messages beside the fields."},
-	"invalid_json":     {"Forespørselen kunne ikke leses (ugyldig JSON).", "The request could not be read (invalid JSON)."},
+	"invalid_json":     {"Resepsjon kunne ikke lese det som ble sendt. Last inn siden på nytt og prøv igjen.", "Resepsjon could not read what was sent. Reload the page and try again."},
 	"not_found":        {"Klienten finnes ikke. Den kan være slettet.", "The client does not exist. It may have been deleted."},
-	"route_not_found":  {"Siden eller adressen finnes ikke.", "The page or address does not exist."},
+	"route_not_found":  {"Siden finnes ikke. Gå tilbake til klientlisten.", "The page does not exist. Go back to the client list."},
 	"conflict":         {"Klienten er endret av noen andre siden du åpnet den. Last inn på nytt; det du har skrevet, blir tatt vare på.", "The client was changed elsewhere since you opened it. Reload; what you typed is kept."},
-	"duplicate":        {"Det finnes allerede en klient med dette fødselsnummeret.", "A client with this identity number already exists."},
-	"too_large":        {"Forespørselen er for stor.", "The request is too large."},
+	"duplicate":        {"Det finnes allerede en klient med dette fødselsnummeret. Sjekk fødselsnummeret, eller åpne den klienten i stedet.", "A client with this identity number already exists. Check the number, or open that client instead."},
+	"too_large":        {"Det som ble sendt, er for stort. Kort ned teksten og prøv igjen.", "What was sent is too large. Shorten the text and try again."},
 	"method_not_allowed": {"Adressen finnes, men ikke for denne typen forespørsel. Hvilke som er tillatt, står i svarets Allow-felt.",
 		"The address exists, but not for this kind of request. The allowed ones are listed in the answer's Allow header."},
 	"internal": {"Noe gikk galt i Resepsjon. Prøv igjen; hvis det gjentar seg, start programmet på nytt.", "Something went wrong in Resepsjon. Try again; if it happens again, restart the program."},
@@ -67,10 +67,7 @@ func message(code, lang string) string {
 	if !ok {
 		m = messages["internal"]
 	}
-	if lang == "en" {
-		return m[1]
-	}
-	return m[0]
+	return inLang(m, lang)
 }
 
 func newError(status int, code string) *APIError {
@@ -101,10 +98,7 @@ func (s *Server) toAPIError(err error, lang string) *APIError {
 		for field, code := range verr.Fields {
 			out.FieldCodes[field] = code
 			if m, ok := fieldMessages[code]; ok {
-				out.Fields[field] = m[0]
-				if lang == "en" {
-					out.Fields[field] = m[1]
-				}
+				out.Fields[field] = inLang(m, lang)
 				continue
 			}
 			if lang == "en" {
@@ -121,18 +115,27 @@ func (s *Server) toAPIError(err error, lang string) *APIError {
 	case errors.Is(err, register.ErrNotFound):
 		return &APIError{Status: http.StatusNotFound, Code: "not_found", Message: message("not_found", lang)}
 	case errors.As(err, &he):
-		switch he.Code {
-		case http.StatusNotFound:
-			return &APIError{Status: he.Code, Code: "route_not_found", Message: message("route_not_found", lang)}
-		case http.StatusMethodNotAllowed:
-			return &APIError{Status: he.Code, Code: "method_not_allowed", Message: message("method_not_allowed", lang)}
-		case http.StatusRequestEntityTooLarge:
-			return &APIError{Status: he.Code, Code: "too_large", Message: message("too_large", lang)}
-		case http.StatusUnauthorized:
-			return &APIError{Status: he.Code, Code: "unauthorized", Message: message("unauthorized", lang)}
+		if code, ok := echoErrorCodes[he.Code]; ok {
+			return &APIError{Status: he.Code, Code: code, Message: message(code, lang)}
 		}
 	}
 	return &APIError{Status: http.StatusInternalServerError, Code: "internal", Message: message("internal", lang)}
+}
+
+// echoErrorCodes are the API's codes for the statuses echo answers itself.
+var echoErrorCodes = map[int]string{
+	http.StatusNotFound:              "route_not_found",
+	http.StatusMethodNotAllowed:      "method_not_allowed",
+	http.StatusRequestEntityTooLarge: "too_large",
+	http.StatusUnauthorized:          "unauthorized",
+}
+
+// inLang is the text of a bokmål/English pair in lang.
+func inLang(m [2]string, lang string) string {
+	if lang == "en" {
+		return m[1]
+	}
+	return m[0]
 }
 
 // errorHandler is echo's central error handler: every error leaves as JSON,

@@ -20,7 +20,6 @@ import (
 	"time"
 
 	"resepsjon/app"
-	"resepsjon/nin"
 	"resepsjon/register"
 	"resepsjon/store"
 )
@@ -169,7 +168,7 @@ func clientSeeds(nin string) []string {
 
 func FuzzCreateClient(f *testing.F) {
 	a := newFuzzApp(f)
-	for _, s := range clientSeeds(syntheticF(f, "1985-03-14", 120)) {
+	for _, s := range clientSeeds(synthetic(f, "1985-03-14", 120)) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
@@ -236,7 +235,7 @@ func firstWord(s string) string {
 
 func FuzzUpdateClient(f *testing.F) {
 	a := newFuzzApp(f)
-	n := syntheticF(f, "1985-03-14", 120)
+	n := synthetic(f, "1985-03-14", 120)
 	rec := a.call("POST", "/api/clients", []byte(`{"givenName":"Kari","familyName":"Nordmann","nin":"`+n+`"}`))
 	if rec.Code != http.StatusCreated {
 		f.Fatalf("create: %d %s", rec.Code, rec.Body.Bytes())
@@ -332,18 +331,6 @@ func FuzzSearchClients(f *testing.F) {
 			}
 		}
 	})
-}
-
-func syntheticF(f *testing.F, birth string, ind int) string {
-	f.Helper()
-	b, _ := time.Parse(time.DateOnly, birth)
-	for i := ind; i < ind+50; i++ {
-		if n, err := nin.Generate(b, i, nin.KindNational, true); err == nil {
-			return n
-		}
-	}
-	f.Fatal("no synthetic number")
-	return ""
 }
 
 // TestRandomRequests sends a bounded number of random requests to the

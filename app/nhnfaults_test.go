@@ -5,26 +5,17 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"resepsjon/app"
-	"resepsjon/config"
 	"resepsjon/nin"
-	"resepsjon/persontjeneste/helseid"
 	"resepsjon/persontjeneste/nhnmock"
-	"resepsjon/persontjeneste/nhnmock/population"
 	"resepsjon/register"
-	"resepsjon/store"
 )
 
 // syncBuffer collects log output from many goroutines.
@@ -54,10 +45,9 @@ type faultOptions struct {
 }
 
 // faultHarness is the app against the NHN mock with every app log line
-// captured, and the mock's server, which a test may stop.
+// captured.
 type faultHarness struct {
 	*ptHarness
-	nhn  *httptest.Server
 	logs *syncBuffer
 }
 
@@ -69,66 +59,14 @@ func newFaultHarness(t *testing.T, o faultOptions) *faultHarness {
 	if o.helseIDTimeout == 0 {
 		o.helseIDTimeout = 5 * time.Second
 	}
-	pop, err := population.New(population.Config{Seed: 1, Size: 500})
-	if err != nil {
-		t.Fatal(err)
-	}
-	orgs := validOrgs(t, 3)
-	m, err := nhnmock.New(nhnmock.Config{
-		Population:    pop,
-		Delegations:   []string{orgs[0], orgs[2]},
-		Agreements:    []string{orgs[0], orgs[1]},
-		TokenLifetime: o.tokenLifetime,
-		NonceRotation: o.nonceRotation,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	nhn := httptest.NewServer(m.Handler())
-	t.Cleanup(nhn.Close)
-
-	ctx, cancel := context.WithCancel(context.Background())
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "resepsjon.db"), slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	token, err := app.NewToken()
-	if err != nil {
-		t.Fatal(err)
-	}
 	logs := &syncBuffer{}
-	keys := helseid.NewMemoryKeyStore()
-	srv, err := app.New(app.Config{
-		Store: db, UI: fstest.MapFS{"index.html": {Data: []byte("<!doctype html>")}}, Token: token, Port: port,
-		Version: "test", Keys: keys, OSUser: "resepsjonist",
-		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		NHN: config.NHN{
-			Mock:       config.NHNEnvironment{ID: "mock", Authority: nhn.URL + "/", APIBaseURL: nhn.URL},
-			APIVersion: "2", LegalBasis: true, Timeout: o.timeout, HelseIDTimeout: o.helseIDTimeout,
-		},
+	pt := newPTHarnessWith(t, func(c *nhnmock.Config) {
+		c.TokenLifetime, c.NonceRotation = o.tokenLifetime, o.nonceRotation
+	}, func(c *app.Config) {
+		c.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		c.NHN.Timeout, c.NHN.HelseIDTimeout = o.timeout, o.helseIDTimeout
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-		db.Close()
-	})
-	a := &testApp{t: t, srv: srv, db: db, base: "http://127.0.0.1:" + strconv.Itoa(port), token: token, port: port}
-	h := &faultHarness{
-		ptHarness: &ptHarness{testApp: a, mock: m, pop: pop, keys: keys, orgOK: orgs[0], orgNoDelegation: orgs[1], orgNoAgreement: orgs[2]},
-		nhn:       nhn, logs: logs,
-	}
+	h := &faultHarness{ptHarness: pt, logs: logs}
 	// Whatever the test did, the app's log holds no identity number, token,
 	// DPoP proof or key.
 	t.Cleanup(func() { h.checkLog(t) })

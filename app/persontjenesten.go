@@ -149,8 +149,11 @@ type current struct {
 	fp       string
 }
 
+// activated reports whether both checks passed with these settings, and
+// the key and environment they were made with are still there.
 func (c current) activated() bool {
-	return c.checks.Fingerprint == c.fp && c.checks.Delegation.State == stateOK && c.checks.Access.State == stateOK
+	return c.envOK && c.keyID != "" &&
+		c.checks.Fingerprint == c.fp && c.checks.Delegation.State == stateOK && c.checks.Access.State == stateOK
 }
 
 func (p *practice) environment(id string) (config.NHNEnvironment, bool) {
@@ -317,7 +320,7 @@ func (p *practice) client(ctx context.Context) (*persontjeneste.Client, current,
 	if err != nil {
 		return nil, cur, err
 	}
-	if !cur.activated() || !cur.envOK || cur.keyID == "" {
+	if !cur.activated() {
 		return nil, cur, newError(http.StatusConflict, "not_activated")
 	}
 	p.mu.Lock()
@@ -453,7 +456,7 @@ type DemoOrganisation struct {
 
 func (s *Server) status(ctx context.Context, cur current, lang string) statusJSON {
 	out := statusJSON{
-		Activated: cur.activated() && cur.envOK && cur.keyID != "",
+		Activated: cur.activated(),
 		Demo:      s.cfg.Demo,
 		Practice:  practiceJSON{OrgNumber: cur.settings.OrgNumber, SubOrgNumber: cur.settings.SubOrgNumber, Name: cur.settings.Name},
 		HelseID: helseIDJSON{Environment: cur.settings.Environment, ClientID: cur.settings.ClientID,
@@ -497,12 +500,8 @@ func checkView(r checkResult, which, lang, env string) checkJSON {
 	if r.State == stateOK {
 		code = which + "_ok"
 	}
-	i := 0
-	if lang == "en" {
-		i = 1
-	}
 	if t, ok := checkTexts[code]; ok {
-		v.Message, v.Help, v.Link = t.message[i], t.help[i], t.link
+		v.Message, v.Help, v.Link = inLang(t.message, lang), inLang(t.help, lang), t.link
 		if v.Link == linkSelvbetjening && env == "test" {
 			v.Link = linkSelvbetjeningTest
 		}
@@ -510,7 +509,7 @@ func checkView(r checkResult, which, lang, env string) checkJSON {
 	if a := r.LastAttempt; a != nil && r.State == stateOK {
 		v.LastAttempt = &attemptJSON{At: a.At, Code: a.Code}
 		if t, ok := checkTexts[a.Code]; ok {
-			v.LastAttempt.Message, v.LastAttempt.Help = t.message[i], t.help[i]
+			v.LastAttempt.Message, v.LastAttempt.Help = inLang(t.message, lang), inLang(t.help, lang)
 		}
 	}
 	return v

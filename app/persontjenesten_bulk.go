@@ -14,7 +14,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"resepsjon/persontjeneste"
-	"resepsjon/persontjeneste/helseid"
 	"resepsjon/register"
 	"resepsjon/store"
 )
@@ -90,14 +89,24 @@ type bulkJob struct {
 	state      string
 	total      int
 	done       int
-	changed    int
-	failed     int
 	startedAt  time.Time
 	finishedAt *time.Time
-	report     []bulkItem
-	errCode    string // when failed
-	errService string // helseid or persontjenesten for nhn_unavailable
+	report     []bulkItem // the changed clients and the failed ones
+	errCode    string     // when failed
+	errService string     // helseid or persontjenesten for nhn_unavailable
 	cancel     context.CancelFunc
+}
+
+// counts are how many clients of the report changed and how many failed.
+func (j *bulkJob) counts() (changed, failed int) {
+	for _, it := range j.report {
+		if it.errCode != "" {
+			failed++
+		} else {
+			changed++
+		}
+	}
+	return changed, failed
 }
 
 // bulkItem is one client in the report: changed, or not updated and why.
@@ -153,16 +162,7 @@ func (s *Server) postRefreshAll(c echo.Context) error {
 	lang := s.lang(c)
 	api, cur, err := s.pt.client(ctx)
 	if err != nil {
-		entry := s.auditEntry(ActionBulk, "clients=0")
-		entry.Outcome, entry.ErrorCode = outcomeError, "internal"
-		var apiErr *APIError
-		if errors.As(err, &apiErr) {
-			entry.ErrorCode = apiErr.Code
-		}
-		if aerr := s.recordAudit(ctx, entry); aerr != nil {
-			return aerr
-		}
-		return err
+		return s.auditNoClient(ctx, s.auditEntry(ActionBulk, "clients=0"), err)
 	}
 	b := s.bulk
 	b.mu.Lock()
@@ -229,8 +229,9 @@ func (s *Server) bulkView(lang string) bulkJobJSON {
 		return bulkJobJSON{State: bulkNone, Report: []bulkItemJSON{}}
 	}
 	started := job.startedAt
-	out := bulkJobJSON{JobID: job.id, State: job.state, Total: job.total, Done: job.done, Changed: job.changed,
-		Failed: job.failed, StartedAt: &started, FinishedAt: job.finishedAt, Report: make([]bulkItemJSON, 0, len(job.report))}
+	changed, failed := job.counts()
+	out := bulkJobJSON{JobID: job.id, State: job.state, Total: job.total, Done: job.done, Changed: changed,
+		Failed: failed, StartedAt: &started, FinishedAt: job.finishedAt, Report: make([]bulkItemJSON, 0, len(job.report))}
 	for _, it := range job.report {
 		v := bulkItemJSON{ClientID: it.clientID, Name: it.name, Kinds: it.kinds, Changes: it.changes}
 		if it.errCode != "" {
@@ -270,6 +271,16 @@ func (s *Server) runBulk(ctx context.Context, job *bulkJob, api *persontjeneste.
 		firstErr  error
 		personIDs []string
 	)
+	// fail records the error that stops the run: the first one, unless the
+	// run was already stopped.
+	fail := func(err error) {
+		mu.Lock()
+		if firstErr == nil && runCtx.Err() == nil {
+			firstErr = err
+		}
+		mu.Unlock()
+		stopRun()
+	}
 	chunks := make(chan []register.Client)
 	var wg sync.WaitGroup
 	for range bulkWorkers {
@@ -283,12 +294,7 @@ func (s *Server) runBulk(ctx context.Context, job *bulkJob, api *persontjeneste.
 				persons, err := api.BulkByNIN(callCtx, nins, parts)
 				cancel()
 				if err != nil {
-					mu.Lock()
-					if firstErr == nil && runCtx.Err() == nil {
-						firstErr = err
-					}
-					mu.Unlock()
-					stopRun()
+					fail(err)
 					continue
 				}
 				byNIN := map[string]persontjeneste.Person{}
@@ -320,12 +326,7 @@ func (s *Server) runBulk(ctx context.Context, job *bulkJob, api *persontjeneste.
 						var err error
 						p, found, err = s.followNumber(runCtx, api, cl.NIN, parts)
 						if err != nil {
-							mu.Lock()
-							if firstErr == nil && runCtx.Err() == nil {
-								firstErr = err
-							}
-							mu.Unlock()
-							stopRun()
+							fail(err)
 							break
 						}
 						if found {
@@ -352,7 +353,8 @@ feed:
 
 	b := s.bulk
 	b.mu.Lock()
-	changed, failed, done := job.changed, job.failed, job.done
+	changed, failed := job.counts()
+	done := job.done
 	b.mu.Unlock()
 	entry := s.auditEntry(ActionBulk, fmt.Sprintf("job=%s clients=%d done=%d changed=%d failed=%d",
 		job.id, len(clients), done, changed, failed))
@@ -365,10 +367,7 @@ feed:
 	state, code, service := bulkDone, "", ""
 	switch {
 	case firstErr != nil:
-		if helseid.IsUnavailable(firstErr) {
-			s.pt.drop(api) // so the next try does not wait out the token client's back-off
-		}
-		apiErr := s.nhnError(ctx, firstErr)
+		apiErr := s.callError(ctx, api, firstErr)
 		state, code, service = bulkFailed, apiErr.Code, apiErr.Service
 		entry.Outcome, entry.ErrorCode = outcomeError, code
 	case ctx.Err() != nil:
@@ -411,12 +410,7 @@ func (s *Server) applyBulk(ctx context.Context, job *bulkJob, old register.Clien
 		b.mu.Lock()
 		defer b.mu.Unlock()
 		job.done++
-		switch {
-		case item.errCode != "":
-			job.failed++
-			job.report = append(job.report, item)
-		case changed:
-			job.changed++
+		if item.errCode != "" || changed {
 			job.report = append(job.report, item)
 		}
 	}
@@ -517,10 +511,7 @@ func bulkText(code, lang string) string {
 	if !ok {
 		return message(strings.TrimPrefix(code, "item."), lang)
 	}
-	if lang == "en" {
-		return m[1]
-	}
-	return m[0]
+	return inLang(m, lang)
 }
 
 var bulkMessages = map[string][2]string{

@@ -341,29 +341,14 @@ func (s *Server) lookupAudited(c echo.Context, entry *store.AuditEntry,
 	ctx := c.Request().Context()
 	api, cur, err := s.pt.client(ctx)
 	if err != nil {
-		var apiErr *APIError
-		code := "internal"
-		if errors.As(err, &apiErr) {
-			code = apiErr.Code
-		}
-		entry.Outcome, entry.ErrorCode = outcomeError, code
-		if aerr := s.recordAudit(ctx, *entry); aerr != nil {
-			return aerr
-		}
-		return err
+		return s.auditNoClient(ctx, *entry, err)
 	}
 	opCtx, cancel := context.WithTimeout(ctx, s.pt.nhn.Timeout)
 	defer cancel()
 	out, err := run(opCtx, api, cur.settings.InformationParts)
 	final := *entry
-	if err != nil && helseid.IsUnavailable(err) {
-		// The token client holds back new token requests for a moment
-		// after HelseID failed; a fresh one lets "try again" work as soon
-		// as HelseID is back.
-		s.pt.drop(api)
-	}
 	if err != nil {
-		apiErr := s.nhnError(ctx, err)
+		apiErr := s.callError(ctx, api, err)
 		final.Outcome, final.ErrorCode = outcomeError, apiErr.Code
 		if ctx.Err() != nil {
 			final.ErrorCode = "cancelled"
@@ -378,6 +363,31 @@ func (s *Server) lookupAudited(c echo.Context, entry *store.AuditEntry,
 		return err
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// auditNoClient writes the audit row of an action that could not start
+// because there is no Persontjenesten client (err, from s.pt.client), and
+// returns err.
+func (s *Server) auditNoClient(ctx context.Context, entry store.AuditEntry, err error) error {
+	entry.Outcome, entry.ErrorCode = outcomeError, "internal"
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		entry.ErrorCode = apiErr.Code
+	}
+	if aerr := s.recordAudit(ctx, entry); aerr != nil {
+		return aerr
+	}
+	return err
+}
+
+// callError maps a failed call through api to the API's answer. After
+// HelseID failed, the token client holds back new token requests for a
+// moment; dropping it lets "try again" work as soon as HelseID is back.
+func (s *Server) callError(ctx context.Context, api *persontjeneste.Client, err error) *APIError {
+	if helseid.IsUnavailable(err) {
+		s.pt.drop(api)
+	}
+	return s.nhnError(ctx, err)
 }
 
 // nhnError maps an error from HelseID or Persontjenesten to the API's answer.

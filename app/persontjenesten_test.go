@@ -4,16 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"resepsjon/app"
@@ -24,7 +20,6 @@ import (
 	"resepsjon/persontjeneste/nhnmock"
 	"resepsjon/persontjeneste/nhnmock/population"
 	"resepsjon/register"
-	"resepsjon/store"
 )
 
 const ptClientID = "resepsjon-test"
@@ -34,6 +29,7 @@ const ptClientID = "resepsjon-test"
 type ptHarness struct {
 	*testApp
 	mock *nhnmock.Mock
+	nhn  *httptest.Server // the mock's server, which a test may stop
 	pop  *population.Population
 	keys *helseid.MemoryKeyStore
 	// orgs: the practice (delegation and agreement), one without
@@ -41,7 +37,7 @@ type ptHarness struct {
 	orgOK, orgNoDelegation, orgNoAgreement string
 }
 
-func validOrgs(t *testing.T, n int) []string {
+func validOrgs(t testing.TB, n int) []string {
 	t.Helper()
 	var out []string
 	for v := 310000010; len(out) < n; v++ {
@@ -54,59 +50,45 @@ func validOrgs(t *testing.T, n int) []string {
 
 func newPTHarness(t *testing.T) *ptHarness {
 	t.Helper()
+	return newPTHarnessWith(t, nil, nil)
+}
+
+// newPTHarnessWith is newPTHarness with hooks that may change the mock's
+// Config and the app's Config before each is built.
+func newPTHarnessWith(t *testing.T, mockConfig func(*nhnmock.Config), configure func(*app.Config)) *ptHarness {
+	t.Helper()
 	pop, err := population.New(population.Config{Seed: 1, Size: 500})
 	if err != nil {
 		t.Fatal(err)
 	}
 	orgs := validOrgs(t, 3)
-	m, err := nhnmock.New(nhnmock.Config{
+	mcfg := nhnmock.Config{
 		Population:  pop,
 		Delegations: []string{orgs[0], orgs[2]},
 		Agreements:  []string{orgs[0], orgs[1]},
-	})
+	}
+	if mockConfig != nil {
+		mockConfig(&mcfg)
+	}
+	m, err := nhnmock.New(mcfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	nhn := httptest.NewServer(m.Handler())
 	t.Cleanup(nhn.Close)
 
-	ctx, cancel := context.WithCancel(context.Background())
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "resepsjon.db"), slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	token, err := app.NewToken()
-	if err != nil {
-		t.Fatal(err)
-	}
 	keys := helseid.NewMemoryKeyStore()
-	ui := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>Resepsjon</title>")}}
-	srv, err := app.New(app.Config{
-		Store: db, UI: ui, Token: token, Port: port, Version: "test", Keys: keys, OSUser: "resepsjonist",
-		NHN: config.NHN{
+	a := newTestAppWith(t, func(cfg *app.Config) {
+		cfg.Keys, cfg.OSUser = keys, "resepsjonist"
+		cfg.NHN = config.NHN{
 			Mock:       config.NHNEnvironment{ID: "mock", Authority: nhn.URL + "/", APIBaseURL: nhn.URL},
 			APIVersion: "2", LegalBasis: true, Timeout: 10 * time.Second, HelseIDTimeout: 5 * time.Second,
-		},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
 		}
-		db.Close()
+		if configure != nil {
+			configure(cfg)
+		}
 	})
-	a := &testApp{t: t, srv: srv, db: db, base: "http://127.0.0.1:" + strconv.Itoa(port), token: token, port: port}
-	return &ptHarness{testApp: a, mock: m, pop: pop, keys: keys, orgOK: orgs[0], orgNoDelegation: orgs[1], orgNoAgreement: orgs[2]}
+	return &ptHarness{testApp: a, mock: m, nhn: nhn, pop: pop, keys: keys, orgOK: orgs[0], orgNoDelegation: orgs[1], orgNoAgreement: orgs[2]}
 }
 
 type ptCheck struct {
@@ -494,9 +476,15 @@ func TestPersontjenestenSearchLookupCreate(t *testing.T) {
 	}
 
 	// A valid number nobody has: the lookup is 404 person_not_found.
-	unknown := synthetic(t, "1961-06-15", 400)
-	if _, ok := h.pop.ByNIN(unknown); ok {
-		t.Skip("the synthetic number happens to be in the population")
+	var unknown string
+	for ind := 400; unknown == ""; ind++ {
+		if ind == 900 {
+			t.Fatal("every synthetic number tried is in the population")
+		}
+		n := synthetic(t, "1961-06-15", ind)
+		if _, taken := h.pop.ByNIN(n); !taken {
+			unknown = n
+		}
 	}
 	r = h.do(http.MethodPost, "/api/persontjenesten/lookup", map[string]string{"nin": unknown})
 	if r.status != http.StatusNotFound || r.apiError(t).Code != "person_not_found" {

@@ -24,13 +24,13 @@ import (
 
 // newTestAppWith is newTestApp with a hook that may change the Config before
 // the server is built (clock, logger, body limit).
-func newTestAppWith(t *testing.T, configure func(*app.Config)) *testApp {
+func newTestAppWith(t testing.TB, configure func(*app.Config)) *testApp {
 	t.Helper()
 	return newTestAppAt(t, filepath.Join(t.TempDir(), "resepsjon.db"), configure)
 }
 
 // newTestAppAt is newTestAppWith on the database file dbPath.
-func newTestAppAt(t *testing.T, dbPath string, configure func(*app.Config)) *testApp {
+func newTestAppAt(t testing.TB, dbPath string, configure func(*app.Config)) *testApp {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	db, err := store.Open(ctx, dbPath, slog.New(slog.DiscardHandler))

@@ -39,8 +39,8 @@ var messages = map[string][2]string{
 	"conflict":         {"Klienten er endret av noen andre siden du åpnet den. Last inn på nytt; det du har skrevet, blir tatt vare på.", "The client was changed elsewhere since you opened it. Reload; what you typed is kept."},
 	"duplicate":        {"Det finnes allerede en klient med dette fødselsnummeret. Sjekk fødselsnummeret, eller åpne den klienten i stedet.", "A client with this identity number already exists. Check the number, or open that client instead."},
 	"too_large":        {"Det som ble sendt, er for stort. Kort ned teksten og prøv igjen.", "What was sent is too large. Shorten the text and try again."},
-	"method_not_allowed": {"Adressen finnes, men ikke for denne typen forespørsel. Hvilke som er tillatt, står i svarets Allow-felt.",
-		"The address exists, but not for this kind of request. The allowed ones are listed in the answer's Allow header."},
+	"method_not_allowed": {"Resepsjon kan ikke gjøre denne typen forespørsel her. Last inn siden på nytt og prøv igjen.",
+		"Resepsjon cannot do this kind of request here. Reload the page and try again."},
 	"internal": {"Noe gikk galt i Resepsjon. Prøv igjen; hvis det gjentar seg, start programmet på nytt.", "Something went wrong in Resepsjon. Try again; if it happens again, restart the program."},
 }
 

@@ -71,7 +71,7 @@ func TestMethodNotAllowed(t *testing.T) {
 			if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 				t.Errorf("Content-Type %q", ct)
 			}
-			if e := r.apiError(t); e.Code != "method_not_allowed" || !strings.Contains(e.Message, "Allow") {
+			if e := r.apiError(t); e.Code != "method_not_allowed" || e.Message == "" {
 				t.Errorf("error %+v", e)
 			}
 		})

@@ -63,8 +63,8 @@ type FileError struct {
 
 // Codes of a FileError.
 const (
-	CodeEmpty       = "import.empty"        // no header row
-	CodeNoRows      = "import.no_rows"      // a header but no data rows
+	CodeEmpty       = "import.empty"   // no header row
+	CodeNoRows      = "import.no_rows" // a header but no data rows
 	CodeTooManyRows = "import.too_many_rows"
 	CodeTooManyCols = "import.too_many_columns"
 	CodeBadCSV      = "import.bad_csv"  // quotes that do not close, and the like

@@ -22,7 +22,9 @@ import (
 	"resepsjon/app"
 	"resepsjon/config"
 	"resepsjon/instance"
+	"resepsjon/lookup"
 	"resepsjon/persontjeneste/helseid"
+	"resepsjon/refresh"
 	"resepsjon/register"
 	"resepsjon/store"
 )
@@ -144,6 +146,14 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 	if err != nil {
 		return err
 	}
+	look, err := lookup.New(lookup.Config{Connection: conn, Clients: db, Audit: db, OSUser: currentOSUser(), Logger: log})
+	if err != nil {
+		return err
+	}
+	runner, err := refresh.New(refresh.Config{Connection: conn, Lookup: look, Clients: db, Logger: log})
+	if err != nil {
+		return err
+	}
 	if demoNet != nil {
 		if err := demoNet.configurePractice(ctx, conn); err != nil {
 			return fmt.Errorf("demo practice: %w", err)
@@ -175,7 +185,7 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 		extra = []string{cfg.Listen}
 	}
 	srv, err := app.New(app.Config{
-		Clients: db, Audit: db, Connection: conn, UI: ui, Logger: log, Token: token, BaseURL: baseURL, Port: port,
+		Clients: db, Audit: db, Connection: conn, Lookup: look, Refresh: runner, UI: ui, Logger: log, Token: token, BaseURL: baseURL, Port: port,
 		ExtraHosts: extra, Demo: demo, Version: version(), Language: cfg.Language,
 		OSUser: currentOSUser(), DemoOrganisations: demoOrganisations(demoNet),
 	})

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // The receptionist's desk, round two: what a receptionist at a 1366×768
@@ -178,6 +179,46 @@ func TestReceptionDesk(t *testing.T) {
 		b.click("#pt-parts-default")
 		b.click("#pt-parts-save")
 		b.waitFor("the saved default", `document.querySelector('#pt-parts-message')?.textContent.includes('lagret')`)
+	})
+
+	// Issue item 6: the keyboard reaches a match at once.
+	t.Run("keyboard picks a match", func(t *testing.T) {
+		b.t = t
+		p := people[3]
+		b.do(chromedp.Navigate(s.URL + "/#/clients/new"))
+		b.waitFor("the add form", `!!document.querySelector('#pt-search-link')`)
+		b.click("#pt-search-link")
+		b.waitFor("the search dialog", `document.activeElement?.id === 'pts-nin'`)
+		b.do(chromedp.KeyEvent(p.NIN))
+		b.press(kb.Enter)
+		b.waitFor("the exact hit with the focus", `document.activeElement?.id === 'pts-result-0'`)
+		if !eval[bool](b, inViewport("#pt-search-dialog .dialog-title")) {
+			t.Error("the dialog's title scrolled away")
+		}
+		if got := b.text("#pts-asked-text"); !strings.Contains(got, p.NIN[:6]) {
+			t.Errorf("the folded search says %q", got)
+		}
+		// Endre søk opens the form again; ArrowDown from a field goes back to the match.
+		b.click("#pts-edit")
+		b.waitFor("the form again", `document.activeElement?.id === 'pts-nin'`)
+		b.press(kb.ArrowDown)
+		b.waitFor("the match from ArrowDown", `document.activeElement?.id === 'pts-result-0'`)
+		b.press(kb.Enter)
+		b.waitFor("the filled form", `!document.querySelector('#pt-search-dialog') && document.querySelector('#f-familyName').value !== ''`)
+		if got := b.value("#f-familyName"); got != p.FamilyName {
+			t.Errorf("family name %q, want %q", got, p.FamilyName)
+		}
+		b.click("#save")
+		waitClientView(b, p.FamilyName)
+
+		// The client list: a name and Enter open the single match, even
+		// when Enter comes before the search has answered.
+		b.do(chromedp.Navigate(s.URL + "/#/clients"))
+		b.waitFor("the search box", `document.activeElement?.id === 'search'`)
+		b.do(chromedp.KeyEvent(p.GivenName + " " + p.FamilyName + "\r"))
+		if got := waitClientView(b, p.FamilyName); got == 0 {
+			t.Error("Enter did not open the single match")
+		}
 	})
 	b.t = t
 }

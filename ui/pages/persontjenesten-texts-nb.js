@@ -253,6 +253,10 @@ export const nb = {
   'pt.search.err.postalCode': 'Postnummeret har 4 siffer.',
   'pt.search.err.municipality': 'Kommunenummeret har 4 siffer.',
   'pt.search.err.street': 'Gateadressen må ha minst tre bokstaver og kan bare ha bokstaver, tall og mellomrom.',
+  'pt.search.edit': 'Endre søk',
+  'pt.search.asked': 'Søkte etter {what}',
+  'pt.search.askedBorn': 'født {date}',
+  'pt.search.askedMunicipality': 'kommunenummer {n}',
   'pt.search.noHits': 'Ingen treff',
   'pt.search.noHitsHint':
     'Ingen i Folkeregisteret passer med søket. Sjekk skrivemåten, prøv uten mellomnavn, eller søk på fødselsnummer.',

@@ -6,7 +6,7 @@
 
 import { modal } from '../dialog.js';
 import { h } from '../dom.js';
-import { busyIndicator, errorText, isNotActivated, isQuiet, notActivatedDialog, ptApi } from './persontjenesten-common.js';
+import { busyIndicator, errorText, isNotActivated, isQuiet, notActivatedDialog } from './persontjenesten-common.js';
 import { openPersonSearch } from './persontjenesten-search.js';
 import { displayValue } from './client-fields.js';
 
@@ -22,7 +22,7 @@ const PRACTICE_OWNED = ['phone', 'email', 'notes'];
 export function persontjenestenFormActions(ctx, form) {
   const { i18n } = ctx;
   const t = (k, v) => i18n.t(k, v);
-  const pt = ptApi(ctx.api);
+  const pt = ctx.api.persontjenesten;
   const busy = busyIndicator(t, 'pt-form-busy');
   const note = h('span', { class: 'hint pt-inactive-note', id: 'pt-inactive-note', hidden: true, text: t('pt.form.notActivated') });
 

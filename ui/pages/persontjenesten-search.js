@@ -8,7 +8,7 @@
 import { modal } from '../dialog.js';
 import { h, replace, say } from '../dom.js';
 import { formatDate, formatNin, fullName, parseDate } from '../format.js';
-import { busyIndicator, errorText, isNotActivated, isQuiet, notActivatedDialog, ptApi } from './persontjenesten-common.js';
+import { busyIndicator, errorText, isNotActivated, isQuiet, notActivatedDialog } from './persontjenesten-common.js';
 
 /** Letters (any script) in s. */
 function letterCount(s) {
@@ -73,7 +73,7 @@ const BADGE_CLASS = {
 export function openPersonSearch(ctx, { onPick }) {
   const { i18n, router } = ctx;
   const t = (k, v) => i18n.t(k, v);
-  const pt = ptApi(ctx.api);
+  const pt = ctx.api.persontjenesten;
 
   const inputs = {};
   const errs = {};

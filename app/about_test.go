@@ -7,14 +7,13 @@ import (
 	"testing"
 	"time"
 
-	"resepsjon/app"
 	"resepsjon/buildinfo"
 )
 
 func TestAppInfoForAbout(t *testing.T) {
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "resepsjon.db")
-	a := newTestAppAt(t, dbPath, func(c *app.Config) {
+	a := newTestAppAt(t, dbPath, func(c *testConfig) {
 		c.Build = buildinfo.Info{Version: "v1.4.0", Commit: "0123abcd", Date: "2026-12-04T10:00:00Z", Go: "go1.26", OS: "windows/amd64"}
 		c.DataDir, c.DBPath = dir, dbPath
 	})
@@ -49,7 +48,7 @@ func TestAppInfoForAbout(t *testing.T) {
 
 func TestQuit(t *testing.T) {
 	quit := make(chan struct{}, 1)
-	a := newTestAppWith(t, func(c *app.Config) { c.Quit = func() { quit <- struct{}{} } })
+	a := newTestAppWith(t, func(c *testConfig) { c.Quit = func() { quit <- struct{}{} } })
 	if r := a.do(http.MethodPost, "/api/quit", nil, noAuth); r.status != http.StatusUnauthorized {
 		t.Errorf("quit without a session: status %d, want 401", r.status)
 	}

@@ -32,9 +32,6 @@ const (
 	FormatXLSX = "xlsx"
 )
 
-// AuditAction is the audit log's action for an export.
-const AuditAction = "export"
-
 // ErrFormat means the format is neither csv nor xlsx.
 var ErrFormat = errors.New("export format must be csv or xlsx")
 
@@ -98,7 +95,7 @@ func Export(ctx context.Context, s Store, w io.Writer, req Request) (int, error)
 		what = "full identity numbers"
 	}
 	if _, err := s.RecordAudit(ctx, register.AuditEntry{
-		Time: when, OSUser: req.OSUser, Action: AuditAction,
+		Time: when, OSUser: req.OSUser, Action: register.ActionExport,
 		Query:   fmt.Sprintf("%s, %s", req.Format, what),
 		Results: n, Outcome: register.OutcomeOK,
 	}); err != nil {

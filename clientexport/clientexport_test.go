@@ -17,26 +17,20 @@ import (
 	"resepsjon/store/storetest"
 )
 
-type auditStore struct{ *store.DB }
-
-func (a auditStore) RecordAudit(ctx context.Context, e register.AuditEntry) (int64, error) {
-	return a.DB.RecordAudit(ctx, store.AuditEntry(e))
-}
-
-func openStore(t *testing.T) auditStore {
+func openStore(t *testing.T) *store.DB {
 	t.Helper()
 	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "resepsjon.db"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return auditStore{db}
+	return db
 }
 
 // listed is every client of db in name order, without what the register
 // keeps of its own (id, version, times) and of Persontjenesten's bookkeeping
 // (fetched at, sequence number): those are not part of a client list.
-func listed(t *testing.T, db auditStore) []register.Client {
+func listed(t *testing.T, db *store.DB) []register.Client {
 	t.Helper()
 	var out []register.Client
 	err := db.EachClient(context.Background(), func(c register.Client) error {
@@ -93,7 +87,7 @@ func TestRoundTrip(t *testing.T) {
 			}
 		})
 	}
-	audit, err := src.ListAudit(ctx, store.AuditFilter{Action: clientexport.AuditAction})
+	audit, err := src.ListAudit(ctx, register.AuditFilter{Action: register.ActionExport})
 	if err != nil || audit.Total != 2 || audit.Entries[0].Results != len(cs) || audit.Entries[0].Query != "xlsx, full identity numbers" {
 		t.Fatalf("audit %+v, %v", audit, err)
 	}
@@ -118,7 +112,7 @@ func TestExportMasksIdentityNumbers(t *testing.T) {
 			t.Fatalf("masked export lacks the birth part %s", c.NIN[:6])
 		}
 	}
-	audit, _ := db.ListAudit(ctx, store.AuditFilter{Action: clientexport.AuditAction})
+	audit, _ := db.ListAudit(ctx, register.AuditFilter{Action: register.ActionExport})
 	if audit.Total != 1 || audit.Entries[0].Query != "csv, masked identity numbers" {
 		t.Fatalf("audit %+v", audit)
 	}

@@ -192,9 +192,6 @@ type Result struct {
 	Refused int `json:"refused"` // duplicates and invalid rows, not imported
 }
 
-// AuditAction is the audit log's action for an import.
-const AuditAction = "import"
-
 // Import stores the rows of p that the dry run would create, in one
 // transaction with the audit row: all of them or none. A client registered
 // since the dry run with one of the identity numbers makes the whole import
@@ -217,7 +214,7 @@ func Import(ctx context.Context, s Store, p Plan, req Request, progress func(don
 	e := register.AuditEntry{
 		Time:    when,
 		OSUser:  req.OSUser,
-		Action:  AuditAction,
+		Action:  register.ActionImport,
 		Query:   fmt.Sprintf("%s: %d created, %d duplicates, %d invalid", req.FileName, len(cs), p.Duplicate, p.Invalid),
 		Results: len(cs),
 		Outcome: register.OutcomeOK,

@@ -138,7 +138,7 @@ func TestDryRunClassifiesEveryRow(t *testing.T) {
 	if err != nil || page.Total != 5 {
 		t.Fatalf("register holds %d clients, %v", page.Total, err)
 	}
-	audit, err := db.ListAudit(ctx, store.AuditFilter{Action: clientimport.AuditAction})
+	audit, err := db.ListAudit(ctx, register.AuditFilter{Action: register.ActionImport})
 	if err != nil || audit.Total != 1 || audit.Entries[0].Results != 3 ||
 		audit.Entries[0].Query != "klienter.csv: 3 created, 4 duplicates, 4 invalid" {
 		t.Fatalf("audit %+v, %v", audit, err)
@@ -188,7 +188,7 @@ func TestImportIsAllOrNothing(t *testing.T) {
 	if page.Total != 1 {
 		t.Errorf("register holds %d clients after a failed import, want 1", page.Total)
 	}
-	audit, _ := db.ListAudit(ctx, store.AuditFilter{Action: clientimport.AuditAction})
+	audit, _ := db.ListAudit(ctx, register.AuditFilter{Action: register.ActionImport})
 	if audit.Total != 0 {
 		t.Errorf("failed import left %d audit rows", audit.Total)
 	}

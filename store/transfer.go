@@ -89,7 +89,7 @@ func (db *DB) ImportClientsAudited(ctx context.Context, cs []register.Client, e 
 		if progress != nil {
 			progress(len(cs))
 		}
-		_, err := insertAudit(ctx, tx, AuditEntry(e))
+		_, err := insertAudit(ctx, tx, e)
 		return err
 	})
 	if err != nil {

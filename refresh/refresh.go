@@ -219,6 +219,13 @@ func (r *Runner) Cancel() Job {
 	return r.Status()
 }
 
+// Running reports whether a run is going on.
+func (r *Runner) Running() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.job != nil && r.job.state == StateRunning
+}
+
 // Status is the current or last run.
 func (r *Runner) Status() Job {
 	r.mu.Lock()

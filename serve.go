@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/user"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -17,10 +18,12 @@ import (
 	"github.com/pkg/browser"
 	"github.com/spf13/pflag"
 
+	"resepsjon/activation"
 	"resepsjon/app"
 	"resepsjon/config"
 	"resepsjon/instance"
 	"resepsjon/persontjeneste/helseid"
+	"resepsjon/register"
 	"resepsjon/store"
 )
 
@@ -134,11 +137,17 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 		if err := seedDemo(ctx, db, demoNet.pop); err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
-		if err := demoNet.configurePractice(ctx, db); err != nil {
+	} else {
+		keys = env.keys()
+	}
+	conn, err := activation.New(activation.Config{Settings: db, Keys: keys, NHN: nhn, Logger: log, OSUser: currentOSUser()})
+	if err != nil {
+		return err
+	}
+	if demoNet != nil {
+		if err := demoNet.configurePractice(ctx, conn); err != nil {
 			return fmt.Errorf("demo practice: %w", err)
 		}
-	} else if env.keys != nil {
-		keys = env.keys()
 	}
 
 	ln, err := listen(cfg.Listen, cfg.Port)
@@ -166,16 +175,16 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 		extra = []string{cfg.Listen}
 	}
 	srv, err := app.New(app.Config{
-		Store: db, UI: ui, Logger: log, Token: token, BaseURL: baseURL, Port: port,
+		Clients: db, Audit: db, Connection: conn, UI: ui, Logger: log, Token: token, BaseURL: baseURL, Port: port,
 		ExtraHosts: extra, Demo: demo, Version: version(), Language: cfg.Language,
-		Keys: keys, NHN: nhn, DemoOrganisations: demoOrganisations(demoNet),
+		OSUser: currentOSUser(), DemoOrganisations: demoOrganisations(demoNet),
 	})
 	if err != nil {
 		ln.Close()
 		return err
 	}
 	if demoNet != nil {
-		if ok, err := srv.CheckPersontjenesten(ctx); err != nil || !ok {
+		if st, err := conn.Check(ctx, register.ActionActivate); err != nil || !st.Activated() {
 			log.Warn("demo: Persontjenesten activation against the mock did not pass", "err", err)
 		}
 		fmt.Fprintf(env.stdout, "NHN-mocken (syntetiske data) / the NHN mock (synthetic data): %s\n", demoNet.env.APIBaseURL)
@@ -200,6 +209,15 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 	}
 	env.openBrowser(cfg.NoBrowser, launch, "Resepsjon er klar. / Resepsjon is ready.")
 	return srv.Serve(ctx, ln)
+}
+
+// currentOSUser is the logged-in user's name for the audit log.
+func currentOSUser() string {
+	u, err := user.Current()
+	if err != nil {
+		return ""
+	}
+	return u.Username
 }
 
 // listen binds the configured port, or the next free one within 20 ports

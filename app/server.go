@@ -17,23 +17,18 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"resepsjon/config"
-	"resepsjon/persontjeneste/helseid"
+	"resepsjon/activation"
 	"resepsjon/register"
 )
 
-// ClientStore is what the app needs of the register's storage.
-type ClientStore interface {
-	CreateClient(ctx context.Context, c register.Client) (register.Client, error)
-	GetClient(ctx context.Context, id int64) (register.Client, error)
-	UpdateClient(ctx context.Context, c register.Client) (register.Client, error)
-	DeleteClient(ctx context.Context, id, version int64) error
-	SearchClients(ctx context.Context, q register.Query) (register.Page, error)
-}
-
-// Config wires a Server.
+// Config wires a Server. Clients, Audit, Connection, UI, Token and Port are
+// required.
 type Config struct {
-	Store        ClientStore
+	Clients register.ClientStore
+	Audit   register.AuditLog
+	// Connection is the practice's connection to NHN: settings, key,
+	// activation checks and the Persontjenesten client.
+	Connection   *activation.Service
 	UI           fs.FS // the ui/ directory: index.html, app.js, ...
 	Logger       *slog.Logger
 	Token        string   // session secret: cookie value and bearer token
@@ -44,16 +39,7 @@ type Config struct {
 	Version      string
 	Language     string // default message language: nb or en
 	MaxBodyBytes int64  // default 1 MiB
-	Now          func() time.Time
-
-	// Practice holds the Persontjenesten settings and the audit log; nil
-	// means Store, when it has those methods.
-	Practice PracticeStore
-	// Keys keeps the HelseID private key: the OS keyring, or memory in the
-	// demo and tests. Nil: no key can be made (keyring_unavailable).
-	Keys helseid.KeyStore
-	// NHN is where HelseID and Persontjenesten are, per environment.
-	NHN config.NHN
+	Now          register.Clock
 	// OSUser is the operating system user, written to the audit log.
 	OSUser string
 	// DemoOrganisations are shown on the activation screen in the demo.
@@ -66,16 +52,16 @@ type Server struct {
 	log      *slog.Logger
 	echo     *echo.Echo
 	launches *launchTokens
-	now      func() time.Time
-	pt       *practice
-	bulk     *bulkRuns       // "Oppdater alle": nil without a practice store
+	now      register.Clock
+	conn     *activation.Service
+	bulk     *bulkRuns       // "Oppdater alle"
 	routes   map[string]bool // "METHOD /path" of every route but the catch-alls
 }
 
 // New builds the server; it does not listen.
 func New(cfg Config) (*Server, error) {
-	if cfg.Store == nil || cfg.UI == nil || cfg.Token == "" || cfg.Port == 0 {
-		return nil, errors.New("app: Store, UI, Token and Port are required")
+	if cfg.Clients == nil || cfg.Audit == nil || cfg.Connection == nil || cfg.UI == nil || cfg.Token == "" || cfg.Port == 0 {
+		return nil, errors.New("app: Clients, Audit, Connection, UI, Token and Port are required")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -93,14 +79,8 @@ func New(cfg Config) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	ps := cfg.Practice
-	if ps == nil {
-		ps, _ = cfg.Store.(PracticeStore)
-	}
-	if s.cfg.OSUser == "" {
-		s.cfg.OSUser = currentOSUser()
-	}
-	s.pt = &practice{store: ps, keys: cfg.Keys, nhn: withNHNDefaults(cfg.NHN), log: cfg.Logger, keyCache: map[string]*helseid.Key{}}
+	s.conn = cfg.Connection
+	s.bulk = newBulkRuns(cfg.Clients)
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
@@ -119,9 +99,7 @@ func New(cfg Config) (*Server, error) {
 	api.GET("/clients/:id", s.getClient)
 	api.PUT("/clients/:id", s.updateClient)
 	api.DELETE("/clients/:id", s.deleteClient)
-	if ps != nil {
-		s.persontjenestenRoutes(api)
-	}
+	s.persontjenestenRoutes(api)
 	api.Any("/*", s.apiFallback)
 	s.echo = e
 	s.routes = map[string]bool{}

@@ -58,6 +58,8 @@ func (env *environment) dispatch(ctx context.Context, cmd string, args []string)
 		return env.key(ctx, args)
 	case "backup":
 		return env.backup(ctx, args)
+	case "mail-password":
+		return env.mailPassword(ctx, args)
 	case "version":
 		fmt.Fprintln(env.stdout, "resepsjon", version())
 		return nil
@@ -80,6 +82,7 @@ Commands:
   key generate|show|import FILE|delete
                   the HelseID key: private key in the OS keyring, public JWK printed
   backup FILE     write a consistent copy of the database to FILE
+  mail-password   store the SMTP password (from standard input) in the OS keyring
   version         print the version
 
 Run "resepsjon serve --help", "resepsjon mock --help" or "resepsjon key --help"

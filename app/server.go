@@ -44,6 +44,8 @@ type Config struct {
 	OSUser string
 	// DemoOrganisations are shown on the activation screen in the demo.
 	DemoOrganisations []DemoOrganisation
+	// Portal is the patient portal's staff side (app/portal.go).
+	Portal PortalConfig
 }
 
 // Server serves the UI and the JSON API.
@@ -100,6 +102,7 @@ func New(cfg Config) (*Server, error) {
 	api.PUT("/clients/:id", s.updateClient)
 	api.DELETE("/clients/:id", s.deleteClient)
 	s.persontjenestenRoutes(api)
+	s.portalRoutes(api)
 	api.Any("/*", s.apiFallback)
 	s.echo = e
 	s.routes = map[string]bool{}

@@ -91,7 +91,7 @@ func tokenOf(t *testing.T, m outbox.Message) string {
 
 func auditActions(t *testing.T, db *store.DB) []string {
 	t.Helper()
-	rows, err := db.ListAudit(context.Background(), store.AuditFilter{})
+	rows, err := db.ListAudit(context.Background(), register.AuditFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

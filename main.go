@@ -1,7 +1,8 @@
 // Command resepsjon is the reception app of a small health practice: a client
 // register in SQLite, filled from Norsk helsenett's Persontjenesten.
 //
-// Commands: (none) serve the app; demo; mock; key; backup FILE; version. See
+// Commands: (none) serve the app; demo; mock; key; backup FILE; import FILE;
+// version. See
 // README.md.
 package main
 
@@ -16,6 +17,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"resepsjon/buildinfo"
 	"resepsjon/persontjeneste/helseid"
 )
 
@@ -60,8 +62,10 @@ func (env *environment) dispatch(ctx context.Context, cmd string, args []string)
 		return env.backup(ctx, args)
 	case "mail-password":
 		return env.mailPassword(ctx, args)
+	case "import":
+		return env.importClients(ctx, args)
 	case "version":
-		fmt.Fprintln(env.stdout, "resepsjon", version())
+		fmt.Fprintln(env.stdout, "resepsjon", buildinfo.Get())
 		return nil
 	case "help":
 		usage(env.stdout)
@@ -83,6 +87,8 @@ Commands:
                   the HelseID key: private key in the OS keyring, public JWK printed
   backup FILE     write a consistent copy of the database to FILE
   mail-password   store the SMTP password (from standard input) in the OS keyring
+  import FILE     import a client list (CSV or .xlsx); --dry-run only checks it,
+                  --refused REPORT.csv saves the rows that are not imported
   version         print the version
 
 Run "resepsjon serve --help", "resepsjon mock --help" or "resepsjon key --help"

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	iofs "io/fs"
 	"log/slog"
 	"net"
@@ -20,8 +21,10 @@ import (
 
 	"resepsjon/activation"
 	"resepsjon/app"
+	"resepsjon/buildinfo"
 	"resepsjon/config"
 	"resepsjon/instance"
+	"resepsjon/logfile"
 	"resepsjon/persontjeneste/helseid"
 	"resepsjon/register"
 	"resepsjon/store"
@@ -31,14 +34,14 @@ import (
 // has its own database and server file, so synthetic people never enter the
 // real register and both can run at once.
 type files struct {
-	db, server string
+	db, server, log string
 }
 
 func dataFiles(dataDir string, demo bool) files {
 	if demo {
-		return files{db: filepath.Join(dataDir, "demo.db"), server: filepath.Join(dataDir, "demo-server.json")}
+		return files{db: filepath.Join(dataDir, "demo.db"), server: filepath.Join(dataDir, "demo-server.json"), log: filepath.Join(dataDir, "demo.log")}
 	}
-	return files{db: filepath.Join(dataDir, "resepsjon.db"), server: filepath.Join(dataDir, "server.json")}
+	return files{db: filepath.Join(dataDir, "resepsjon.db"), server: filepath.Join(dataDir, "server.json"), log: filepath.Join(dataDir, "resepsjon.log")}
 }
 
 // parseArgs parses args into fs and allows at most maxArgs positional
@@ -99,11 +102,24 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 	if err != nil {
 		return err
 	}
-	log := newLogger(env.stderr, cfg.LogLevel)
 	if err := ensureDataDir(cfg.DataDir); err != nil {
 		return err
 	}
 	f := dataFiles(cfg.DataDir, demo)
+	// The log goes to the terminal and to a size-bounded file in the data
+	// directory: without a console that file is where problems can be read.
+	logFile, err := logfile.Open(f.log, logfile.DefaultMaxBytes, logfile.DefaultKeep)
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	log := newLogger(io.MultiWriter(env.stderr, logFile), cfg.LogLevel)
+	build := buildinfo.Get()
+	log.Info("resepsjon starting", "version", build.Version, "commit", build.Commit, "built", build.Date,
+		"go", build.Go, "platform", build.OS, "demo", demo)
+	// «Avslutt» in the UI cancels ctx: the server then stops like on Ctrl+C.
+	ctx, quit := context.WithCancel(ctx)
+	defer quit()
 
 	// A second launch opens the browser on the running instance.
 	if info, err := instance.Read(f.server); err == nil && instance.Running(ctx, info) {
@@ -182,7 +198,8 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 	defer pp.close()
 	srv, err := app.New(app.Config{
 		Clients: db, Audit: db, Connection: conn, UI: ui, Logger: log, Token: token, BaseURL: baseURL, Port: port,
-		ExtraHosts: extra, Demo: demo, Version: version(), Language: cfg.Language,
+		ExtraHosts: extra, Demo: demo, Build: build, Language: cfg.Language,
+		DataDir: cfg.DataDir, DBPath: f.db, Quit: quit,
 		OSUser: currentOSUser(), DemoOrganisations: demoOrganisations(demoNet),
 		Portal: pp.staff,
 	})

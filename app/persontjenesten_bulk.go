@@ -76,6 +76,16 @@ func (b *bulkRuns) stop() {
 	b.wg.Wait()
 }
 
+// running reports whether a run is going on. Safe on nil.
+func (b *bulkRuns) running() bool {
+	if b == nil {
+		return false
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.job != nil && b.job.state == bulkRunning
+}
+
 // bulkJob is one run; its fields are guarded by bulkRuns.mu.
 type bulkJob struct {
 	id         string

@@ -18,6 +18,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"resepsjon/activation"
+	"resepsjon/buildinfo"
 	"resepsjon/register"
 )
 
@@ -46,6 +47,16 @@ type Config struct {
 	DemoOrganisations []DemoOrganisation
 	// Portal is the patient portal's staff side (app/portal.go).
 	Portal PortalConfig
+
+	// Build is the version, commit and build date «Om Resepsjon» shows;
+	// Version above is used when Build has none.
+	Build buildinfo.Info
+	// DataDir is where the register lives; DBPath is its database file,
+	// whose size «Om Resepsjon» shows.
+	DataDir, DBPath string
+	// Quit asks the program to stop (the UI's «Avslutt»); nil: the UI
+	// cannot stop the program.
+	Quit func()
 }
 
 // Server serves the UI and the JSON API.
@@ -95,6 +106,7 @@ func New(cfg Config) (*Server, error) {
 
 	api := e.Group("/api", s.requireSession)
 	api.GET("/app", s.appInfo)
+	api.POST("/quit", s.postQuit)
 	api.POST("/launch", s.postLaunch)
 	api.GET("/clients", s.listClients)
 	api.POST("/clients", s.createClient)
@@ -172,14 +184,6 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 
 func (s *Server) health(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
-}
-
-func (s *Server) appInfo(c echo.Context) error {
-	return c.JSON(http.StatusOK, map[string]any{
-		"version":  s.cfg.Version,
-		"demo":     s.cfg.Demo,
-		"language": s.cfg.Language,
-	})
 }
 
 func (s *Server) serveIndex(c echo.Context) error {

@@ -9,6 +9,9 @@ import { intro } from './activation-intro.js';
 import { bulkCard } from './persontjenesten-bulk.js';
 import { busyIndicator, errorText, failure, isQuiet } from './persontjenesten-common.js';
 
+/** Information parts every lookup needs; shown ticked and locked. */
+const ALWAYS_FETCHED = ['Name', 'NorwegianIdentificationNumber'];
+
 /** One check's state as a small badge plus when it was last checked. */
 function checkRow(t, id, labelKey, check) {
   const state = (check && check.state) || 'unchecked';
@@ -118,32 +121,38 @@ export function renderStatus(ctx, { signal }) {
 
   function partsCard(s) {
     const chosen = new Set(s.informationParts || []);
-    const defaults = new Set(s.defaultParts || []);
-    const available = s.availableParts || [];
+    // Only the parts Resepsjon stores are offered (data minimisation); name
+    // and identity number are always fetched: without them a match has no
+    // name and an imported client cannot be saved.
+    const offered = s.defaultParts || [];
     const box = (part) => {
       const id = `pt-part-${part}`;
+      const locked = ALWAYS_FETCHED.includes(part);
       const label = t(`pt.part.${part}`);
       return h(
         'div',
-        { class: 'check-option' },
-        h('input', { type: 'checkbox', id, value: part, checked: chosen.has(part) }),
-        h('label', { htmlFor: id, title: part, text: label === `pt.part.${part}` ? part : label }),
+        { class: 'check-option check-described' },
+        h('input', { type: 'checkbox', id, value: part, checked: locked || chosen.has(part), disabled: locked, 'aria-describedby': `${id}-fills` }),
+        h(
+          'label',
+          { htmlFor: id },
+          h('span', { text: label === `pt.part.${part}` ? part : label }),
+          h('span', { class: 'hint block', id: `${id}-fills`, text: t(`pt.partFills.${part}`) }),
+        ),
       );
     };
-    const group = (key, parts) =>
-      parts.length ? h('fieldset', { class: 'fieldset-plain parts-group' }, h('legend', { text: t(key) }), h('div', { class: 'parts' }, parts.map(box))) : null;
     const fieldset = h(
-      'div',
-      { class: 'parts-all' },
-      group('pt.parts.defaultGroup', available.filter((p) => defaults.has(p))),
-      group('pt.parts.otherGroup', available.filter((p) => !defaults.has(p))),
+      'fieldset',
+      { class: 'fieldset-plain parts-group parts-all' },
+      h('legend', { class: 'visually-hidden', text: t('pt.parts.title') }),
+      h('p', { class: 'hint', id: 'pt-parts-always', text: t('pt.parts.always') }),
+      h('div', { class: 'parts' }, offered.map(box)),
     );
     const note = h('div', { class: 'page-message', id: 'pt-parts-message' });
     const save = h('button', { type: 'button', class: 'button button-primary', id: 'pt-parts-save', text: t('pt.parts.save') });
     const reset = h('button', { type: 'button', class: 'button', id: 'pt-parts-default', text: t('pt.parts.default') });
     reset.addEventListener('click', () => {
-      const def = new Set(s.defaultParts || []);
-      for (const box of fieldset.querySelectorAll('input[type=checkbox]')) box.checked = def.has(box.value);
+      for (const box of fieldset.querySelectorAll('input[type=checkbox]')) box.checked = true;
       say(note, 'info', t('pt.parts.defaultSet'));
     });
     save.addEventListener('click', async () => {

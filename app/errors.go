@@ -85,6 +85,9 @@ func (s *Server) toAPIError(err error, lang string) *APIError {
 	var dup *register.DuplicateError
 	var he *echo.HTTPError
 	var failure *lookup.Failure
+	if pe := portalError(err, lang); pe != nil {
+		return pe
+	}
 	switch {
 	case errors.As(err, &apiErr):
 		out := *apiErr

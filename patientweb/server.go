@@ -255,10 +255,10 @@ type page struct {
 	Email        string
 	Fields       map[string]string
 	// setpassword
-	LinkOK                bool
-	Token, Action, Intro  string
-	Button                string
-	Profile               portal.Profile
+	LinkOK               bool
+	Token, Action, Intro string
+	Button               string
+	Profile              portal.Profile
 }
 
 func (s *Server) newPage(w http.ResponseWriter, r *http.Request, title func(texts) string) page {

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"resepsjon/instance"
+)
+
+// testEnv runs commands in this process with a short hand-over wait.
+func testEnv(stdout, stderr *bytes.Buffer) *environment {
+	return &environment{stdin: strings.NewReader(""), stdout: stdout, stderr: stderr,
+		getenv: func(string) string { return "" }, handOverWait: time.Second}
+}
+
+// A register whose lock another process holds is never opened or served,
+// for the real register and for the demo alike; the message says it is in
+// use and what to do.
+func TestLockedRegisterIsNotServed(t *testing.T) {
+	for _, tc := range []struct {
+		cmd, lock, db, server string
+	}{
+		{"serve", "resepsjon.lock", "resepsjon.db", "server.json"},
+		{"demo", "demo.lock", "demo.db", "demo-server.json"},
+	} {
+		t.Run(tc.cmd, func(t *testing.T) {
+			dataDir := t.TempDir()
+			lock, err := instance.Acquire(filepath.Join(dataDir, tc.lock))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer lock.Release()
+			var stdout, stderr bytes.Buffer
+			err = testEnv(&stdout, &stderr).dispatch(context.Background(), tc.cmd,
+				[]string{"--no-browser", "--data-dir", dataDir, "--port", "0"})
+			if err == nil || !strings.Contains(err.Error(), "allerede i bruk") || !strings.Contains(err.Error(), "already in use") {
+				t.Fatalf("%s with the register locked: %v\n%s", tc.cmd, err, stdout.String())
+			}
+			if exitCode(err) == 0 {
+				t.Fatal("exit code 0")
+			}
+			for _, name := range []string{tc.db, tc.server} {
+				if _, err := os.Stat(filepath.Join(dataDir, name)); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("%s exists: the locked register was opened (%v)", name, err)
+				}
+			}
+		})
+	}
+}
+
+// Two launches at the same moment: exactly one serves, the other opens the
+// browser on it (here: prints its launch address) and exits.
+func TestSimultaneousLaunchesServeOnce(t *testing.T) {
+	bin := buildBinary(t)
+	for round := range 2 {
+		dataDir := t.TempDir()
+		outs := []*lockedBuffer{newLockedBuffer(), newLockedBuffer()}
+		procs := make([]*exec.Cmd, 2)
+		exited := make(chan int, 2)
+		for i := range procs {
+			procs[i] = exec.Command(bin, "--no-browser", "--data-dir", dataDir, "--port", "0")
+			procs[i].Stdout, procs[i].Stderr = outs[i], outs[i]
+		}
+		for i, p := range procs {
+			if err := p.Start(); err != nil {
+				t.Fatal(err)
+			}
+			go func() {
+				if err := p.Wait(); err != nil {
+					t.Errorf("round %d: launch %d: %v\n%s", round, i, err, outs[i].String())
+				}
+				exited <- i
+			}()
+		}
+		var loser int
+		select {
+		case loser = <-exited:
+		case <-time.After(60 * time.Second):
+			procs[0].Process.Kill()
+			procs[1].Process.Kill()
+			t.Fatalf("round %d: both launches still running after 60 s: two servers\n%s\n%s", round, outs[0], outs[1])
+		}
+		winner := procs[1-loser]
+		info := waitForServerFile(t, filepath.Join(dataDir, "server.json"), winner, outs[1-loser])
+		if !strings.Contains(outs[loser].String(), info.URL+"/?token=") {
+			t.Errorf("round %d: the second launch did not hand over to %s:\n%s", round, info.URL, outs[loser])
+		}
+		if strings.Contains(outs[loser].String(), "serving") {
+			t.Errorf("round %d: the second launch served:\n%s", round, outs[loser])
+		}
+		winner.Process.Signal(syscall.SIGTERM)
+		<-exited
+	}
+}
+
+// A running instance whose server file is damaged is still the register's
+// holder: a second launch does not start another server, it says the
+// register is in use.
+func TestSecondLaunchWithDamagedServerFile(t *testing.T) {
+	bin := buildBinary(t)
+	dataDir := t.TempDir()
+	out := newLockedBuffer()
+	proc := exec.Command(bin, "--no-browser", "--data-dir", dataDir, "--port", "0")
+	proc.Stdout, proc.Stderr = out, out
+	if err := proc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { proc.Process.Signal(syscall.SIGTERM); proc.Wait() }()
+	serverFile := filepath.Join(dataDir, "server.json")
+	waitForServerFile(t, serverFile, proc, out)
+	if err := os.WriteFile(serverFile, []byte("{damaged"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	err := testEnv(&stdout, &stderr).dispatch(context.Background(), "serve",
+		[]string{"--no-browser", "--data-dir", dataDir, "--port", "0"})
+	if err == nil || !strings.Contains(err.Error(), "already in use") {
+		t.Fatalf("second launch: %v\n%s", err, stdout.String())
+	}
+	if b, _ := os.ReadFile(serverFile); string(b) != "{damaged" {
+		t.Fatalf("the second launch wrote server.json: %s", b)
+	}
+}

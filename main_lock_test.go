@@ -38,8 +38,11 @@ func TestLockedRegisterIsNotServed(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer lock.Release()
+			// Without the lock this would serve until the context ends.
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
 			var stdout, stderr bytes.Buffer
-			err = testEnv(&stdout, &stderr).dispatch(context.Background(), tc.cmd,
+			err = testEnv(&stdout, &stderr).dispatch(ctx, tc.cmd,
 				[]string{"--no-browser", "--data-dir", dataDir, "--port", "0"})
 			if err == nil || !strings.Contains(err.Error(), "allerede i bruk") || !strings.Contains(err.Error(), "already in use") {
 				t.Fatalf("%s with the register locked: %v\n%s", tc.cmd, err, stdout.String())
@@ -119,8 +122,10 @@ func TestSecondLaunchWithDamagedServerFile(t *testing.T) {
 	if err := os.WriteFile(serverFile, []byte("{damaged"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
 	var stdout, stderr bytes.Buffer
-	err := testEnv(&stdout, &stderr).dispatch(context.Background(), "serve",
+	err := testEnv(&stdout, &stderr).dispatch(ctx, "serve",
 		[]string{"--no-browser", "--data-dir", dataDir, "--port", "0"})
 	if err == nil || !strings.Contains(err.Error(), "already in use") {
 		t.Fatalf("second launch: %v\n%s", err, stdout.String())

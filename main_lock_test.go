@@ -86,10 +86,10 @@ func TestSimultaneousLaunchesServeOnce(t *testing.T) {
 		var loser int
 		select {
 		case loser = <-exited:
-		case <-time.After(60 * time.Second):
+		case <-time.After(30 * time.Second):
 			procs[0].Process.Kill()
 			procs[1].Process.Kill()
-			t.Fatalf("round %d: both launches still running after 60 s: two servers\n%s\n%s", round, outs[0], outs[1])
+			t.Fatalf("round %d: both launches still running after 30 s: two servers\n%s\n%s", round, outs[0], outs[1])
 		}
 		winner := procs[1-loser]
 		info := waitForServerFile(t, filepath.Join(dataDir, "server.json"), winner, outs[1-loser])

@@ -17,6 +17,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"resepsjon/buildinfo"
 	"resepsjon/persontjeneste/helseid"
 )
 
@@ -60,7 +61,7 @@ func (env *environment) dispatch(ctx context.Context, cmd string, args []string)
 	case "backup":
 		return env.backup(ctx, args)
 	case "version":
-		fmt.Fprintln(env.stdout, "resepsjon", version())
+		fmt.Fprintln(env.stdout, "resepsjon", buildinfo.Get())
 		return nil
 	case "help":
 		usage(env.stdout)

@@ -5,7 +5,7 @@
 
 import { h, replace, say } from '../dom.js';
 import { formatDate, formatDateTime, parseDate } from '../format.js';
-import { errorText, isQuiet, ptApi } from './persontjenesten-common.js';
+import { errorText, isQuiet } from './persontjenesten-common.js';
 
 const ACTIONS = ['search', 'lookup', 'update', 'activate', 'refresh', 'bulk'];
 const PAGE_SIZE = 100;
@@ -77,7 +77,7 @@ const en = {
 function renderAudit(ctx, { query, signal }) {
   const { i18n, router } = ctx;
   const t = (k, v) => i18n.t(k, v);
-  const pt = ptApi(ctx.api);
+  const { api } = ctx;
 
   const dateInput = (id, value) => h('input', { id, class: 'input', type: 'text', inputmode: 'numeric', autocomplete: 'off', value, 'aria-describedby': `${id}-hint` });
   const from = dateInput('audit-from', formatDate(query.get('from')));
@@ -154,7 +154,7 @@ function renderAudit(ctx, { query, signal }) {
     p.set('offset', String(offset));
     table.setAttribute('aria-busy', 'true');
     try {
-      const page = await pt.audit(p, signal);
+      const page = await api.audit(p, signal);
       total = page.total ?? 0;
       const rows = (page.results || []).map(row);
       if (append) tbody.append(...rows);

@@ -1,26 +1,9 @@
-// What every Persontjenesten screen shares: the API routes, how errors read,
-// and the "waiting for Norsk helsenett" indicator with its Avbryt button.
+// What every Persontjenesten screen shares: how errors read, how a failed
+// check reads, and the "waiting for Norsk helsenett" indicator with its Avbryt button.
 
 import { ApiError, errorText as apiErrorText, isAbort, SessionEndedError } from '../api.js';
 import { modal } from '../dialog.js';
 import { h } from '../dom.js';
-
-/** The Persontjenesten routes of the app's JSON API. */
-export function ptApi(api) {
-  return {
-    status: (signal) => api.call('GET', '/api/persontjenesten/status', { signal }),
-    saveSettings: (body, signal) => api.call('PUT', '/api/persontjenesten/settings', { body, signal }),
-    key: (body, signal) => api.call('POST', '/api/persontjenesten/key', { body, signal }),
-    activate: (signal) => api.call('POST', '/api/persontjenesten/activate', { body: {}, signal }),
-    refresh: (signal) => api.call('POST', '/api/persontjenesten/refresh', { body: {}, signal }),
-    deactivate: (signal) => api.call('POST', '/api/persontjenesten/deactivate', { body: {}, signal }),
-    search: (body, signal) => api.call('POST', '/api/persontjenesten/search', { body, signal }),
-    lookup: (body, signal) => api.call('POST', '/api/persontjenesten/lookup', { body, signal }),
-    update: (id, signal) =>
-      api.call('POST', `/api/clients/${encodeURIComponent(id)}/persontjenesten/update`, { body: {}, signal }),
-    audit: (params, signal) => api.call('GET', `/api/audit?${params}`, { signal }),
-  };
-}
 
 /** True for failures the caller just drops (aborted on purpose, session gone). */
 export function isQuiet(err) {
@@ -94,4 +77,24 @@ export function notActivatedDialog(ctx) {
     go.addEventListener('click', () => close());
     dialog.addEventListener('close', () => resolve());
   });
+}
+
+/** A failed check: what went wrong, what to do, where to fix it. */
+export function failure(t, id, check) {
+  const link = check.link ? h('a', { href: check.link, target: '_blank', rel: 'noopener noreferrer', id: `${id}-link`, text: t('pt.fixLink', { host: hostOf(check.link) }) }) : null;
+  return h(
+    'div',
+    { class: 'message message-error', id: `${id}-failure`, role: 'alert' },
+    h('p', { class: 'failure-message', text: check.message || t('error.generic') }),
+    check.help ? h('p', { class: 'failure-help', text: check.help }) : null,
+    link ? h('p', {}, link) : null,
+  );
+}
+
+function hostOf(url) {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }

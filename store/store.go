@@ -57,8 +57,8 @@ func (e *SchemaTooNewError) Error() string {
 
 // DB is the client register's database. It is safe for concurrent use.
 type DB struct {
-	w     *sql.DB // exactly one connection: all writes
-	r     *sql.DB // read-only connections: all reads
+	w *sql.DB // exactly one connection: all writes
+	r *sql.DB // read-only connections: all reads
 	// watch is one read-only connection that only reads PRAGMA
 	// data_version, which changes when any other connection (this
 	// process's writer, or another process) commits: the name index uses it

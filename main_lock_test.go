@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -132,5 +135,48 @@ func TestSecondLaunchWithDamagedServerFile(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(serverFile); string(b) != "{damaged" {
 		t.Fatalf("the second launch wrote server.json: %s", b)
+	}
+}
+
+// A server.json naming a live process and a server that answers is not
+// trusted when nobody holds the register's lock: the fake server (on the
+// old port, after a crash) gets no token and its address is never opened;
+// this launch serves the register itself.
+func TestFakeServerFromStaleServerFileIsNotTrusted(t *testing.T) {
+	var sawToken atomic.Bool
+	fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.Header.Get("Authorization"), "stale-token") {
+			sawToken.Store(true)
+		}
+		switch r.URL.Path {
+		case "/api/health":
+			w.Write([]byte(`{"status":"ok"}`))
+		default:
+			w.Write([]byte(`{"url":"https://evil.example/phish","token":"fake"}`))
+		}
+	}))
+	defer fake.Close()
+	dataDir := t.TempDir()
+	serverFile := filepath.Join(dataDir, "server.json")
+	if err := instance.Write(serverFile, instance.Info{URL: fake.URL, PID: os.Getpid(), Token: "stale-token"}); err != nil {
+		t.Fatal(err)
+	}
+	bin := buildBinary(t)
+	out := newLockedBuffer()
+	proc := exec.Command(bin, "--no-browser", "--data-dir", dataDir, "--port", "0")
+	proc.Stdout, proc.Stderr = out, out
+	if err := proc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { proc.Process.Signal(syscall.SIGTERM); proc.Wait() }()
+	info := waitForServerFile(t, serverFile, proc, out)
+	if info.URL == fake.URL || !strings.Contains(out.String(), info.URL+"/?token=") {
+		t.Fatalf("the launch did not serve the register itself:\n%s", out)
+	}
+	if strings.Contains(out.String(), "evil.example") || strings.Contains(out.String(), fake.URL) {
+		t.Fatalf("the fake server's address was opened:\n%s", out)
+	}
+	if sawToken.Load() {
+		t.Fatal("the stale token was sent to the fake server")
 	}
 }

@@ -99,7 +99,7 @@ func TestSimultaneousLaunchesServeOnce(t *testing.T) {
 		if !strings.Contains(outs[loser].String(), info.URL+"/?token=") {
 			t.Errorf("round %d: the second launch did not hand over to %s:\n%s", round, info.URL, outs[loser])
 		}
-		if strings.Contains(outs[loser].String(), "serving") {
+		if strings.Contains(outs[loser].String(), "msg=serving") {
 			t.Errorf("round %d: the second launch served:\n%s", round, outs[loser])
 		}
 		winner.Process.Signal(syscall.SIGTERM)

@@ -220,5 +220,32 @@ func TestReceptionDesk(t *testing.T) {
 			t.Error("Enter did not open the single match")
 		}
 	})
+
+	// Issue items 5 and 13: the status page names its own button, and a
+	// missing delegation says whom to delegate to.
+	t.Run("status page names its own button", func(t *testing.T) {
+		b.t = t
+		org := ptStatusOf(t, s).Practice.OrgNumber
+		setOrg(t, base, "delegations", org, false)
+		defer setOrg(t, base, "delegations", org, true)
+		b.do(chromedp.Navigate(s.URL + "/#/persontjenesten"))
+		b.waitFor("the refresh button", `!!document.querySelector('#pt-refresh')`)
+		b.click("#pt-refresh")
+		b.waitFor("the failed delegation", `!!document.querySelector('#pt-delegation-failure')`)
+		page := eval[string](b, `document.querySelector('#main').innerText`)
+		if strings.Contains(page, "Prøv igjen") {
+			t.Errorf("the status page names «Prøv igjen», a button it does not have:\n%s", page)
+		}
+		if got := b.text("#pt-delegation-next"); !strings.Contains(got, "«Oppdater innstillinger»") {
+			t.Errorf("the next step says %q", got)
+		}
+		if got := b.text("#pt-delegation-who"); !strings.Contains(got, e2eClientID) || !strings.Contains(got, org) {
+			t.Errorf("whom to delegate to: %q", got)
+		}
+		b.checkLayout("status page with a failed delegation")
+		setOrg(t, base, "delegations", org, true)
+		b.click("#pt-refresh")
+		b.waitFor("the delegation in order again", `document.querySelector('#pt-delegation-state')?.classList.contains('state-ok') && document.querySelector('#pt-access-state')?.classList.contains('state-ok')`)
+	})
 	b.t = t
 }

@@ -108,6 +108,9 @@ export const en = {
   'pt.goTo.practice': 'Go to “The practice”',
   'pt.goTo.helseid': 'Go to “HelseID”',
   'pt.goTo.key': 'Go to “Key”',
+  'pt.fixThenPress': 'When it is fixed, press “{button}”.',
+  'pt.delegateTo.multi': 'In Altinn, the manager of {practice} (organisation number {org}) gives the HelseID client “{client}” access.',
+  'pt.delegateTo.single': 'In HelseID selvbetjening, register organisation number {org} ({practice}) on the client “{client}”.',
   'pt.fixLink': 'Fix this at {host}',
 
   'pt.statusTitle': 'Status',

@@ -112,6 +112,9 @@ export const nb = {
   'pt.goTo.practice': 'Gå til «Virksomheten»',
   'pt.goTo.helseid': 'Gå til «HelseID»',
   'pt.goTo.key': 'Gå til «Nøkkel»',
+  'pt.fixThenPress': 'Når det er rettet, trykk «{button}».',
+  'pt.delegateTo.multi': 'I Altinn gir daglig leder for {practice} (organisasjonsnummer {org}) tilgang til HelseID-klienten «{client}».',
+  'pt.delegateTo.single': 'I HelseID selvbetjening registreres organisasjonsnummeret {org} ({practice}) på klienten «{client}».',
   'pt.fixLink': 'Rett dette hos {host}',
 
   'pt.statusTitle': 'Status',

@@ -39,12 +39,19 @@ func (env *environment) restore(ctx context.Context, args []string) error {
 	}
 	lang := cfg.Language
 	f := dataFiles(cfg.DataDir, false)
-	if info, err := instance.Read(f.server); err == nil && instance.Running(ctx, info) {
-		return errors.New(backup.Text(lang, "restore.running"))
-	}
 	if err := ensureDataDir(cfg.DataDir); err != nil {
 		return err
 	}
+	// One process per register: a running Resepsjon restores from its
+	// own settings page.
+	lock, err := instance.Acquire(f.lock)
+	if errors.Is(err, instance.ErrLocked) {
+		return errors.New(backup.Text(lang, "restore.running"))
+	}
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
 	opt := backup.RestoreOptions{WithoutChecksum: *withoutSum}
 	if *passStdin {
 		line, err := bufio.NewReader(env.stdin).ReadString('\n')

@@ -16,9 +16,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"unicode/utf8"
 	"testing/fstest"
 	"time"
+	"unicode/utf8"
 
 	"resepsjon/app"
 	"resepsjon/register"

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"time"
 
+	"resepsjon/activation"
 	"resepsjon/app"
 	"resepsjon/config"
 	"resepsjon/nin"
@@ -65,10 +66,7 @@ func startDemoNHN(ctx context.Context, log *slog.Logger) (*demoNHN, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demo key: %w", err)
 	}
-	keys := helseid.NewMemoryKeyStore()
-	if err := keys.Save(ctx, key); err != nil {
-		return nil, err
-	}
+	keys := helseid.NewMemoryKeyStore() // the key goes in when the practice is configured
 	jwk, err := key.PublicJWK()
 	if err != nil {
 		return nil, err
@@ -125,21 +123,14 @@ func demoOrganisations(d *demoNHN) []app.DemoOrganisation {
 	}
 }
 
-// configurePractice sets the demo practice up against the mock: every start
-// makes a new in-memory key, so the settings are written afresh and the
-// practice is activated again.
-func (d *demoNHN) configurePractice(ctx context.Context, db *store.DB) error {
-	settings, err := json.Marshal(app.PracticeSettings{
+// configurePractice sets the demo practice up against the mock through the
+// practice's NHN connection: every start makes a new in-memory key, so the
+// settings are written afresh and the practice is activated again.
+func (d *demoNHN) configurePractice(ctx context.Context, conn *activation.Service) error {
+	return conn.Configure(ctx, activation.Settings{
 		OrgNumber: d.orgs.ok, Name: demoPracticeName, Environment: "mock", ClientID: demoClientID,
 		Tenancy: helseid.TenancyMulti, InformationParts: persontjeneste.DefaultInformationParts(),
-	})
-	if err != nil {
-		return err
-	}
-	if err := db.PutSetting(ctx, app.SettingPersontjenesten, string(settings)); err != nil {
-		return err
-	}
-	return db.PutSetting(ctx, app.SettingKeyID, d.key.KID())
+	}, d.key)
 }
 
 // seedDemo fills an empty demo register with a few made-up clients and a

@@ -3,12 +3,10 @@ package main
 import (
 	"context"
 	"log/slog"
-	"net"
 	"path/filepath"
 	"testing"
-	"testing/fstest"
 
-	"resepsjon/app"
+	"resepsjon/activation"
 	"resepsjon/config"
 	"resepsjon/nin"
 	"resepsjon/register"
@@ -67,31 +65,29 @@ func TestDemoPracticeActivates(t *testing.T) {
 		t.Errorf("second seed: %d clients, want %d", again.Total, page.Total)
 	}
 
-	if err := d.configurePractice(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	conn, err := activation.New(activation.Config{Settings: db, Keys: d.keys, NHN: config.NHN{Mock: d.env}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln.Close()
-	srv, err := app.New(app.Config{Store: db, UI: fstest.MapFS{"index.html": {Data: []byte("x")}}, Token: "t",
-		Port: ln.Addr().(*net.TCPAddr).Port, Demo: true, Keys: d.keys, DemoOrganisations: demoOrganisations(d),
-		NHN: config.NHN{Mock: d.env}})
-	if err != nil {
+	if err := d.configurePractice(ctx, conn); err != nil {
 		t.Fatal(err)
 	}
-	ok, err := srv.CheckPersontjenesten(ctx)
-	if err != nil || !ok {
-		t.Fatalf("the demo practice is not activated: %v %v", ok, err)
+	st, err := conn.Check(ctx, register.ActionActivate)
+	if err != nil || !st.Activated() {
+		t.Fatalf("the demo practice is not activated: %+v %v", st.Checks, err)
+	}
+	// The demo writes its practice only through the connection: the stored
+	// settings read back as configured.
+	if st.Settings.OrgNumber != d.orgs.ok || st.Settings.ClientID != demoClientID || st.KeyID != d.key.KID() {
+		t.Errorf("demo settings: %+v, key %s", st.Settings, st.KeyID)
 	}
 	for _, org := range []string{d.orgs.noDelegation, d.orgs.noAgreement} {
 		d.orgs.ok = org
-		if err := d.configurePractice(ctx, db); err != nil {
+		if err := d.configurePractice(ctx, conn); err != nil {
 			t.Fatal(err)
 		}
-		if ok, err := srv.CheckPersontjenesten(ctx); err != nil || ok {
-			t.Errorf("organisation %s activated (%v, %v)", org, ok, err)
+		if st, err := conn.Check(ctx, register.ActionActivate); err != nil || st.Activated() {
+			t.Errorf("organisation %s activated (%v, %v)", org, st.Activated(), err)
 		}
 	}
 }

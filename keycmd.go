@@ -13,15 +13,12 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"resepsjon/activation"
 	"resepsjon/config"
 	"resepsjon/persontjeneste/helseid"
+	"resepsjon/register"
 	"resepsjon/store"
 )
-
-// settingKeyID is the settings key under which the active HelseID key's id
-// (its keyring account) is kept; the activation screen reads the same key.
-// An empty value means no key.
-const settingKeyID = "helseid.key_id"
 
 // keyringTimeout bounds each keyring call. It is generous because the OS may
 // ask the user to unlock the keyring first.
@@ -45,6 +42,9 @@ WARNING: the PRIVATE key is printed below. It is ONLY for the NHN mock's test
 client. Never use it against the real HelseID; do not keep it where others can read it.
 !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!
 `
+
+const msgGenerateActive = "Det finnes allerede en aktiv HelseID-nøkkel (%s). Bruk --replace for å lage en ny og slette den gamle.\n" +
+	"A HelseID key is already active (%s). Use --replace to make a new one and delete the old one"
 
 func keyUsage(w io.Writer) {
 	fmt.Fprint(w, `Usage: resepsjon key COMMAND [flags]
@@ -102,27 +102,29 @@ func (env *environment) keyFlags(name string) *pflag.FlagSet {
 }
 
 // openKeySettings opens the app's database, which records the active key,
-// and reads the active key's id ("" when there is none). The caller closes
-// the database.
-func (env *environment) openKeySettings(ctx context.Context, cfg config.Config) (*store.DB, string, error) {
+// and the practice's NHN connection over it with the OS keyring; the
+// connection does every key operation, as it does for the activation
+// screen. The caller closes the database.
+func (env *environment) openKeySettings(ctx context.Context, cfg config.Config) (*store.DB, *activation.Service, error) {
 	if err := ensureDataDir(cfg.DataDir); err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
 	// Routine records (migrations) would bury the command's answer.
 	level := cfg.LogLevel
 	if level == "info" {
 		level = "warn"
 	}
-	db, err := store.Open(ctx, dataFiles(cfg.DataDir, false).db, newLogger(env.stderr, level))
+	log := newLogger(env.stderr, level)
+	db, err := store.Open(ctx, dataFiles(cfg.DataDir, false).db, log)
 	if err != nil {
-		return nil, "", fmt.Errorf("open database: %w", err)
+		return nil, nil, fmt.Errorf("open database: %w", err)
 	}
-	id, _, err := db.GetSetting(ctx, settingKeyID)
+	conn, err := activation.New(activation.Config{Settings: db, Keys: env.keys(), KeyTimeout: keyringTimeout, NHN: cfg.NHN, Logger: log})
 	if err != nil {
 		db.Close()
-		return nil, "", fmt.Errorf("read the active key id: %w", err)
+		return nil, nil, err
 	}
-	return db, id, nil
+	return db, conn, nil
 }
 
 // keyringError turns a keyring failure into the plain message the user can
@@ -145,26 +147,25 @@ func printJWK(w io.Writer, jwk []byte) error {
 	return err
 }
 
-// activate stores k in the keyring, records it as the active key and
-// removes the key it replaces from the keyring.
-func (env *environment) activate(ctx context.Context, db *store.DB, keys helseid.KeyStore, k *helseid.Key, old string) error {
+// activate makes k the active key through the practice's NHN connection
+// (which removes k again if it cannot be recorded) and says so when the
+// replaced key could not be deleted.
+func (env *environment) activate(ctx context.Context, conn *activation.Service, k *helseid.Key, replace bool, msgActive string) error {
 	kctx, cancel := context.WithTimeout(ctx, keyringTimeout)
 	defer cancel()
-	if err := keys.Save(kctx, k); err != nil {
+	done, err := conn.InstallKey(kctx, k, replace)
+	var active *activation.KeyActiveError
+	switch {
+	case errors.As(err, &active):
+		return fmt.Errorf(msgActive, active.KID, active.KID)
+	case errors.Is(err, helseid.ErrNoKeyring):
 		return keyringError("store the key in the OS keyring", err)
+	case err != nil:
+		return err
 	}
-	if err := db.PutSetting(ctx, settingKeyID, k.KID()); err != nil {
-		// Do not leave an unused private key behind in the keyring.
-		if old != k.KID() {
-			_ = keys.Delete(kctx, k.KID())
-		}
-		return fmt.Errorf("record the active key: %w", err)
-	}
-	if old != "" && old != k.KID() {
-		if err := keys.Delete(kctx, old); err != nil && !errors.Is(err, helseid.ErrKeyNotFound) {
-			fmt.Fprintf(env.stderr, "Merk: den gamle nøkkelen %s kunne ikke slettes fra nøkkelringen (%v). Slett den der for hånd.\n"+
-				"Note: the old key %s could not be deleted from the keyring; delete it there by hand.\n", old, err, old)
-		}
+	if old := done.Replaced; old != "" && done.ReplacedNotDeleted != nil {
+		fmt.Fprintf(env.stderr, "Merk: den gamle nøkkelen %s kunne ikke slettes fra nøkkelringen (%v). Slett den der for hånd.\n"+
+			"Note: the old key %s could not be deleted from the keyring; delete it there by hand.\n", old, done.ReplacedNotDeleted, old)
 	}
 	return nil
 }
@@ -178,23 +179,29 @@ func (env *environment) keyGenerate(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, old, err := env.openKeySettings(ctx, cfg)
+	db, conn, err := env.openKeySettings(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if old != "" && !*replace {
-		return fmt.Errorf("Det finnes allerede en aktiv HelseID-nøkkel (%s). Bruk --replace for å lage en ny og slette den gamle.\n"+
-			"A HelseID key is already active (%s). Use --replace to make a new one and delete the old one", old, old)
-	}
-	k, err := helseid.GenerateKey(*alg)
+	// Checked before a key is made, as making an RSA key takes a moment;
+	// InstallKey checks again.
+	old, err := conn.ActiveKeyID(ctx)
 	if err != nil {
-		if errors.Is(err, helseid.ErrUnsupportedAlg) {
+		return err
+	}
+	if old != "" && !*replace {
+		return fmt.Errorf(msgGenerateActive, old, old)
+	}
+	k, err := activation.NewKey(*alg, "alg")
+	if err != nil {
+		var verr *register.ValidationError
+		if errors.As(err, &verr) {
 			return &usageError{fmt.Sprintf("--alg %q: use RS256, ES256, PS256 or RS512", *alg)}
 		}
 		return err
 	}
-	if err := env.activate(ctx, db, env.keys(), k, old); err != nil {
+	if err := env.activate(ctx, conn, k, *replace, msgGenerateActive); err != nil {
 		return err
 	}
 	pub, err := k.PublicJWK()
@@ -226,18 +233,17 @@ func (env *environment) keyShow(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, id, err := env.openKeySettings(ctx, cfg)
+	db, conn, err := env.openKeySettings(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if id == "" {
+	k, err := conn.ActiveKey(ctx, keyringTimeout)
+	if errors.Is(err, activation.ErrNoKey) {
 		return errNoActiveKey()
 	}
-	kctx, cancel := context.WithTimeout(ctx, keyringTimeout)
-	defer cancel()
-	k, err := env.keys().Load(kctx, id)
 	if errors.Is(err, helseid.ErrKeyNotFound) {
+		id, _ := conn.ActiveKeyID(ctx)
 		return fmt.Errorf("Nøkkelen %s er valgt, men finnes ikke i nøkkelringen. Lag en ny med \"resepsjon key generate --replace\" og registrer den i HelseID selvbetjening.\n"+
 			"The key %s is selected but missing from the OS keyring. Make a new one with \"resepsjon key generate --replace\" and register it in HelseID selvbetjening", id, id)
 	}
@@ -281,16 +287,13 @@ func (env *environment) keyImport(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("Kunne ikke lese nøkkelen i %s / could not read the key in %s: %w", name, name, err)
 	}
-	db, old, err := env.openKeySettings(ctx, cfg)
+	db, conn, err := env.openKeySettings(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if old != "" && old != k.KID() && !*replace {
-		return fmt.Errorf("Det finnes allerede en aktiv HelseID-nøkkel (%s). Bruk --replace for å bytte den ut.\n"+
-			"A HelseID key is already active (%s). Use --replace to replace it", old, old)
-	}
-	if err := env.activate(ctx, db, env.keys(), k, old); err != nil {
+	if err := env.activate(ctx, conn, k, *replace, "Det finnes allerede en aktiv HelseID-nøkkel (%s). Bruk --replace for å bytte den ut.\n"+
+		"A HelseID key is already active (%s). Use --replace to replace it"); err != nil {
 		return err
 	}
 	pub, err := k.PublicJWK()
@@ -346,24 +349,25 @@ func (env *environment) keyDelete(ctx context.Context, args []string) error {
 			"key is made and registered in HelseID selvbetjening. Run \"resepsjon key delete --yes\" to delete it.",
 		}, "\n")}
 	}
-	db, id, err := env.openKeySettings(ctx, cfg)
+	db, conn, err := env.openKeySettings(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if id == "" {
-		return errNoActiveKey()
-	}
 	kctx, cancel := context.WithTimeout(ctx, keyringTimeout)
 	defer cancel()
-	if err := env.keys().Delete(kctx, id); err != nil {
-		if !errors.Is(err, helseid.ErrKeyNotFound) {
-			return keyringError("delete the key from the OS keyring", err)
-		}
-		fmt.Fprintf(env.stderr, "Nøkkelen %s fantes ikke i nøkkelringen / The key %s was not in the OS keyring.\n", id, id)
+	removed, err := conn.RemoveKey(kctx)
+	switch {
+	case errors.Is(err, activation.ErrNoKey):
+		return errNoActiveKey()
+	case errors.Is(err, helseid.ErrNoKeyring):
+		return keyringError("delete the key from the OS keyring", err)
+	case err != nil:
+		return err
 	}
-	if err := db.PutSetting(ctx, settingKeyID, ""); err != nil {
-		return fmt.Errorf("clear the active key: %w", err)
+	id := removed.KID
+	if removed.WasMissing {
+		fmt.Fprintf(env.stderr, "Nøkkelen %s fantes ikke i nøkkelringen / The key %s was not in the OS keyring.\n", id, id)
 	}
 	fmt.Fprintf(env.stderr, "HelseID-nøkkelen %s er slettet. Fjern også den offentlige nøkkelen i HelseID selvbetjening.\n"+
 		"The HelseID key %s is deleted. Remove its public key in HelseID selvbetjening as well.\n", id, id)

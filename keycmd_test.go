@@ -25,6 +25,7 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 
+	"resepsjon/activation"
 	"resepsjon/persontjeneste/helseid"
 	"resepsjon/store"
 )
@@ -65,7 +66,7 @@ func (k *keyEnv) setting() string {
 		k.t.Fatalf("open database: %v", err)
 	}
 	defer db.Close()
-	v, _, err := db.GetSetting(k.t.Context(), settingKeyID)
+	v, _, err := db.GetSetting(k.t.Context(), activation.SettingKeyID)
 	if err != nil {
 		k.t.Fatalf("get setting: %v", err)
 	}
@@ -156,7 +157,7 @@ func TestKeyGenerateShowDelete(t *testing.T) {
 				t.Fatalf("generate printed private key material:\n%s", out)
 			}
 			if got := k.setting(); got != pub.KeyID {
-				t.Fatalf("setting %s = %q, want the printed kid %q", settingKeyID, got, pub.KeyID)
+				t.Fatalf("setting %s = %q, want the printed kid %q", activation.SettingKeyID, got, pub.KeyID)
 			}
 			stored, err := mem.Load(t.Context(), pub.KeyID)
 			if err != nil {

@@ -1,7 +1,8 @@
 // Command resepsjon is the reception app of a small health practice: a client
 // register in SQLite, filled from Norsk helsenett's Persontjenesten.
 //
-// Commands: (none) serve the app; demo; mock; key; backup FILE; version. See
+// Commands: (none) serve the app; demo; mock; key; backup FILE; import FILE;
+// version. See
 // README.md.
 package main
 
@@ -16,6 +17,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"resepsjon/buildinfo"
 	"resepsjon/persontjeneste/helseid"
 )
 
@@ -58,8 +60,10 @@ func (env *environment) dispatch(ctx context.Context, cmd string, args []string)
 		return env.key(ctx, args)
 	case "backup":
 		return env.backup(ctx, args)
+	case "import":
+		return env.importClients(ctx, args)
 	case "version":
-		fmt.Fprintln(env.stdout, "resepsjon", version())
+		fmt.Fprintln(env.stdout, "resepsjon", buildinfo.Get())
 		return nil
 	case "help":
 		usage(env.stdout)
@@ -80,6 +84,8 @@ Commands:
   key generate|show|import FILE|delete
                   the HelseID key: private key in the OS keyring, public JWK printed
   backup FILE     write a consistent copy of the database to FILE
+  import FILE     import a client list (CSV or .xlsx); --dry-run only checks it,
+                  --refused REPORT.csv saves the rows that are not imported
   version         print the version
 
 Run "resepsjon serve --help", "resepsjon mock --help" or "resepsjon key --help"

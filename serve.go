@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	iofs "io/fs"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
+	"os/user"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -17,10 +19,14 @@ import (
 	"github.com/pkg/browser"
 	"github.com/spf13/pflag"
 
+	"resepsjon/activation"
 	"resepsjon/app"
+	"resepsjon/buildinfo"
 	"resepsjon/config"
 	"resepsjon/instance"
+	"resepsjon/logfile"
 	"resepsjon/persontjeneste/helseid"
+	"resepsjon/register"
 	"resepsjon/store"
 )
 
@@ -28,14 +34,14 @@ import (
 // has its own database and server file, so synthetic people never enter the
 // real register and both can run at once.
 type files struct {
-	db, server string
+	db, server, log string
 }
 
 func dataFiles(dataDir string, demo bool) files {
 	if demo {
-		return files{db: filepath.Join(dataDir, "demo.db"), server: filepath.Join(dataDir, "demo-server.json")}
+		return files{db: filepath.Join(dataDir, "demo.db"), server: filepath.Join(dataDir, "demo-server.json"), log: filepath.Join(dataDir, "demo.log")}
 	}
-	return files{db: filepath.Join(dataDir, "resepsjon.db"), server: filepath.Join(dataDir, "server.json")}
+	return files{db: filepath.Join(dataDir, "resepsjon.db"), server: filepath.Join(dataDir, "server.json"), log: filepath.Join(dataDir, "resepsjon.log")}
 }
 
 // parseArgs parses args into fs and allows at most maxArgs positional
@@ -96,11 +102,24 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 	if err != nil {
 		return err
 	}
-	log := newLogger(env.stderr, cfg.LogLevel)
 	if err := ensureDataDir(cfg.DataDir); err != nil {
 		return err
 	}
 	f := dataFiles(cfg.DataDir, demo)
+	// The log goes to the terminal and to a size-bounded file in the data
+	// directory: without a console that file is where problems can be read.
+	logFile, err := logfile.Open(f.log, logfile.DefaultMaxBytes, logfile.DefaultKeep)
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	log := newLogger(io.MultiWriter(env.stderr, logFile), cfg.LogLevel)
+	build := buildinfo.Get()
+	log.Info("resepsjon starting", "version", build.Version, "commit", build.Commit, "built", build.Date,
+		"go", build.Go, "platform", build.OS, "demo", demo)
+	// «Avslutt» in the UI cancels ctx: the server then stops like on Ctrl+C.
+	ctx, quit := context.WithCancel(ctx)
+	defer quit()
 
 	// A second launch opens the browser on the running instance.
 	if info, err := instance.Read(f.server); err == nil && instance.Running(ctx, info) {
@@ -134,11 +153,17 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 		if err := seedDemo(ctx, db, demoNet.pop); err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
-		if err := demoNet.configurePractice(ctx, db); err != nil {
+	} else {
+		keys = env.keys()
+	}
+	conn, err := activation.New(activation.Config{Settings: db, Keys: keys, NHN: nhn, Logger: log, OSUser: currentOSUser()})
+	if err != nil {
+		return err
+	}
+	if demoNet != nil {
+		if err := demoNet.configurePractice(ctx, conn); err != nil {
 			return fmt.Errorf("demo practice: %w", err)
 		}
-	} else if env.keys != nil {
-		keys = env.keys()
 	}
 
 	ln, err := listen(cfg.Listen, cfg.Port)
@@ -166,16 +191,17 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 		extra = []string{cfg.Listen}
 	}
 	srv, err := app.New(app.Config{
-		Store: db, UI: ui, Logger: log, Token: token, BaseURL: baseURL, Port: port,
-		ExtraHosts: extra, Demo: demo, Version: version(), Language: cfg.Language,
-		Keys: keys, NHN: nhn, DemoOrganisations: demoOrganisations(demoNet),
+		Clients: db, Audit: db, Connection: conn, UI: ui, Logger: log, Token: token, BaseURL: baseURL, Port: port,
+		ExtraHosts: extra, Demo: demo, Build: build, Language: cfg.Language,
+		DataDir: cfg.DataDir, DBPath: f.db, Quit: quit,
+		OSUser: currentOSUser(), DemoOrganisations: demoOrganisations(demoNet),
 	})
 	if err != nil {
 		ln.Close()
 		return err
 	}
 	if demoNet != nil {
-		if ok, err := srv.CheckPersontjenesten(ctx); err != nil || !ok {
+		if st, err := conn.Check(ctx, register.ActionActivate); err != nil || !st.Activated() {
 			log.Warn("demo: Persontjenesten activation against the mock did not pass", "err", err)
 		}
 		fmt.Fprintf(env.stdout, "NHN-mocken (syntetiske data) / the NHN mock (synthetic data): %s\n", demoNet.env.APIBaseURL)
@@ -200,6 +226,15 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 	}
 	env.openBrowser(cfg.NoBrowser, launch, "Resepsjon er klar. / Resepsjon is ready.")
 	return srv.Serve(ctx, ln)
+}
+
+// currentOSUser is the logged-in user's name for the audit log.
+func currentOSUser() string {
+	u, err := user.Current()
+	if err != nil {
+		return ""
+	}
+	return u.Username
 }
 
 // listen binds the configured port, or the next free one within 20 ports

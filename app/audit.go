@@ -3,7 +3,6 @@ package app
 import (
 	"encoding/csv"
 	"net/http"
-	"os/user"
 	"regexp"
 	"slices"
 	"strconv"
@@ -12,9 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"resepsjon/config"
 	"resepsjon/register"
-	"resepsjon/store"
 )
 
 // persontjenestenRoutes registers the Persontjenesten and audit routes.
@@ -29,32 +26,9 @@ func (s *Server) persontjenestenRoutes(api *echo.Group) {
 	api.POST("/persontjenesten/lookup", s.postPersontjenestenLookup)
 	api.POST("/clients/:id/persontjenesten/update", s.postClientUpdateFromPersontjenesten)
 	api.GET("/audit", s.getAudit)
-	s.bulkRoutes(api)
-}
-
-// withNHNDefaults fills what a Config built without the config package
-// (tests) leaves empty.
-func withNHNDefaults(n config.NHN) config.NHN {
-	if n.APIVersion == "" {
-		n.APIVersion = "2"
-		n.LegalBasis = true
-	}
-	if n.Timeout <= 0 {
-		n.Timeout = 30 * time.Second
-	}
-	if n.HelseIDTimeout <= 0 {
-		n.HelseIDTimeout = 15 * time.Second
-	}
-	return n
-}
-
-// currentOSUser is the logged-in user's name for the audit log.
-func currentOSUser() string {
-	u, err := user.Current()
-	if err != nil {
-		return ""
-	}
-	return u.Username
+	api.POST("/persontjenesten/refresh-all", s.postRefreshAll)
+	api.GET("/persontjenesten/refresh-all", s.getRefreshAll)
+	api.DELETE("/persontjenesten/refresh-all", s.deleteRefreshAll)
 }
 
 // elevenDigits finds identity numbers in audit queries.
@@ -78,12 +52,10 @@ type auditRowJSON struct {
 	ErrorCode string    `json:"errorCode"`
 }
 
-var auditActions = []string{ActionSearch, ActionLookup, ActionUpdate, ActionActivate, ActionRefresh, ActionBulk}
-
 // getAudit lists the audit log (identity numbers masked), or exports it as
 // CSV with full values for the data controller (format=csv).
 func (s *Server) getAudit(c echo.Context) error {
-	f := store.AuditFilter{Action: c.QueryParam("action")}
+	f := register.AuditFilter{Action: c.QueryParam("action")}
 	fields := map[string]string{}
 	for _, p := range []struct {
 		name string
@@ -99,7 +71,7 @@ func (s *Server) getAudit(c echo.Context) error {
 			*p.dst = t
 		}
 	}
-	if f.Action != "" && !slices.Contains(auditActions, f.Action) {
+	if f.Action != "" && !slices.Contains(register.AuditActions, f.Action) {
 		fields["action"] = register.CodeInvalid
 	}
 	csvOut := false
@@ -124,7 +96,7 @@ func (s *Server) getAudit(c echo.Context) error {
 		}
 		f.Limit, f.Offset = limit, offset
 	}
-	page, err := s.pt.store.ListAudit(c.Request().Context(), f)
+	page, err := s.cfg.Audit.ListAudit(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}
@@ -143,7 +115,7 @@ func (s *Server) getAudit(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"results": rows, "total": page.Total})
 }
 
-func (s *Server) writeAuditCSV(c echo.Context, entries []store.AuditEntry) error {
+func (s *Server) writeAuditCSV(c echo.Context, entries []register.AuditEntry) error {
 	name := "resepsjon-logg-" + s.now().UTC().Format("2006-01-02") + ".csv"
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")

@@ -72,7 +72,7 @@ func (s *Server) listClients(c echo.Context) error {
 	if len(q) > 200 {
 		return &register.ValidationError{Fields: map[string]string{"q": "too_long"}}
 	}
-	page, err := s.cfg.Store.SearchClients(c.Request().Context(), register.Query{Q: q, Limit: limit, Offset: offset})
+	page, err := s.cfg.Clients.SearchClients(c.Request().Context(), register.Query{Q: q, Limit: limit, Offset: offset})
 	if err != nil {
 		return err
 	}
@@ -87,7 +87,7 @@ func (s *Server) createClient(c echo.Context) error {
 	if err := register.Validate(&in); err != nil {
 		return err
 	}
-	out, err := s.cfg.Store.CreateClient(c.Request().Context(), in)
+	out, err := s.cfg.Clients.CreateClient(c.Request().Context(), in)
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func (s *Server) getClient(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.cfg.Store.GetClient(c.Request().Context(), id)
+	out, err := s.cfg.Clients.GetClient(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
@@ -123,7 +123,7 @@ func (s *Server) updateClient(c echo.Context) error {
 		return err
 	}
 	in.ID = id
-	out, err := s.cfg.Store.UpdateClient(c.Request().Context(), in)
+	out, err := s.cfg.Clients.UpdateClient(c.Request().Context(), in)
 	if err != nil {
 		return err
 	}
@@ -142,7 +142,7 @@ func (s *Server) deleteClient(c echo.Context) error {
 	if version == 0 {
 		return &register.ValidationError{Fields: map[string]string{"version": "required"}}
 	}
-	if err := s.cfg.Store.DeleteClient(c.Request().Context(), id, int64(version)); err != nil {
+	if err := s.cfg.Clients.DeleteClient(c.Request().Context(), id, int64(version)); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

@@ -7,6 +7,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"resepsjon/activation"
+	"resepsjon/persontjeneste/helseid"
 	"resepsjon/register"
 )
 
@@ -112,6 +114,10 @@ func (s *Server) toAPIError(err error, lang string) *APIError {
 		return &APIError{Status: http.StatusConflict, Code: "conflict", Message: message("conflict", lang), CurrentVersion: conflict.Current}
 	case errors.As(err, &dup):
 		return &APIError{Status: http.StatusConflict, Code: "duplicate", Message: message("duplicate", lang), ExistingID: dup.ExistingID}
+	case errors.Is(err, activation.ErrNotActivated):
+		return &APIError{Status: http.StatusConflict, Code: "not_activated", Message: message("not_activated", lang)}
+	case errors.Is(err, helseid.ErrNoKeyring):
+		return &APIError{Status: http.StatusServiceUnavailable, Code: "keyring_unavailable", Message: message("keyring_unavailable", lang)}
 	case errors.Is(err, register.ErrNotFound):
 		return &APIError{Status: http.StatusNotFound, Code: "not_found", Message: message("not_found", lang)}
 	case errors.As(err, &he):

@@ -46,8 +46,8 @@ func newFuzzApp(f *testing.F) *fuzzApp {
 	if err != nil {
 		f.Fatal(err)
 	}
-	srv, err := app.New(app.Config{Store: db, UI: fstest.MapFS{"index.html": {Data: []byte("<!doctype html>")}},
-		Token: token, Port: fuzzPort, Version: "fuzz"})
+	srv, err := app.New(wire(f, db, testConfig{Config: app.Config{UI: fstest.MapFS{"index.html": {Data: []byte("<!doctype html>")}},
+		Token: token, Port: fuzzPort, Version: "fuzz"}}))
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"resepsjon/app"
 	"resepsjon/config"
 	"resepsjon/persontjeneste"
 	"resepsjon/persontjeneste/helseid"
@@ -73,7 +72,7 @@ func BenchmarkLookupOverhead(b *testing.B) {
 	nhn := httptest.NewServer(m.Handler())
 	b.Cleanup(nhn.Close)
 
-	a := newTestAppWith(b, func(cfg *app.Config) {
+	a := newTestAppWith(b, func(cfg *testConfig) {
 		cfg.Version, cfg.Keys, cfg.OSUser = "bench", helseid.NewMemoryKeyStore(), "resepsjonist"
 		cfg.NHN = config.NHN{Mock: config.NHNEnvironment{ID: "mock", Authority: nhn.URL + "/", APIBaseURL: nhn.URL},
 			APIVersion: "2", LegalBasis: true, Timeout: 10 * time.Second, HelseIDTimeout: 5 * time.Second}

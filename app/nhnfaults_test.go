@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"resepsjon/app"
 	"resepsjon/nin"
 	"resepsjon/persontjeneste/nhnmock"
 	"resepsjon/register"
@@ -62,7 +61,7 @@ func newFaultHarness(t *testing.T, o faultOptions) *faultHarness {
 	logs := &syncBuffer{}
 	pt := newPTHarnessWith(t, func(c *nhnmock.Config) {
 		c.TokenLifetime, c.NonceRotation = o.tokenLifetime, o.nonceRotation
-	}, func(c *app.Config) {
+	}, func(c *testConfig) {
 		c.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		c.NHN.Timeout, c.NHN.HelseIDTimeout = o.timeout, o.helseIDTimeout
 	})

@@ -15,19 +15,12 @@ import (
 
 	"resepsjon/persontjeneste"
 	"resepsjon/register"
-	"resepsjon/store"
 )
 
 // "Oppdater alle klienter fra Persontjenesten": one background job fetches
 // every client with an identity number through bulk-by-nin and applies what
 // changed, client by client, with the same rules as "Oppdater via
 // Persontjenesten".
-
-// bulkStore is what the refresh of the whole register needs of storage.
-type bulkStore interface {
-	ClientsWithNIN(ctx context.Context) ([]register.Client, error)
-	UpdateClientAudited(ctx context.Context, c register.Client, e store.AuditEntry) (register.Client, error)
-}
 
 // Job states.
 const (
@@ -58,7 +51,7 @@ const (
 // bulkRuns holds the current (or last) run. Runs live as long as the
 // server: stop cancels a running one and waits for it.
 type bulkRuns struct {
-	store  bulkStore
+	store  register.ClientStore
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -68,7 +61,7 @@ type bulkRuns struct {
 	job *bulkJob
 }
 
-func newBulkRuns(bs bulkStore) *bulkRuns {
+func newBulkRuns(bs register.ClientStore) *bulkRuns {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &bulkRuns{store: bs, ctx: ctx, cancel: cancel}
 }
@@ -81,6 +74,16 @@ func (b *bulkRuns) stop() {
 	}
 	b.cancel()
 	b.wg.Wait()
+}
+
+// running reports whether a run is going on. Safe on nil.
+func (b *bulkRuns) running() bool {
+	if b == nil {
+		return false
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.job != nil && b.job.state == bulkRunning
 }
 
 // bulkJob is one run; its fields are guarded by bulkRuns.mu.
@@ -145,24 +148,12 @@ type bulkJobJSON struct {
 	Error      *bulkErrorJSON `json:"error"`
 }
 
-// bulkRoutes registers the refresh-all routes when the store supports it.
-func (s *Server) bulkRoutes(api *echo.Group) {
-	bs, ok := s.cfg.Store.(bulkStore)
-	if !ok || s.pt.store == nil {
-		return
-	}
-	s.bulk = newBulkRuns(bs)
-	api.POST("/persontjenesten/refresh-all", s.postRefreshAll)
-	api.GET("/persontjenesten/refresh-all", s.getRefreshAll)
-	api.DELETE("/persontjenesten/refresh-all", s.deleteRefreshAll)
-}
-
 func (s *Server) postRefreshAll(c echo.Context) error {
 	ctx := c.Request().Context()
 	lang := s.lang(c)
-	api, cur, err := s.pt.client(ctx)
+	api, cur, err := s.conn.Client(ctx)
 	if err != nil {
-		return s.auditNoClient(ctx, s.auditEntry(ActionBulk, "clients=0"), err)
+		return s.auditNoClient(ctx, s.auditEntry(register.ActionBulk, "clients=0"), err)
 	}
 	b := s.bulk
 	b.mu.Lock()
@@ -187,14 +178,14 @@ func (s *Server) postRefreshAll(c echo.Context) error {
 	if err != nil {
 		cancel()
 		s.finishBulk(job, bulkFailed, "internal", "")
-		entry := s.auditEntry(ActionBulk, "job="+job.id)
-		entry.Outcome, entry.ErrorCode = outcomeError, "internal"
+		entry := s.auditEntry(register.ActionBulk, "job="+job.id)
+		entry.Outcome, entry.ErrorCode = register.OutcomeError, "internal"
 		return errors.Join(fmt.Errorf("refresh all: read clients: %w", err), s.recordAudit(ctx, entry))
 	}
 	b.mu.Lock()
 	job.total = len(clients)
 	b.mu.Unlock()
-	parts := slices.Clone(cur.settings.InformationParts)
+	parts := slices.Clone(cur.Settings.InformationParts)
 	b.wg.Add(1)
 	go func() {
 		defer b.wg.Done()
@@ -290,7 +281,7 @@ func (s *Server) runBulk(ctx context.Context, job *bulkJob, api *persontjeneste.
 				for i, cl := range chunk {
 					nins[i] = cl.NIN
 				}
-				callCtx, cancel := context.WithTimeout(runCtx, s.pt.nhn.Timeout)
+				callCtx, cancel := context.WithTimeout(runCtx, s.conn.Timeout())
 				persons, err := api.BulkByNIN(callCtx, nins, parts)
 				cancel()
 				if err != nil {
@@ -356,11 +347,11 @@ feed:
 	changed, failed := job.counts()
 	done := job.done
 	b.mu.Unlock()
-	entry := s.auditEntry(ActionBulk, fmt.Sprintf("job=%s clients=%d done=%d changed=%d failed=%d",
+	entry := s.auditEntry(register.ActionBulk, fmt.Sprintf("job=%s clients=%d done=%d changed=%d failed=%d",
 		job.id, len(clients), done, changed, failed))
 	slices.Sort(personIDs)
 	personIDs = slices.Compact(personIDs)
-	entry.Results, entry.Outcome = len(personIDs), outcomeOK
+	entry.Results, entry.Outcome = len(personIDs), register.OutcomeOK
 	if personIDs != nil {
 		entry.PersonIDs = personIDs
 	}
@@ -369,10 +360,10 @@ feed:
 	case firstErr != nil:
 		apiErr := s.callError(ctx, api, firstErr)
 		state, code, service = bulkFailed, apiErr.Code, apiErr.Service
-		entry.Outcome, entry.ErrorCode = outcomeError, code
+		entry.Outcome, entry.ErrorCode = register.OutcomeError, code
 	case ctx.Err() != nil:
 		state = bulkCancelled
-		entry.Outcome, entry.ErrorCode = outcomeError, "cancelled"
+		entry.Outcome, entry.ErrorCode = register.OutcomeError, "cancelled"
 	}
 	if err := s.recordAudit(ctx, entry); err != nil {
 		s.log.Error("refresh all: audit row not written", "err", err)
@@ -388,7 +379,7 @@ feed:
 // followNumber fetches the person with this (possibly former) identity
 // number; found is false when the population register has none.
 func (s *Server) followNumber(ctx context.Context, api *persontjeneste.Client, number string, parts []string) (persontjeneste.Person, bool, error) {
-	callCtx, cancel := context.WithTimeout(ctx, s.pt.nhn.Timeout)
+	callCtx, cancel := context.WithTimeout(ctx, s.conn.Timeout())
 	defer cancel()
 	p, err := api.GetByNIN(callCtx, number, parts, false)
 	switch {
@@ -430,8 +421,8 @@ func (s *Server) applyBulk(ctx context.Context, job *bulkJob, old register.Clien
 		record(false)
 		return
 	}
-	entry := s.auditEntry(ActionUpdate, "job="+job.id+" clientId="+strconv.FormatInt(old.ID, 10)+" nin="+old.NIN)
-	entry.Results, entry.PersonIDs, entry.Outcome = 1, []string{p.ID}, outcomeOK
+	entry := s.auditEntry(register.ActionUpdate, "job="+job.id+" clientId="+strconv.FormatInt(old.ID, 10)+" nin="+old.NIN)
+	entry.Results, entry.PersonIDs, entry.Outcome = 1, []string{p.ID}, register.OutcomeOK
 	// A started save is finished even when the run is cancelled meanwhile.
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), bulkWriteTimeout)
 	defer cancel()

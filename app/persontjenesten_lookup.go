@@ -12,11 +12,11 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"resepsjon/activation"
 	"resepsjon/nin"
 	"resepsjon/persontjeneste"
 	"resepsjon/persontjeneste/helseid"
 	"resepsjon/register"
-	"resepsjon/store"
 )
 
 // searchBody is POST /api/persontjenesten/search: an identity number, or
@@ -86,7 +86,7 @@ func (s *Server) postPersontjenestenSearch(c echo.Context) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	entry := s.auditEntry(ActionSearch, in.text())
+	entry := s.auditEntry(register.ActionSearch, in.text())
 	var q persontjeneste.SearchQuery
 	byNIN := strings.TrimSpace(in.NIN) != ""
 	if byNIN {
@@ -145,7 +145,7 @@ func (s *Server) existingClient(ctx context.Context, number string) *int64 {
 	if number == "" {
 		return nil
 	}
-	cl, err := s.pt.store.ClientByNIN(ctx, number)
+	cl, err := s.cfg.Clients.ClientByNIN(ctx, number)
 	if err != nil {
 		return nil
 	}
@@ -180,7 +180,7 @@ func (s *Server) postPersontjenestenLookup(c echo.Context) error {
 	default:
 		return &register.ValidationError{Fields: map[string]string{"nin": register.CodeRequired}}
 	}
-	entry := s.auditEntry(ActionLookup, query)
+	entry := s.auditEntry(register.ActionLookup, query)
 	return s.lookupAudited(c, &entry, func(ctx context.Context, api *persontjeneste.Client, parts []string) (any, error) {
 		var p persontjeneste.Person
 		var err error
@@ -208,14 +208,14 @@ func (s *Server) postClientUpdateFromPersontjenesten(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	old, err := s.cfg.Store.GetClient(c.Request().Context(), id)
+	old, err := s.cfg.Clients.GetClient(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
 	if old.NIN == "" {
 		return &register.ValidationError{Fields: map[string]string{"nin": register.CodeRequired}}
 	}
-	entry := s.auditEntry(ActionUpdate, "clientId="+strconv.FormatInt(id, 10)+" nin="+old.NIN)
+	entry := s.auditEntry(register.ActionUpdate, "clientId="+strconv.FormatInt(id, 10)+" nin="+old.NIN)
 	return s.lookupAudited(c, &entry, func(ctx context.Context, api *persontjeneste.Client, parts []string) (any, error) {
 		// Historic numbers are accepted, so a former D-number finds the
 		// person, whose current number comes back.
@@ -336,20 +336,20 @@ func applyChanges(c *register.Client, changes []persontjeneste.Change) {
 // lookupAudited runs one lookup against Persontjenesten under the configured
 // timeout and the request's context (a closed browser request stops it), and
 // writes its audit row whatever the outcome.
-func (s *Server) lookupAudited(c echo.Context, entry *store.AuditEntry,
+func (s *Server) lookupAudited(c echo.Context, entry *register.AuditEntry,
 	run func(ctx context.Context, api *persontjeneste.Client, parts []string) (any, error)) error {
 	ctx := c.Request().Context()
-	api, cur, err := s.pt.client(ctx)
+	api, cur, err := s.conn.Client(ctx)
 	if err != nil {
 		return s.auditNoClient(ctx, *entry, err)
 	}
-	opCtx, cancel := context.WithTimeout(ctx, s.pt.nhn.Timeout)
+	opCtx, cancel := context.WithTimeout(ctx, s.conn.Timeout())
 	defer cancel()
-	out, err := run(opCtx, api, cur.settings.InformationParts)
+	out, err := run(opCtx, api, cur.Settings.InformationParts)
 	final := *entry
 	if err != nil {
 		apiErr := s.callError(ctx, api, err)
-		final.Outcome, final.ErrorCode = outcomeError, apiErr.Code
+		final.Outcome, final.ErrorCode = register.OutcomeError, apiErr.Code
 		if ctx.Err() != nil {
 			final.ErrorCode = "cancelled"
 		}
@@ -358,7 +358,7 @@ func (s *Server) lookupAudited(c echo.Context, entry *store.AuditEntry,
 		}
 		return apiErr
 	}
-	final.Outcome = outcomeOK
+	final.Outcome = register.OutcomeOK
 	if err := s.recordAudit(ctx, final); err != nil {
 		return err
 	}
@@ -366,13 +366,15 @@ func (s *Server) lookupAudited(c echo.Context, entry *store.AuditEntry,
 }
 
 // auditNoClient writes the audit row of an action that could not start
-// because there is no Persontjenesten client (err, from s.pt.client), and
+// because there is no Persontjenesten client (err, from the connection), and
 // returns err.
-func (s *Server) auditNoClient(ctx context.Context, entry store.AuditEntry, err error) error {
-	entry.Outcome, entry.ErrorCode = outcomeError, "internal"
-	var apiErr *APIError
-	if errors.As(err, &apiErr) {
-		entry.ErrorCode = apiErr.Code
+func (s *Server) auditNoClient(ctx context.Context, entry register.AuditEntry, err error) error {
+	entry.Outcome, entry.ErrorCode = register.OutcomeError, "internal"
+	switch {
+	case errors.Is(err, activation.ErrNotActivated):
+		entry.ErrorCode = "not_activated"
+	case errors.Is(err, helseid.ErrNoKeyring):
+		entry.ErrorCode = "keyring_unavailable"
 	}
 	if aerr := s.recordAudit(ctx, entry); aerr != nil {
 		return aerr
@@ -385,7 +387,7 @@ func (s *Server) auditNoClient(ctx context.Context, entry store.AuditEntry, err 
 // moment; dropping it lets "try again" work as soon as HelseID is back.
 func (s *Server) callError(ctx context.Context, api *persontjeneste.Client, err error) *APIError {
 	if helseid.IsUnavailable(err) {
-		s.pt.drop(api)
+		s.conn.Drop(api)
 	}
 	return s.nhnError(ctx, err)
 }
@@ -439,15 +441,15 @@ func searchRuleError(err error) error {
 }
 
 // auditEntry starts an audit row for action.
-func (s *Server) auditEntry(action, query string) store.AuditEntry {
-	return store.AuditEntry{Time: s.now().UTC(), OSUser: s.cfg.OSUser, Action: action, Query: query, PersonIDs: []string{}}
+func (s *Server) auditEntry(action, query string) register.AuditEntry {
+	return register.AuditEntry{Time: s.now().UTC(), OSUser: s.cfg.OSUser, Action: action, Query: query, PersonIDs: []string{}}
 }
 
 // recordAudit writes an audit row even when the request was cancelled.
-func (s *Server) recordAudit(ctx context.Context, e store.AuditEntry) error {
+func (s *Server) recordAudit(ctx context.Context, e register.AuditEntry) error {
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if _, err := s.pt.store.RecordAudit(wctx, e); err != nil {
+	if _, err := s.cfg.Audit.RecordAudit(wctx, e); err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
 	return nil

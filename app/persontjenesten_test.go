@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"resepsjon/app"
 	"resepsjon/config"
 	"resepsjon/nin"
 	"resepsjon/persontjeneste"
@@ -55,7 +54,7 @@ func newPTHarness(t *testing.T) *ptHarness {
 
 // newPTHarnessWith is newPTHarness with hooks that may change the mock's
 // Config and the app's Config before each is built.
-func newPTHarnessWith(t *testing.T, mockConfig func(*nhnmock.Config), configure func(*app.Config)) *ptHarness {
+func newPTHarnessWith(t *testing.T, mockConfig func(*nhnmock.Config), configure func(*testConfig)) *ptHarness {
 	t.Helper()
 	pop, err := population.New(population.Config{Seed: 1, Size: 500})
 	if err != nil {
@@ -78,7 +77,7 @@ func newPTHarnessWith(t *testing.T, mockConfig func(*nhnmock.Config), configure 
 	t.Cleanup(nhn.Close)
 
 	keys := helseid.NewMemoryKeyStore()
-	a := newTestAppWith(t, func(cfg *app.Config) {
+	a := newTestAppWith(t, func(cfg *testConfig) {
 		cfg.Keys, cfg.OSUser = keys, "resepsjonist"
 		cfg.NHN = config.NHN{
 			Mock:       config.NHNEnvironment{ID: "mock", Authority: nhn.URL + "/", APIBaseURL: nhn.URL},

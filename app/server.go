@@ -17,23 +17,19 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"resepsjon/config"
-	"resepsjon/persontjeneste/helseid"
+	"resepsjon/activation"
+	"resepsjon/buildinfo"
 	"resepsjon/register"
 )
 
-// ClientStore is what the app needs of the register's storage.
-type ClientStore interface {
-	CreateClient(ctx context.Context, c register.Client) (register.Client, error)
-	GetClient(ctx context.Context, id int64) (register.Client, error)
-	UpdateClient(ctx context.Context, c register.Client) (register.Client, error)
-	DeleteClient(ctx context.Context, id, version int64) error
-	SearchClients(ctx context.Context, q register.Query) (register.Page, error)
-}
-
-// Config wires a Server.
+// Config wires a Server. Clients, Audit, Connection, UI, Token and Port are
+// required.
 type Config struct {
-	Store        ClientStore
+	Clients register.ClientStore
+	Audit   register.AuditLog
+	// Connection is the practice's connection to NHN: settings, key,
+	// activation checks and the Persontjenesten client.
+	Connection   *activation.Service
 	UI           fs.FS // the ui/ directory: index.html, app.js, ...
 	Logger       *slog.Logger
 	Token        string   // session secret: cookie value and bearer token
@@ -44,20 +40,21 @@ type Config struct {
 	Version      string
 	Language     string // default message language: nb or en
 	MaxBodyBytes int64  // default 1 MiB
-	Now          func() time.Time
-
-	// Practice holds the Persontjenesten settings and the audit log; nil
-	// means Store, when it has those methods.
-	Practice PracticeStore
-	// Keys keeps the HelseID private key: the OS keyring, or memory in the
-	// demo and tests. Nil: no key can be made (keyring_unavailable).
-	Keys helseid.KeyStore
-	// NHN is where HelseID and Persontjenesten are, per environment.
-	NHN config.NHN
+	Now          register.Clock
 	// OSUser is the operating system user, written to the audit log.
 	OSUser string
 	// DemoOrganisations are shown on the activation screen in the demo.
 	DemoOrganisations []DemoOrganisation
+
+	// Build is the version, commit and build date «Om Resepsjon» shows;
+	// Version above is used when Build has none.
+	Build buildinfo.Info
+	// DataDir is where the register lives; DBPath is its database file,
+	// whose size «Om Resepsjon» shows.
+	DataDir, DBPath string
+	// Quit asks the program to stop (the UI's «Avslutt»); nil: the UI
+	// cannot stop the program.
+	Quit func()
 }
 
 // Server serves the UI and the JSON API.
@@ -66,16 +63,16 @@ type Server struct {
 	log      *slog.Logger
 	echo     *echo.Echo
 	launches *launchTokens
-	now      func() time.Time
-	pt       *practice
-	bulk     *bulkRuns       // "Oppdater alle": nil without a practice store
+	now      register.Clock
+	conn     *activation.Service
+	bulk     *bulkRuns       // "Oppdater alle"
 	routes   map[string]bool // "METHOD /path" of every route but the catch-alls
 }
 
 // New builds the server; it does not listen.
 func New(cfg Config) (*Server, error) {
-	if cfg.Store == nil || cfg.UI == nil || cfg.Token == "" || cfg.Port == 0 {
-		return nil, errors.New("app: Store, UI, Token and Port are required")
+	if cfg.Clients == nil || cfg.Audit == nil || cfg.Connection == nil || cfg.UI == nil || cfg.Token == "" || cfg.Port == 0 {
+		return nil, errors.New("app: Clients, Audit, Connection, UI, Token and Port are required")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -93,14 +90,8 @@ func New(cfg Config) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	ps := cfg.Practice
-	if ps == nil {
-		ps, _ = cfg.Store.(PracticeStore)
-	}
-	if s.cfg.OSUser == "" {
-		s.cfg.OSUser = currentOSUser()
-	}
-	s.pt = &practice{store: ps, keys: cfg.Keys, nhn: withNHNDefaults(cfg.NHN), log: cfg.Logger, keyCache: map[string]*helseid.Key{}}
+	s.conn = cfg.Connection
+	s.bulk = newBulkRuns(cfg.Clients)
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
@@ -113,15 +104,14 @@ func New(cfg Config) (*Server, error) {
 
 	api := e.Group("/api", s.requireSession)
 	api.GET("/app", s.appInfo)
+	api.POST("/quit", s.postQuit)
 	api.POST("/launch", s.postLaunch)
 	api.GET("/clients", s.listClients)
 	api.POST("/clients", s.createClient)
 	api.GET("/clients/:id", s.getClient)
 	api.PUT("/clients/:id", s.updateClient)
 	api.DELETE("/clients/:id", s.deleteClient)
-	if ps != nil {
-		s.persontjenestenRoutes(api)
-	}
+	s.persontjenestenRoutes(api)
 	api.Any("/*", s.apiFallback)
 	s.echo = e
 	s.routes = map[string]bool{}
@@ -191,14 +181,6 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 
 func (s *Server) health(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
-}
-
-func (s *Server) appInfo(c echo.Context) error {
-	return c.JSON(http.StatusOK, map[string]any{
-		"version":  s.cfg.Version,
-		"demo":     s.cfg.Demo,
-		"language": s.cfg.Language,
-	})
 }
 
 func (s *Server) serveIndex(c echo.Context) error {

@@ -17,20 +17,50 @@ import (
 	"testing/fstest"
 	"time"
 
+	"resepsjon/activation"
 	"resepsjon/app"
+	"resepsjon/config"
+	"resepsjon/persontjeneste/helseid"
 	"resepsjon/register"
 	"resepsjon/store"
 )
 
+// testConfig is the app's Config plus what the test wires into the
+// practice's NHN connection.
+type testConfig struct {
+	app.Config
+	Keys   helseid.KeyStore // nil: a machine without a keyring
+	NHN    config.NHN
+	OSUser string
+}
+
+// wire builds the use cases over db the way the program does and returns
+// the app's Config.
+func wire(t testing.TB, db *store.DB, cfg testConfig) app.Config {
+	t.Helper()
+	keys := cfg.Keys
+	if keys == nil {
+		keys = helseid.NoKeyring{}
+	}
+	conn, err := activation.New(activation.Config{Settings: db, Keys: keys, NHN: cfg.NHN, Logger: cfg.Logger,
+		Now: cfg.Now, OSUser: cfg.OSUser})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := cfg.Config
+	out.Clients, out.Audit, out.Connection, out.OSUser = db, db, conn, cfg.OSUser
+	return out
+}
+
 // newTestAppWith is newTestApp with a hook that may change the Config before
 // the server is built (clock, logger, body limit).
-func newTestAppWith(t testing.TB, configure func(*app.Config)) *testApp {
+func newTestAppWith(t testing.TB, configure func(*testConfig)) *testApp {
 	t.Helper()
 	return newTestAppAt(t, filepath.Join(t.TempDir(), "resepsjon.db"), configure)
 }
 
 // newTestAppAt is newTestAppWith on the database file dbPath.
-func newTestAppAt(t testing.TB, dbPath string, configure func(*app.Config)) *testApp {
+func newTestAppAt(t testing.TB, dbPath string, configure func(*testConfig)) *testApp {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	db, err := store.Open(ctx, dbPath, slog.New(slog.DiscardHandler))
@@ -47,11 +77,11 @@ func newTestAppAt(t testing.TB, dbPath string, configure func(*app.Config)) *tes
 		t.Fatal(err)
 	}
 	ui := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>Resepsjon</title>")}, "app.js": {Data: []byte("export {}")}}
-	cfg := app.Config{Store: db, UI: ui, Token: token, Port: port, Version: "test"}
+	cfg := testConfig{Config: app.Config{UI: ui, Token: token, Port: port, Version: "test"}}
 	if configure != nil {
 		configure(&cfg)
 	}
-	srv, err := app.New(cfg)
+	srv, err := app.New(wire(t, db, cfg))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,7 +346,7 @@ func TestNoCORSForOtherOrigins(t *testing.T) {
 
 func TestTokensOutsideTheirPlace(t *testing.T) {
 	clock := &fakeClock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
-	a := newTestAppWith(t, func(c *app.Config) { c.Now = clock.Now })
+	a := newTestAppWith(t, func(c *testConfig) { c.Now = clock.Now })
 	plain := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	launch, err := a.srv.LaunchURL()
 	if err != nil {

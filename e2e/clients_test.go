@@ -305,14 +305,28 @@ func TestClientRegisterInBrowser(t *testing.T) {
 	}
 	b.checkLayout("edit form after a conflict")
 	b.screenshot("client-form-conflict")
+	// "Behold mine endringer" is a three-way merge: the fields this user
+	// edited (notes, given name) stay as typed, the fields only the other
+	// saved (city, postal code) are taken from the stored version.
 	b.click("#keep-mine")
-	b.waitText("#form-message", "beholdt")
+	b.waitFor("the merge summary", `!!document.querySelector('#merge-summary li[data-from="theirs"]')`)
+	for sel, want := range map[string]string{"#f-notes": mine, "#f-givenName": "Sigrid Anna", "#f-city": "Oslo", "#f-postalCode": "0184"} {
+		if got := b.value(sel); got != want {
+			t.Errorf("after keeping my changes %s = %q; want %q", sel, got, want)
+		}
+	}
+	if got := b.text(`#merge-summary li[data-from="mine"]`); !strings.Contains(got, "Fornavn") || !strings.Contains(got, "Notater") || strings.Contains(got, "Poststed") {
+		t.Errorf("kept from mine: %q", got)
+	}
+	if got := b.text(`#merge-summary li[data-from="theirs"]`); !strings.Contains(got, "Poststed") || !strings.Contains(got, "Postnummer") || strings.Contains(got, "Notater") {
+		t.Errorf("taken from the stored version: %q", got)
+	}
 	b.click("#save")
 	waitClientView(b, "Sigrid Anna Øvrebø")
 	var saved register.Client
 	s.api(t, http.MethodGet, "/api/clients/"+strconv.FormatInt(id, 10), nil, &saved)
-	if saved.Notes != mine || saved.GivenName != "Sigrid Anna" || saved.Version < 4 {
-		t.Errorf("after keeping my changes the stored client has notes %q, given name %q, version %d", saved.Notes, saved.GivenName, saved.Version)
+	if saved.Notes != mine || saved.GivenName != "Sigrid Anna" || saved.City != "Oslo" || saved.PostalCode != "0184" || saved.Version < 4 {
+		t.Errorf("after keeping my changes the stored client has notes %q, given name %q, city %q, postal code %q, version %d", saved.Notes, saved.GivenName, saved.City, saved.PostalCode, saved.Version)
 	}
 
 	// --- Delete: Esc closes the confirmation and deletes nothing. The

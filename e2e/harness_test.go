@@ -137,6 +137,23 @@ type server struct {
 	serverInfo
 	dataDir string
 	out     *lockedBuffer // what the process printed (stdout and stderr)
+	// exited gets the process's exit once; whoever reads it puts it back
+	// for the next reader (the cleanup).
+	exited chan error
+}
+
+// waitExit waits up to timeout for the process to end on its own and
+// returns how it ended.
+func (s *server) waitExit(t *testing.T, timeout time.Duration) error {
+	t.Helper()
+	select {
+	case err := <-s.exited:
+		s.exited <- err
+		return err
+	case <-time.After(timeout):
+		t.Fatalf("resepsjon still runs %v later\n%s", timeout, s.out.String())
+		return nil
+	}
 }
 
 // startServer runs "resepsjon serve" on a free port with a fresh data
@@ -215,7 +232,7 @@ func startApp(t *testing.T, cfg appConfig) *server {
 		var info serverInfo
 		data, err := os.ReadFile(path)
 		if err == nil && json.Unmarshal(data, &info) == nil && info.PID == cmd.Process.Pid && info.URL != "" {
-			return &server{serverInfo: info, dataDir: dataDir, out: out}
+			return &server{serverInfo: info, dataDir: dataDir, out: out, exited: exited}
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("no %s in %s after 60 s\n%s", cfg.ServerFile, dataDir, out.String())

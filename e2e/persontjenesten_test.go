@@ -265,6 +265,10 @@ func expectFailure(t *testing.T, b *browser, which string, check ptCheck, wantCo
 	if !b.visible("#wizard-retry") {
 		t.Errorf("%s failure: no visible \"Prøv igjen\" button", which)
 	}
+	// The instruction names the button on this screen.
+	if got := b.text(box + " .failure-next"); !strings.Contains(got, "«"+b.text("#wizard-retry")+"»") {
+		t.Errorf("%s failure: the next step %q does not name the button %q", which, got, b.text("#wizard-retry"))
+	}
 }
 
 // TestPersontjenestenActivation activates Persontjenesten from scratch in the
@@ -579,7 +583,7 @@ func TestPersontjenestenSearchAndImport(t *testing.T) {
 	// The register has nothing new but the phone in the contact register
 	// (KRR), which differs from the one typed at import: that is the only
 	// change proposed, shown, and left out here.
-	b.waitFor("the update's answer", `!!document.querySelector('#pt-diff-dialog[open]') || document.querySelector('#form-message').textContent.includes('Ingen endringer')`)
+	b.waitFor("the update's answer", `!!document.querySelector('#pt-diff-dialog[open]') || document.querySelector('#pt-update-message').textContent.includes('Ingen endringer')`)
 	if eval[bool](b, `!!document.querySelector('#pt-diff-dialog[open]')`) {
 		if fields := eval[[]string](b, `[...document.querySelectorAll('#pt-diff tbody tr')].map(r => r.dataset.field)`); len(fields) != 1 || fields[0] != "phone" {
 			t.Errorf("update right after import proposes %v, want at most the KRR phone", fields)
@@ -675,13 +679,10 @@ func TestPersontjenestenKeyboardSearch(t *testing.T) {
 	if want < 0 {
 		t.Fatalf("the person is not in the list")
 	}
-	// Tab from the search button reaches the list: Lukk is next, then the list.
-	b.focus("#pts-search")
-	for i := 0; i < 6 && !strings.HasPrefix(b.focused(), "pts-result-"); i++ {
-		b.press(kb.Tab)
-	}
-	if got := b.focused(); got != "pts-result-0" {
-		t.Fatalf("Tab did not reach the first match; focus on %q", got)
+	// Enter went straight to the first match; the form folded into one line.
+	b.waitFor("the focus on the first match", `document.activeElement?.id === 'pts-result-0'`)
+	if !b.visible("#pts-edit") || b.visible("#pts-form") {
+		t.Error("the search form did not fold into a line with Endre søk")
 	}
 	b.checkFocusVisible("the first match")
 	if n > 1 {
@@ -746,7 +747,10 @@ func TestPersontjenestenUpdate(t *testing.T) {
 	b.do(chromedp.Navigate(fmt.Sprintf("%s/#/clients/%d/edit", s.URL, created.ID)))
 	waitEditForm(b, p.GivenName)
 	b.click("#pt-update")
-	b.waitText("#form-message", "Ingen endringer")
+	b.waitText("#pt-update-message", "Ingen endringer")
+	if got := b.focused(); got != "pt-update-message" {
+		t.Errorf("after the update the focus is on %q, want the answer under the button", got)
+	}
 
 	// The person moves and changes family name in the register.
 	mockControl(t, base, http.MethodPost, "/_mock/persons/move", map[string]string{"nin": number})
@@ -758,7 +762,7 @@ func TestPersontjenestenUpdate(t *testing.T) {
 	b.click("#pt-update")
 	b.waitFor("the spinner", `!document.querySelector('#pt-form-busy').hidden`)
 	b.click("#pt-form-busy-cancel")
-	b.waitText("#form-message", "avbrutt")
+	b.waitText("#pt-update-message", "avbrutt")
 	if got := b.value("#f-familyName"); got != before {
 		t.Errorf("cancelled update changed the family name to %q", got)
 	}
@@ -767,11 +771,11 @@ func TestPersontjenestenUpdate(t *testing.T) {
 	// NHN is down: a plain message, the form unchanged.
 	mockControl(t, base, http.MethodPut, "/_mock/faults", map[string]any{"persontjenestenDown": true})
 	b.click("#pt-update")
-	b.waitFor("the failure", `!!document.querySelector('#form-message .message-error')`)
+	b.waitFor("the failure", `!!document.querySelector('#pt-update-message .message-error')`)
 	if got := b.value("#f-familyName"); got != before {
 		t.Errorf("failed update changed the family name to %q", got)
 	}
-	if msg := b.text("#form-message"); !strings.Contains(msg, "uendret") {
+	if msg := b.text("#pt-update-message"); !strings.Contains(msg, "uendret") {
 		t.Errorf("failure message %q does not say the form is unchanged", msg)
 	}
 	mockControl(t, base, http.MethodPut, "/_mock/faults", map[string]any{})

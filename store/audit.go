@@ -8,43 +8,15 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"resepsjon/register"
 )
-
-// AuditEntry is one row of the audit log: a lookup in Persontjenesten (or an
-// activation check), successful or not.
-type AuditEntry struct {
-	ID        int64
-	Time      time.Time
-	OSUser    string
-	Action    string // search, lookup, update, activate, refresh, bulk
-	Query     string // what was asked, in full
-	Results   int
-	PersonIDs []string
-	Outcome   string // ok or error
-	ErrorCode string
-}
-
-// AuditFilter selects audit rows. From and To are inclusive calendar days
-// in their own location (the reception's time zone; zero: open); Action
-// empty means all. Limit 0 means no limit.
-type AuditFilter struct {
-	From, To time.Time
-	Action   string
-	Limit    int
-	Offset   int
-}
-
-// AuditPage is one page of audit rows, newest first, and the total matching.
-type AuditPage struct {
-	Entries []AuditEntry
-	Total   int
-}
 
 const sqlInsertAudit = `INSERT INTO audit_log (time, os_user, action, query, results, person_ids, outcome, error_code)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 
 // RecordAudit writes one audit row on its own.
-func (db *DB) RecordAudit(ctx context.Context, e AuditEntry) (int64, error) {
+func (db *DB) RecordAudit(ctx context.Context, e register.AuditEntry) (int64, error) {
 	var id int64
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -59,7 +31,7 @@ func (db *DB) RecordAudit(ctx context.Context, e AuditEntry) (int64, error) {
 
 // PutSettingsAudited stores settings (key → value) and the audit row of the
 // lookup that caused them in one transaction: both or neither.
-func (db *DB) PutSettingsAudited(ctx context.Context, settings map[string]string, e AuditEntry) error {
+func (db *DB) PutSettingsAudited(ctx context.Context, settings map[string]string, e register.AuditEntry) error {
 	for key := range settings {
 		if err := checkSettingKey(key); err != nil {
 			return err
@@ -81,7 +53,7 @@ func (db *DB) PutSettingsAudited(ctx context.Context, settings map[string]string
 	return nil
 }
 
-func insertAudit(ctx context.Context, tx *sql.Tx, e AuditEntry) (int64, error) {
+func insertAudit(ctx context.Context, tx *sql.Tx, e register.AuditEntry) (int64, error) {
 	if e.Action == "" || e.Outcome == "" {
 		return 0, errors.New("audit entry needs an action and an outcome")
 	}
@@ -105,7 +77,7 @@ func insertAudit(ctx context.Context, tx *sql.Tx, e AuditEntry) (int64, error) {
 }
 
 // ListAudit returns the audit rows matching f, newest first.
-func (db *DB) ListAudit(ctx context.Context, f AuditFilter) (AuditPage, error) {
+func (db *DB) ListAudit(ctx context.Context, f register.AuditFilter) (register.AuditPage, error) {
 	var where []string
 	var args []any
 	if !f.From.IsZero() {
@@ -130,12 +102,12 @@ func (db *DB) ListAudit(ctx context.Context, f AuditFilter) (AuditPage, error) {
 	// them must not make the total disagree with the rows.
 	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return AuditPage{}, fmt.Errorf("list audit rows: %w", err)
+		return register.AuditPage{}, fmt.Errorf("list audit rows: %w", err)
 	}
 	defer tx.Rollback()
-	page := AuditPage{Entries: []AuditEntry{}}
+	page := register.AuditPage{Entries: []register.AuditEntry{}}
 	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM audit_log"+cond, args...).Scan(&page.Total); err != nil {
-		return AuditPage{}, fmt.Errorf("count audit rows: %w", err)
+		return register.AuditPage{}, fmt.Errorf("count audit rows: %w", err)
 	}
 	limit := f.Limit
 	if limit <= 0 {
@@ -145,25 +117,25 @@ func (db *DB) ListAudit(ctx context.Context, f AuditFilter) (AuditPage, error) {
 		cond + ` ORDER BY time DESC, id DESC LIMIT ? OFFSET ?`
 	rows, err := tx.QueryContext(ctx, q, append(args, limit, max(f.Offset, 0))...)
 	if err != nil {
-		return AuditPage{}, fmt.Errorf("list audit rows: %w", err)
+		return register.AuditPage{}, fmt.Errorf("list audit rows: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var e AuditEntry
+		var e register.AuditEntry
 		var at, ids string
 		if err := rows.Scan(&e.ID, &at, &e.OSUser, &e.Action, &e.Query, &e.Results, &ids, &e.Outcome, &e.ErrorCode); err != nil {
-			return AuditPage{}, fmt.Errorf("read audit row: %w", err)
+			return register.AuditPage{}, fmt.Errorf("read audit row: %w", err)
 		}
 		if e.Time, err = time.Parse(time.RFC3339Nano, at); err != nil {
-			return AuditPage{}, fmt.Errorf("audit row %d time: %w", e.ID, err)
+			return register.AuditPage{}, fmt.Errorf("audit row %d time: %w", e.ID, err)
 		}
 		if err := json.Unmarshal([]byte(ids), &e.PersonIDs); err != nil {
-			return AuditPage{}, fmt.Errorf("audit row %d person ids: %w", e.ID, err)
+			return register.AuditPage{}, fmt.Errorf("audit row %d person ids: %w", e.ID, err)
 		}
 		page.Entries = append(page.Entries, e)
 	}
 	if err := rows.Err(); err != nil {
-		return AuditPage{}, fmt.Errorf("list audit rows: %w", err)
+		return register.AuditPage{}, fmt.Errorf("list audit rows: %w", err)
 	}
 	return page, nil
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"resepsjon/register"
 )
 
 func openAuditDB(t *testing.T) *DB {
@@ -22,7 +24,7 @@ func TestAuditListFilters(t *testing.T) {
 	ctx := context.Background()
 	db := openAuditDB(t)
 	day := func(d int, h int) time.Time { return time.Date(2026, 11, d, h, 0, 0, 0, time.UTC) }
-	entries := []AuditEntry{
+	entries := []register.AuditEntry{
 		{Time: day(20, 9), OSUser: "kari", Action: "search", Query: "familyName=Hansen birthDate=1985", Results: 2, PersonIDs: []string{"a", "b"}, Outcome: "ok"},
 		{Time: day(21, 9), OSUser: "kari", Action: "lookup", Query: "nin=14838512345", Results: 1, PersonIDs: []string{"a"}, Outcome: "ok"},
 		{Time: day(21, 23), OSUser: "ola", Action: "update", Query: "clientId=3 nin=14838512345", Outcome: "error", ErrorCode: "nhn_unavailable"},
@@ -35,17 +37,17 @@ func TestAuditListFilters(t *testing.T) {
 	}
 	tests := []struct {
 		name    string
-		f       AuditFilter
+		f       register.AuditFilter
 		actions []string
 		total   int
 	}{
-		{"all, newest first", AuditFilter{}, []string{"activate", "update", "lookup", "search"}, 4},
-		{"one day inclusive", AuditFilter{From: day(21, 0), To: day(21, 0)}, []string{"update", "lookup"}, 2},
-		{"from a day", AuditFilter{From: day(21, 12)}, []string{"activate", "update", "lookup"}, 3},
-		{"to a day", AuditFilter{To: day(20, 0)}, []string{"search"}, 1},
-		{"by action", AuditFilter{Action: "lookup"}, []string{"lookup"}, 1},
-		{"paged", AuditFilter{Limit: 2, Offset: 1}, []string{"update", "lookup"}, 4},
-		{"nothing", AuditFilter{Action: "bulk"}, nil, 0},
+		{"all, newest first", register.AuditFilter{}, []string{"activate", "update", "lookup", "search"}, 4},
+		{"one day inclusive", register.AuditFilter{From: day(21, 0), To: day(21, 0)}, []string{"update", "lookup"}, 2},
+		{"from a day", register.AuditFilter{From: day(21, 12)}, []string{"activate", "update", "lookup"}, 3},
+		{"to a day", register.AuditFilter{To: day(20, 0)}, []string{"search"}, 1},
+		{"by action", register.AuditFilter{Action: "lookup"}, []string{"lookup"}, 1},
+		{"paged", register.AuditFilter{Limit: 2, Offset: 1}, []string{"update", "lookup"}, 4},
+		{"nothing", register.AuditFilter{Action: "bulk"}, nil, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -62,7 +64,7 @@ func TestAuditListFilters(t *testing.T) {
 			}
 		})
 	}
-	page, err := db.ListAudit(ctx, AuditFilter{Action: "update"})
+	page, err := db.ListAudit(ctx, register.AuditFilter{Action: "update"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +77,7 @@ func TestAuditListFilters(t *testing.T) {
 func TestPutSettingsAuditedIsOneTransaction(t *testing.T) {
 	ctx := context.Background()
 	db := openAuditDB(t)
-	entry := AuditEntry{Action: "activate", Query: "org=310000018", Outcome: "ok"}
+	entry := register.AuditEntry{Action: "activate", Query: "org=310000018", Outcome: "ok"}
 	if err := db.PutSettingsAudited(ctx, map[string]string{"persontjenesten.checks": `{"x":1}`}, entry); err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +85,7 @@ func TestPutSettingsAuditedIsOneTransaction(t *testing.T) {
 		t.Fatalf("setting %q %v %v", v, ok, err)
 	}
 	// An entry the log refuses rolls the settings back too.
-	err := db.PutSettingsAudited(ctx, map[string]string{"persontjenesten.checks": `{"x":2}`}, AuditEntry{Action: "activate"})
+	err := db.PutSettingsAudited(ctx, map[string]string{"persontjenesten.checks": `{"x":2}`}, register.AuditEntry{Action: "activate"})
 	if err == nil {
 		t.Fatal("an entry without outcome was accepted")
 	}
@@ -93,7 +95,7 @@ func TestPutSettingsAuditedIsOneTransaction(t *testing.T) {
 	if err := db.PutSettingsAudited(ctx, map[string]string{"store.x": "1"}, entry); err == nil {
 		t.Error("a reserved key was accepted")
 	}
-	page, err := db.ListAudit(ctx, AuditFilter{})
+	page, err := db.ListAudit(ctx, register.AuditFilter{})
 	if err != nil || page.Total != 1 {
 		t.Errorf("audit rows %d, %v; want 1", page.Total, err)
 	}
@@ -105,7 +107,7 @@ func TestAuditDaysInLocation(t *testing.T) {
 	oslo := time.FixedZone("CET", 3600)
 	// 00:30 in Oslo on the 21st is 23:30 UTC on the 20th.
 	at := time.Date(2026, 11, 21, 0, 30, 0, 0, oslo)
-	if _, err := db.RecordAudit(ctx, AuditEntry{Time: at, Action: "search", Outcome: "ok"}); err != nil {
+	if _, err := db.RecordAudit(ctx, register.AuditEntry{Time: at, Action: "search", Outcome: "ok"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
@@ -113,7 +115,7 @@ func TestAuditDaysInLocation(t *testing.T) {
 		want int
 	}{{20, 0}, {21, 1}} {
 		d := time.Date(2026, 11, tc.day, 0, 0, 0, 0, oslo)
-		page, err := db.ListAudit(ctx, AuditFilter{From: d, To: d})
+		page, err := db.ListAudit(ctx, register.AuditFilter{From: d, To: d})
 		if err != nil {
 			t.Fatal(err)
 		}

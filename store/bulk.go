@@ -29,7 +29,7 @@ func (db *DB) ClientsWithNIN(ctx context.Context) ([]register.Client, error) {
 // the lookup that caused the change in the same transaction: both or
 // neither. The version check is the same: a client saved by someone else
 // since c was read gives *register.ConflictError and nothing is written.
-func (db *DB) UpdateClientAudited(ctx context.Context, c register.Client, e AuditEntry) (register.Client, error) {
+func (db *DB) UpdateClientAudited(ctx context.Context, c register.Client, e register.AuditEntry) (register.Client, error) {
 	var saved register.Client
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		var err error

@@ -31,7 +31,7 @@ func TestUpdateClientAudited(t *testing.T) {
 	ctx := context.Background()
 	target := mustCreate(t, db, fullClient())
 	other := mustCreate(t, db, register.Client{GivenName: "Per", FamilyName: "Hansen", NIN: "04856799965"})
-	entry := AuditEntry{Action: "update", Query: "clientId=1", Results: 1, PersonIDs: []string{"p1"}, Outcome: "ok"}
+	entry := register.AuditEntry{Action: "update", Query: "clientId=1", Results: 1, PersonIDs: []string{"p1"}, Outcome: "ok"}
 
 	tests := []struct {
 		name    string
@@ -62,7 +62,7 @@ func TestUpdateClientAudited(t *testing.T) {
 			if gerr != nil {
 				t.Fatal(gerr)
 			}
-			page, lerr := db.ListAudit(ctx, AuditFilter{})
+			page, lerr := db.ListAudit(ctx, register.AuditFilter{})
 			if lerr != nil {
 				t.Fatal(lerr)
 			}

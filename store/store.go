@@ -20,6 +20,8 @@ import (
 	"strings"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+
+	"resepsjon/register"
 )
 
 // Pool sizes and per-connection settings.
@@ -191,3 +193,10 @@ func dsn(path string, readOnly bool) string {
 	u := url.URL{Scheme: "file", Path: p, RawQuery: q.Encode()}
 	return u.String()
 }
+
+// The store is what the use cases keep their data in.
+var (
+	_ register.ClientStore   = (*DB)(nil)
+	_ register.SettingsStore = (*DB)(nil)
+	_ register.AuditLog      = (*DB)(nil)
+)

@@ -102,6 +102,25 @@ export function createApi({ lang, onSessionEnded, fetchFn }) {
     updateClient: (id, client) => call('PUT', clientPath(id), { body: client }),
     deleteClient: (id, version) =>
       call('DELETE', `${clientPath(id)}?version=${encodeURIComponent(version)}`),
+    /** GET /api/audit?params -> {results, total}; params is a URLSearchParams. */
+    audit: (params, signal) => call('GET', `/api/audit?${params}`, { signal }),
+    /** The Persontjenesten routes: activation, settings, search, import, update, update all. */
+    persontjenesten: {
+      status: (signal) => call('GET', '/api/persontjenesten/status', { signal }),
+      saveSettings: (body, signal) => call('PUT', '/api/persontjenesten/settings', { body, signal }),
+      key: (body, signal) => call('POST', '/api/persontjenesten/key', { body, signal }),
+      activate: (signal) => call('POST', '/api/persontjenesten/activate', { body: {}, signal }),
+      refresh: (signal) => call('POST', '/api/persontjenesten/refresh', { body: {}, signal }),
+      deactivate: (signal) => call('POST', '/api/persontjenesten/deactivate', { body: {}, signal }),
+      search: (body, signal) => call('POST', '/api/persontjenesten/search', { body, signal }),
+      lookup: (body, signal) => call('POST', '/api/persontjenesten/lookup', { body, signal }),
+      /** The client with the register's current values and the list of changes; not saved. */
+      update: (id, signal) => call('POST', `${clientPath(id)}/persontjenesten/update`, { body: {}, signal }),
+      /** Update all: start, read the running or last run, cancel. */
+      startRefreshAll: (signal) => call('POST', '/api/persontjenesten/refresh-all', { body: {}, signal }),
+      refreshAll: (signal) => call('GET', '/api/persontjenesten/refresh-all', { signal }),
+      cancelRefreshAll: (signal) => call('DELETE', '/api/persontjenesten/refresh-all', { signal }),
+    },
   };
 }
 

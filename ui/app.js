@@ -2,6 +2,7 @@
 // region), wires the API, texts and router together, and hands them to the
 // pages listed in pages/index.js.
 
+import { aboutMessages, quitApp, showAbout, stoppedScreen } from './about.js';
 import { createApi, isAbort } from './api.js';
 import { confirmDialog } from './dialog.js';
 import { h, replace } from './dom.js';
@@ -20,6 +21,7 @@ function boot(win) {
   const root = doc.getElementById('root');
   const i18n = new I18n(win.localStorage);
   for (const page of PAGES) i18n.add(page.messages || {});
+  i18n.add(aboutMessages);
 
   let sessionEnded = false;
   const appInfo = { version: '', demo: false, language: '' };
@@ -87,7 +89,21 @@ function boot(win) {
         }),
       ),
     );
-    replace(nav, h('ul', { class: 'nav-list' }, items));
+    // «Om Resepsjon» and «Avslutt» are actions, not places: buttons below the menu.
+    const actions = [
+      h('li', {}, h('button', { type: 'button', class: 'nav-action', id: 'nav-about', text: i18n.t('about.open'), on: { click: () => showAbout(ctx) } })),
+      appInfo.canQuit
+        ? h('li', {}, h('button', { type: 'button', class: 'nav-action', id: 'nav-quit', text: i18n.t('quit.open'), on: { click: () => quitApp(ctx, showStopped) } }))
+        : null,
+    ];
+    replace(nav, h('ul', { class: 'nav-list' }, items), h('ul', { class: 'nav-list nav-actions' }, actions));
+  }
+
+  function showStopped() {
+    sessionEnded = true;
+    router.view = null;
+    doc.title = `${i18n.t('quit.doneTitle')} – ${i18n.t('app.name')}`;
+    stoppedScreen(root, i18n);
   }
 
   function showSessionEnded() {

@@ -74,13 +74,14 @@ export function fullName(c) {
 }
 
 /**
- * An RFC 3339 timestamp in local time as "31.01.2024 14:05". Empty or
- * unparsable input gives "".
+ * An RFC 3339 timestamp in local time as "31.01.2024 14:05". Empty,
+ * unparsable or zero input gives "".
  */
 export function formatDateTime(value) {
   if (!value) return '';
   const t = new Date(value);
-  if (Number.isNaN(t.getTime())) return '';
+  // Go's zero time (0001-01-01T00:00:00Z) means "never": nothing to show.
+  if (Number.isNaN(t.getTime()) || t.getUTCFullYear() < 1800) return '';
   const pad = (n) => String(n).padStart(2, '0');
   return `${pad(t.getDate())}.${pad(t.getMonth() + 1)}.${t.getFullYear()} ${pad(t.getHours())}:${pad(t.getMinutes())}`;
 }

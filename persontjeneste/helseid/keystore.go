@@ -203,3 +203,21 @@ func mapKeyringError(err error) error {
 		return fmt.Errorf("%w: %w", ErrNoKeyring, err)
 	}
 }
+
+// NoKeyring is the KeyStore of a machine without an OS keyring: every call
+// fails with ErrNoKeyring, so the app says what to do instead of keeping a
+// key in plain text.
+type NoKeyring struct{}
+
+// Save refuses: there is no keyring.
+func (NoKeyring) Save(context.Context, *Key) error { return fmt.Errorf("save key: %w", ErrNoKeyring) }
+
+// Load refuses: there is no keyring.
+func (NoKeyring) Load(context.Context, string) (*Key, error) {
+	return nil, fmt.Errorf("load key: %w", ErrNoKeyring)
+}
+
+// Delete refuses: there is no keyring.
+func (NoKeyring) Delete(context.Context, string) error {
+	return fmt.Errorf("delete key: %w", ErrNoKeyring)
+}

@@ -5,9 +5,9 @@
 
 import { h, replace, say } from '../dom.js';
 import { formatDate, formatDateTime, parseDate } from '../format.js';
-import { errorText, isQuiet, ptApi } from './persontjenesten-common.js';
+import { errorText, isQuiet } from './persontjenesten-common.js';
 
-const ACTIONS = ['search', 'lookup', 'update', 'activate', 'refresh', 'bulk'];
+const ACTIONS = ['search', 'lookup', 'update', 'activate', 'refresh', 'bulk', 'import', 'export', 'restore'];
 const PAGE_SIZE = 100;
 
 const nb = {
@@ -33,6 +33,9 @@ const nb = {
   'audit.action.activate': 'Aktivering',
   'audit.action.refresh': 'Sjekk av innstillinger',
   'audit.action.bulk': 'Masseoppdatering',
+  'audit.action.import': 'Import av klienter',
+  'audit.action.export': 'Eksport av klienter',
+  'audit.action.restore': 'Gjenoppretting',
   'audit.outcome.ok': 'OK',
   'audit.outcome.error': 'Feil',
   'audit.empty': 'Ingen oppslag i perioden.',
@@ -65,6 +68,9 @@ const en = {
   'audit.action.activate': 'Activation',
   'audit.action.refresh': 'Settings check',
   'audit.action.bulk': 'Bulk update',
+  'audit.action.import': 'Client import',
+  'audit.action.export': 'Client export',
+  'audit.action.restore': 'Restore',
   'audit.outcome.ok': 'OK',
   'audit.outcome.error': 'Error',
   'audit.empty': 'No lookups in this period.',
@@ -77,7 +83,7 @@ const en = {
 function renderAudit(ctx, { query, signal }) {
   const { i18n, router } = ctx;
   const t = (k, v) => i18n.t(k, v);
-  const pt = ptApi(ctx.api);
+  const { api } = ctx;
 
   const dateInput = (id, value) => h('input', { id, class: 'input', type: 'text', inputmode: 'numeric', autocomplete: 'off', value, 'aria-describedby': `${id}-hint` });
   const from = dateInput('audit-from', formatDate(query.get('from')));
@@ -154,7 +160,7 @@ function renderAudit(ctx, { query, signal }) {
     p.set('offset', String(offset));
     table.setAttribute('aria-busy', 'true');
     try {
-      const page = await pt.audit(p, signal);
+      const page = await api.audit(p, signal);
       total = page.total ?? 0;
       const rows = (page.results || []).map(row);
       if (append) tbody.append(...rows);

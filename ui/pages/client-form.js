@@ -29,6 +29,7 @@ export function renderClientForm(ctx, { signal, query }, id) {
   const errors = {};
   const storedNotes = {};
   const hints = {};
+  const changedNotes = {};
 
   const heading = h('h1', { tabindex: '-1', text: t(editing ? 'form.editTitle' : 'form.addTitle') });
   const message = h('div', { class: 'page-message', id: 'form-message', tabindex: '-1' });
@@ -61,6 +62,9 @@ export function renderClientForm(ctx, { signal, query }, id) {
       writeTexts(texts);
       return true;
     },
+    markChanged: (names) => {
+      for (const name of names) markChanged(name);
+    },
     say: (kind, text) => (text ? say(kind, text) : replace(message)),
     focusFirst: () => inputs[EDITABLE[0].name].focus(),
   });
@@ -68,10 +72,9 @@ export function renderClientForm(ctx, { signal, query }, id) {
   const form = h(
     'form',
     { class: 'client-form', id: 'client-form', novalidate: true, hidden: editing, on: { submit } },
-    editing ? null : persontjenesten.node,
+    persontjenesten.node,
     fieldsets,
     registerBox,
-    editing ? persontjenesten.node : null,
     h('div', { class: 'form-actions' }, saveButton, cancelLink),
   );
   const loading = h('p', { class: 'muted', text: t('common.loading'), hidden: !editing });
@@ -114,19 +117,42 @@ export function renderClientForm(ctx, { signal, query }, id) {
     }
     const error = h('p', { class: 'field-error', id: `${fid}-error`, hidden: true });
     const stored = h('p', { class: 'stored-note', id: `${fid}-stored`, hidden: true });
+    const changed = h('p', { class: 'changed-note', id: `${fid}-changed`, hidden: true, text: t('form.changedNote') });
+    changedNotes[f.name] = changed;
     inputs[f.name] = input;
     errors[f.name] = error;
     storedNotes[f.name] = stored;
     hints[f.name] = hint;
     describe(f.name);
-    return h('div', { class: `field${f.wide ? ' field-wide' : ''}`, dataset: { field: f.name } }, label, input, hint, error, stored);
+    return h('div', { class: `field${f.wide ? ' field-wide' : ''}`, dataset: { field: f.name } }, label, input, hint, changed, error, stored);
   }
 
   /** Points aria-describedby at whatever help is visible for the field. */
   function describe(name) {
-    const ids = [hints[name], errors[name], storedNotes[name]].filter((el) => el && !el.hidden).map((el) => el.id);
+    const ids = [hints[name], changedNotes[name], errors[name], storedNotes[name]].filter((el) => el && !el.hidden).map((el) => el.id);
     if (ids.length) inputs[name].setAttribute('aria-describedby', ids.join(' '));
     else inputs[name].removeAttribute('aria-describedby');
+  }
+
+  /**
+   * Marks a field the Persontjenesten update filled ("Ny fra Folkeregisteret")
+   * until the form is saved or the receptionist types in it.
+   */
+  function markChanged(name) {
+    const note = changedNotes[name];
+    if (!note) return;
+    note.hidden = false;
+    note.parentElement.classList.add('field-changed');
+    describe(name);
+    inputs[name].addEventListener(
+      'input',
+      () => {
+        note.hidden = true;
+        note.parentElement.classList.remove('field-changed');
+        describe(name);
+      },
+      { once: true },
+    );
   }
 
   /** The text each field should show for client c. */
@@ -190,7 +216,10 @@ export function renderClientForm(ctx, { signal, query }, id) {
   }
 
   function drawRegister() {
-    const present = READ_ONLY.filter((f) => base[f] !== null && base[f] !== undefined && base[f] !== '');
+    // Registered and last changed exist only once the client is saved; a
+    // draft from Persontjenesten carries zero times, which are never shown.
+    const stored = Boolean(base.id);
+    const present = READ_ONLY.filter((f) => (stored || (f !== 'createdAt' && f !== 'updatedAt')) && displayValue(i18n, f, base[f]) !== '');
     if (!present.length) {
       replace(registerBox);
       return;
@@ -322,7 +351,13 @@ export function renderClientForm(ctx, { signal, query }, id) {
     message.focus();
   }
 
-  /** After a conflict: fetch the stored client and show it beside the typed values. */
+  /**
+   * After a conflict: fetch the stored client and merge three ways. base is
+   * the form as it was loaded (snapshot), mine what is typed now, theirs what
+   * is stored now. A field this user edited keeps their value; every other
+   * field takes the stored one. Where both changed the same field, the
+   * stored value is shown under it so the user can choose.
+   */
   async function compare() {
     let stored;
     try {
@@ -334,21 +369,20 @@ export function renderClientForm(ctx, { signal, query }, id) {
       message.focus();
       return;
     }
-    const typed = readTexts();
-    const storedTexts = textsOf(stored);
-    let differing = 0;
+    const merge = threeWay(snapshot, readTexts(), textsOf(stored));
     for (const f of EDITABLE) {
       const note = storedNotes[f.name];
-      if (normal(f, typed[f.name]) === normal(f, storedTexts[f.name])) {
+      const both = merge.both.includes(f.name);
+      if (both || merge.theirs.includes(f.name)) {
+        note.textContent = t(both ? 'form.storedNow' : 'form.storedTaken', { value: displayValue(i18n, f.name, stored[f.name]) || t('form.storedEmpty') });
+        note.hidden = false;
+      } else {
         note.hidden = true;
         note.textContent = '';
-      } else {
-        differing += 1;
-        note.textContent = t('form.storedNow', { value: displayValue(i18n, f.name, stored[f.name]) || t('form.storedEmpty') });
-        note.hidden = false;
       }
       describe(f.name);
     }
+    const label = (names) => names.map((n) => t(`field.${n}`)).join(', ');
     const keep = h('button', {
       type: 'button',
       class: 'button button-primary',
@@ -356,11 +390,23 @@ export function renderClientForm(ctx, { signal, query }, id) {
       text: t('form.keepMine'),
       on: {
         click: () => {
-          // Their version number, our values: the next save overwrites knowingly.
+          // Their version number, their fields, our edits: the next save
+          // writes only what this user changed.
           base = { ...stored };
+          writeTexts(merge.texts);
+          snapshot = textsOf(stored);
           drawRegister();
           clearFieldMarks();
-          say('info', t('form.keptMine'));
+          say(
+            'info',
+            t('form.keptMine'),
+            h(
+              'ul',
+              { id: 'merge-summary' },
+              merge.mine.length ? h('li', { dataset: { from: 'mine' }, text: t('form.keptFromMine', { fields: label(merge.mine) }) }) : null,
+              merge.theirs.length ? h('li', { dataset: { from: 'theirs' }, text: t('form.keptFromTheirs', { fields: label(merge.theirs) }) }) : null,
+            ),
+          );
           saveButton.focus();
         },
       },
@@ -380,8 +426,39 @@ export function renderClientForm(ctx, { signal, query }, id) {
         },
       },
     });
-    say('error', `${t('form.conflict')} ${t(differing ? 'form.compareText' : 'form.noDifferences')}`, h('div', { class: 'message-actions' }, keep, differing ? use : null));
+    const explain = [
+      merge.theirs.length ? t('form.theirChanges', { fields: label(merge.theirs) }) : '',
+      merge.both.length ? t('form.compareText') : '',
+      merge.mine.length || merge.both.length ? '' : t('form.noDifferences'),
+    ].filter(Boolean);
+    say('error', [t('form.conflict'), ...explain].join(' '), h('div', { class: 'message-actions' }, keep, merge.mine.length ? use : null));
     keep.focus();
+  }
+
+  /**
+   * The three-way merge of field texts: {texts, mine, theirs, both}; mine
+   * lists the fields kept as this user typed them, theirs the fields taken
+   * from the stored version, both the fields both changed differently.
+   */
+  function threeWay(baseTexts, mineTexts, theirTexts) {
+    const texts = {};
+    const mine = [];
+    const theirs = [];
+    const both = [];
+    for (const f of EDITABLE) {
+      const b = normal(f, baseTexts[f.name]);
+      const m = normal(f, mineTexts[f.name]);
+      const o = normal(f, theirTexts[f.name]);
+      if (m !== b) {
+        texts[f.name] = mineTexts[f.name];
+        if (m !== o) mine.push(f.name);
+        if (o !== b && o !== m) both.push(f.name);
+      } else {
+        texts[f.name] = theirTexts[f.name];
+        if (o !== b) theirs.push(f.name);
+      }
+    }
+    return { texts, mine, theirs, both };
   }
 
   async function load() {

@@ -206,11 +206,12 @@ export function renderClientList(ctx, { query, signal }) {
   search.addEventListener('keydown', (e) => {
     if (e.key === 'Enter') {
       e.preventDefault();
-      if (shown && shown.q === q && shown.data.results.length === 1) {
-        router.navigate(`#/clients/${shown.data.results[0].id}`);
-      } else {
-        load();
-      }
+      // A single match opens, also when Enter comes before the search answered.
+      const openSingle = () => {
+        if (shown && shown.q === q && shown.data.total === 1) router.navigate(`#/clients/${shown.data.results[0].id}`);
+      };
+      if (shown && shown.q === q) openSingle();
+      else load().then(openSingle);
     } else if (e.key === 'ArrowDown') {
       const first = results.querySelector('.row-link');
       if (first) {

@@ -57,10 +57,12 @@ export function renderClientView(ctx, { params, signal }) {
       'div',
       { class: 'actions' },
       h('a', { class: 'button button-primary', id: 'edit-client', href: `#/clients/${c.id}/edit`, text: t('client.edit') }),
+      // Fetches in the edit form, where the changes are looked over before saving.
+      c.nin ? h('a', { class: 'button', id: 'update-client', href: `#/clients/${c.id}/edit?persontjenesten=update`, text: t('pt.form.updateButton') }) : null,
       h('button', { type: 'button', class: 'button button-danger-outline', id: 'delete-client', text: t('client.delete'), on: { click: () => remove(c) } }),
     );
     const sections = GROUPS.map((g) => section(c, g.key, g.fields.map((f) => f.name)));
-    const register = READ_ONLY.filter((f) => c[f] !== null && c[f] !== undefined && c[f] !== '');
+    const register = READ_ONLY.filter((f) => displayValue(i18n, f, c[f]) !== '');
     if (register.length) sections.push(section(c, 'register', register));
     body.removeAttribute('aria-busy');
     replace(body, badges.length ? h('p', { class: 'badges badges-large' }, badges) : null, actions, h('div', { class: 'sections' }, sections));

@@ -8,19 +8,9 @@ import { formatDateTime } from '../format.js';
 import { displayValue } from './client-fields.js';
 import { errorText, isQuiet } from './persontjenesten-common.js';
 
-const PATH = '/api/persontjenesten/refresh-all';
 const POLL_MS = 1000;
 /** Report groups, in the order shown; "other" and "failed" come last. */
 const KINDS = ['moved', 'renamed', 'deceased', 'new_number', 'protected'];
-
-/** The refresh-all routes of the app's JSON API. */
-function bulkApi(api) {
-  return {
-    start: (signal) => api.call('POST', PATH, { body: {}, signal }),
-    get: (signal) => api.call('GET', PATH, { signal }),
-    cancel: (signal) => api.call('DELETE', PATH, { signal }),
-  };
-}
 
 /**
  * The card. signal ends the polling when the page is left; a running job
@@ -28,7 +18,7 @@ function bulkApi(api) {
  */
 export function bulkCard(ctx, { signal }) {
   const t = (k, v) => ctx.i18n.t(k, v);
-  const api = bulkApi(ctx.api);
+  const pt = ctx.api.persontjenesten;
 
   const start = h('button', { type: 'button', class: 'button button-primary', id: 'pt-bulk-start', text: t('pt.bulk.start') });
   const message = h('div', { class: 'page-message', id: 'pt-bulk-message', tabindex: '-1' });
@@ -57,7 +47,7 @@ export function bulkCard(ctx, { signal }) {
 
   async function load() {
     try {
-      show(await api.get(signal));
+      show(await pt.refreshAll(signal));
     } catch (err) {
       if (isQuiet(err)) return;
       // A failed poll is retried; the job goes on in the app.
@@ -145,7 +135,7 @@ export function bulkCard(ctx, { signal }) {
     try {
       // The progress line (a status region) says that it started; a
       // toast would cover the Avbryt button on a small screen.
-      await api.start(signal);
+      await pt.startRefreshAll(signal);
       await load();
       cancel.focus();
     } catch (err) {
@@ -161,7 +151,7 @@ export function bulkCard(ctx, { signal }) {
     cancel.disabled = true;
     count.textContent = t('pt.bulk.cancelling');
     try {
-      await api.cancel(signal);
+      await pt.cancelRefreshAll(signal);
     } catch (err) {
       if (isQuiet(err)) return;
       cancel.disabled = false;

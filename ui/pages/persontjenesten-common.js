@@ -1,26 +1,9 @@
-// What every Persontjenesten screen shares: the API routes, how errors read,
-// and the "waiting for Norsk helsenett" indicator with its Avbryt button.
+// What every Persontjenesten screen shares: how errors read, how a failed
+// check reads, and the "waiting for Norsk helsenett" indicator with its Avbryt button.
 
 import { ApiError, errorText as apiErrorText, isAbort, SessionEndedError } from '../api.js';
 import { modal } from '../dialog.js';
 import { h } from '../dom.js';
-
-/** The Persontjenesten routes of the app's JSON API. */
-export function ptApi(api) {
-  return {
-    status: (signal) => api.call('GET', '/api/persontjenesten/status', { signal }),
-    saveSettings: (body, signal) => api.call('PUT', '/api/persontjenesten/settings', { body, signal }),
-    key: (body, signal) => api.call('POST', '/api/persontjenesten/key', { body, signal }),
-    activate: (signal) => api.call('POST', '/api/persontjenesten/activate', { body: {}, signal }),
-    refresh: (signal) => api.call('POST', '/api/persontjenesten/refresh', { body: {}, signal }),
-    deactivate: (signal) => api.call('POST', '/api/persontjenesten/deactivate', { body: {}, signal }),
-    search: (body, signal) => api.call('POST', '/api/persontjenesten/search', { body, signal }),
-    lookup: (body, signal) => api.call('POST', '/api/persontjenesten/lookup', { body, signal }),
-    update: (id, signal) =>
-      api.call('POST', `/api/clients/${encodeURIComponent(id)}/persontjenesten/update`, { body: {}, signal }),
-    audit: (params, signal) => api.call('GET', `/api/audit?${params}`, { signal }),
-  };
-}
 
 /** True for failures the caller just drops (aborted on purpose, session gone). */
 export function isQuiet(err) {
@@ -94,4 +77,40 @@ export function notActivatedDialog(ctx) {
     go.addEventListener('click', () => close());
     dialog.addEventListener('close', () => resolve());
   });
+}
+
+/**
+ * A failed check: what went wrong, what to do, where to fix it, and the
+ * button on this screen that checks again (button: its label). status, when
+ * given, names whom the practice delegates to when the delegation is missing.
+ */
+export function failure(t, id, check, { button = '', status = null } = {}) {
+  const link = check.link ? h('a', { href: check.link, target: '_blank', rel: 'noopener noreferrer', id: `${id}-link`, text: t('pt.fixLink', { host: hostOf(check.link) }) }) : null;
+  return h(
+    'div',
+    { class: 'message message-error', id: `${id}-failure`, role: 'alert' },
+    h('p', { class: 'failure-message', text: check.message || t('error.generic') }),
+    check.help ? h('p', { class: 'failure-help', text: check.help }) : null,
+    check.code === 'no_delegation' ? delegateTo(t, id, status) : null,
+    link ? h('p', {}, link) : null,
+    button ? h('p', { class: 'failure-next', id: `${id}-next`, text: t('pt.fixThenPress', { button }) }) : null,
+  );
+}
+
+/** Whom to delegate to: the HelseID client and the practice from the settings. */
+function delegateTo(t, id, status) {
+  const hid = (status && status.helseid) || {};
+  const p = (status && status.practice) || {};
+  if (!hid.clientId || !p.orgNumber) return null;
+  const org = p.subOrgNumber ? `${p.orgNumber} / ${p.subOrgNumber}` : p.orgNumber;
+  const key = hid.tenancy === 'single' ? 'pt.delegateTo.single' : 'pt.delegateTo.multi';
+  return h('p', { class: 'failure-who', id: `${id}-who`, text: t(key, { client: hid.clientId, practice: p.name || org, org }) });
+}
+
+function hostOf(url) {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }

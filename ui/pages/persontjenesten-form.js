@@ -5,8 +5,8 @@
 // visible, checked change.
 
 import { modal } from '../dialog.js';
-import { h } from '../dom.js';
-import { busyIndicator, errorText, isNotActivated, isQuiet, notActivatedDialog, ptApi } from './persontjenesten-common.js';
+import { h, say } from '../dom.js';
+import { busyIndicator, errorText, isNotActivated, isQuiet, notActivatedDialog } from './persontjenesten-common.js';
 import { openPersonSearch } from './persontjenesten-search.js';
 import { displayValue } from './client-fields.js';
 
@@ -16,13 +16,14 @@ const PRACTICE_OWNED = ['phone', 'email', 'notes'];
 /**
  * Builds the Persontjenesten part of the client form.
  * form: {editing, id, query, signal, getBase(), setBase(c), readValues(),
- *        setValues(c, opts), setField(name, value), say(kind, text), focusFirst()}
+ *        setValues(c, opts), setField(name, value), markChanged(names),
+ *        say(kind, text), focusFirst()}
  * Returns {node, loaded(client)}; loaded is called once an edited client is shown.
  */
 export function persontjenestenFormActions(ctx, form) {
   const { i18n } = ctx;
   const t = (k, v) => i18n.t(k, v);
-  const pt = ptApi(ctx.api);
+  const pt = ctx.api.persontjenesten;
   const busy = busyIndicator(t, 'pt-form-busy');
   const note = h('span', { class: 'hint pt-inactive-note', id: 'pt-inactive-note', hidden: true, text: t('pt.form.notActivated') });
 
@@ -44,7 +45,7 @@ export function persontjenestenFormActions(ctx, form) {
       const s = await pt.status(form.signal);
       activated = Boolean(s.activated);
     } catch (err) {
-      if (!isQuiet(err)) form.say('error', errorText(t, err));
+      if (!isQuiet(err)) (form.editing ? tell : form.say)('error', errorText(t, err));
       return false;
     }
     note.hidden = activated;
@@ -52,6 +53,7 @@ export function persontjenestenFormActions(ctx, form) {
     return activated;
   }
 
+  const answer = h('div', { class: 'pt-answer', id: 'pt-update-message', tabindex: '-1' });
   let node;
   if (!form.editing) {
     const link = h('button', { type: 'button', class: 'link-button', id: 'pt-search-link', text: t('pt.form.searchLink') });
@@ -63,7 +65,18 @@ export function persontjenestenFormActions(ctx, form) {
   } else {
     const button = h('button', { type: 'button', class: 'button', id: 'pt-update', text: t('pt.form.updateButton') });
     button.addEventListener('click', () => runUpdate(button));
-    node = h('div', { class: 'pt-form-actions' }, button, note, busy.node);
+    node = h('div', { class: 'pt-form-actions' }, button, note, busy.node, answer);
+  }
+
+  /**
+   * The answer to "Oppdater via Persontjenesten", right under the button,
+   * with the focus on it: the receptionist sees it where they pressed.
+   */
+  function tell(kind, text) {
+    say(answer, kind, text);
+    if (!text) return;
+    answer.scrollIntoView({ block: 'nearest' });
+    answer.focus();
   }
 
   /** Fills the Add-client form with a draft from Persontjenesten. */
@@ -86,7 +99,7 @@ export function persontjenestenFormActions(ctx, form) {
     if (!(await ensureActivated())) return;
     const signal = busy.start(t('pt.form.fetching'));
     button.disabled = true;
-    form.say('', '');
+    tell('', '');
     try {
       const got = await pt.update(form.id, signal);
       showChanges(got.draft || {}, got.changes || []);
@@ -96,10 +109,10 @@ export function persontjenestenFormActions(ctx, form) {
         return;
       }
       if (isQuiet(err)) {
-        if (signal.aborted) form.say('info', t('pt.form.cancelled'));
+        if (signal.aborted) tell('info', t('pt.form.cancelled'));
         return;
       }
-      form.say('error', `${errorText(t, err)} ${t('pt.form.unchanged')}`);
+      tell('error', `${errorText(t, err)} ${t('pt.form.unchanged')}`);
     } finally {
       busy.stop();
       button.disabled = false;
@@ -109,11 +122,11 @@ export function persontjenestenFormActions(ctx, form) {
   /** The old -> new table; the checked changes go into the form. */
   function showChanges(draft, changes) {
     if (!changes.length) {
-      form.say('info', t('pt.form.noChanges'));
+      tell('ok', t('pt.form.noChanges'));
       return;
     }
     const boxes = [];
-    const rows = changes.map((c, i) => {
+    const rows = changes.map((c) => {
       const box = h('input', { type: 'checkbox', id: `pt-change-${c.field}`, checked: true, dataset: { field: c.field } });
       boxes.push({ box, change: c });
       const label = t(`field.${c.field}`);
@@ -150,11 +163,14 @@ export function persontjenestenFormActions(ctx, form) {
     apply.addEventListener('click', () => {
       const base = { ...form.getBase() };
       let n = 0;
+      const shown = [];
       for (const { box, change } of boxes) {
         if (!box.checked) continue;
         n += 1;
-        if (!form.setField(change.field, change.new)) base[change.field] = change.new;
+        if (form.setField(change.field, change.new)) shown.push(change.field);
+        else base[change.field] = change.new;
       }
+      form.markChanged(shown);
       if (n) {
         // Provenance of the fetch goes with the save.
         for (const f of ['personId', 'fetchedAt', 'sequenceNumber', 'ninType']) {
@@ -163,9 +179,7 @@ export function persontjenestenFormActions(ctx, form) {
         form.setBase(base);
       }
       close();
-      form.say('info', n ? t('pt.form.applied', { n }) : t('pt.form.noneApplied'));
-      const save = document.getElementById('save');
-      if (save) save.focus();
+      tell(n ? 'ok' : 'info', n ? t('pt.form.applied', { n }) : t('pt.form.noneApplied'));
     });
     boxes[0].box.focus();
     return dialog;

@@ -8,7 +8,7 @@
 import { modal } from '../dialog.js';
 import { h, replace, say } from '../dom.js';
 import { formatDate, formatNin, fullName, parseDate } from '../format.js';
-import { busyIndicator, errorText, isNotActivated, isQuiet, notActivatedDialog, ptApi } from './persontjenesten-common.js';
+import { busyIndicator, errorText, isNotActivated, isQuiet, notActivatedDialog } from './persontjenesten-common.js';
 
 /** Letters (any script) in s. */
 function letterCount(s) {
@@ -65,6 +65,12 @@ const BADGE_CLASS = {
   dnumber: 'badge badge-dnumber',
 };
 
+/** Matches in the order a receptionist reads a list: family name, given name, birth date. */
+export function sortMatches(list) {
+  const byText = (a, b) => String(a || '').localeCompare(String(b || ''), 'nb', { sensitivity: 'base' });
+  return [...list].sort((a, b) => byText(a.familyName, b.familyName) || byText(a.givenName, b.givenName) || byText(a.middleName, b.middleName) || String(a.birthDate || '').localeCompare(String(b.birthDate || '')));
+}
+
 /**
  * Opens the search dialog. onPick(draft) gets the person fetched from
  * Persontjenesten (not saved); an already registered person offers to go to
@@ -73,7 +79,7 @@ const BADGE_CLASS = {
 export function openPersonSearch(ctx, { onPick }) {
   const { i18n, router } = ctx;
   const t = (k, v) => i18n.t(k, v);
-  const pt = ptApi(ctx.api);
+  const pt = ctx.api.persontjenesten;
 
   const inputs = {};
   const errs = {};
@@ -115,13 +121,54 @@ export function openPersonSearch(ctx, { onPick }) {
     ),
   );
 
+  // After a search the form folds into one line, so the matches get the height.
+  const askedText = h('p', { class: 'pt-asked-text', id: 'pts-asked-text' });
+  const editSearch = h('button', { type: 'button', class: 'button', id: 'pts-edit', text: t('pt.search.edit') });
+  const asked = h('div', { class: 'pt-asked', id: 'pts-asked', hidden: true }, askedText, editSearch);
+  editSearch.addEventListener('click', () => {
+    unfold();
+    const filled = Object.values(inputs).find((el) => el.value.trim() !== '');
+    (filled || inputs.nin).focus();
+  });
+
   const { dialog, close } = modal(
-    { id: 'pt-search-dialog', titleText: t('pt.search.title'), className: 'dialog-wide' },
+    { id: 'pt-search-dialog', titleText: t('pt.search.title'), className: 'dialog-wide dialog-search' },
     form,
+    asked,
     busy.node,
     message,
     results,
   );
+
+  function fold(values) {
+    const parts = [];
+    if (values.nin.trim()) parts.push(formatNin(values.nin.replace(/\s+/g, '')));
+    const name = values.fullName.trim() || [values.givenName, values.middleName, values.familyName].map((x) => x.trim()).filter(Boolean).join(' ');
+    if (name) parts.push(name);
+    if (values.birthDate.trim()) parts.push(t('pt.search.askedBorn', { date: values.birthDate.trim() }));
+    const place = [values.streetAddress, values.postalCode].map((x) => x.trim()).filter(Boolean).join(', ');
+    if (place) parts.push(place);
+    if (values.municipalityNumber.trim()) parts.push(t('pt.search.askedMunicipality', { n: values.municipalityNumber.trim() }));
+    askedText.textContent = t('pt.search.asked', { what: parts.join(', ') });
+    form.hidden = true;
+    asked.hidden = false;
+    dialog.classList.add('dialog-folded');
+  }
+
+  function unfold() {
+    form.hidden = false;
+    asked.hidden = true;
+    dialog.classList.remove('dialog-folded');
+  }
+
+  // ArrowDown from any search field goes to the matches.
+  form.addEventListener('keydown', (e) => {
+    if (e.key !== 'ArrowDown' || e.target.tagName !== 'INPUT') return;
+    const first = results.querySelector('.pt-result-button[tabindex="0"]');
+    if (!first) return;
+    e.preventDefault();
+    first.focus();
+  });
   closeButton.addEventListener('click', close);
   // Results belong to the question asked; a changed question clears them.
   form.addEventListener('input', () => {
@@ -170,7 +217,13 @@ export function openPersonSearch(ctx, { onPick }) {
     searchButton.disabled = true;
     try {
       const found = await pt.search(body, signal);
-      showResults(found.results || [], found.total ?? (found.results || []).length);
+      const list = found.results || [];
+      showResults(list, found.total ?? list.length);
+      if (list.length) {
+        fold(values);
+        // The best match is ready for Enter: the exact number hit, or the first by name.
+        results.querySelector('.pt-result-button').focus();
+      }
     } catch (err) {
       if (isNotActivated(err)) {
         close();
@@ -200,8 +253,8 @@ export function openPersonSearch(ctx, { onPick }) {
     return other;
   }
 
-  function showResults(list, total) {
-    if (!list.length) {
+  function showResults(found, total) {
+    if (!found.length) {
       replace(
         results,
         h('div', { class: 'empty-state pt-no-hits', id: 'pts-no-hits', role: 'status' }, h('p', { class: 'no-hits', text: t('pt.search.noHits') }), h('p', { text: t('pt.search.noHitsHint') })),
@@ -209,6 +262,7 @@ export function openPersonSearch(ctx, { onPick }) {
       results.scrollIntoView({ block: 'nearest' });
       return;
     }
+    const list = sortMatches(found);
     const summary = h('p', { class: 'result-summary', id: 'pts-summary', role: 'status', text: t(total > list.length ? 'pt.search.countMore' : 'pt.search.count', { n: list.length, total }) });
     const items = list.map((m, i) =>
       h(

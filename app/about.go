@@ -1,0 +1,79 @@
+package app
+
+import (
+	"errors"
+	"io/fs"
+	"net/http"
+	"os"
+
+	"github.com/labstack/echo/v4"
+)
+
+// appInfoBody is GET /api/app: what the UI needs before its first screen and
+// what «Om Resepsjon» shows for support.
+type appInfoBody struct {
+	Version  string `json:"version"`
+	Commit   string `json:"commit"`
+	Built    string `json:"built"`
+	Go       string `json:"go"`
+	Platform string `json:"platform"`
+	Demo     bool   `json:"demo"`
+	Language string `json:"language"`
+	DataDir  string `json:"dataDir"`
+	// DBBytes is the database's size on disk with its write-ahead log;
+	// -1 when it cannot be read.
+	DBBytes int64 `json:"dbBytes"`
+	// CanQuit says the UI's «Avslutt» stops the program.
+	CanQuit bool `json:"canQuit"`
+	// UpdateAllRunning says «Oppdater alle» is running: quitting stops it
+	// after the client being saved.
+	UpdateAllRunning bool `json:"updateAllRunning"`
+}
+
+func (s *Server) appInfo(c echo.Context) error {
+	b := s.cfg.Build
+	if b.Version == "" {
+		b.Version = s.cfg.Version
+	}
+	return c.JSON(http.StatusOK, appInfoBody{
+		Version: b.Version, Commit: b.Commit, Built: b.Date, Go: b.Go, Platform: b.OS,
+		Demo: s.cfg.Demo, Language: s.cfg.Language, DataDir: s.cfg.DataDir,
+		DBBytes: dbSize(s.cfg.DBPath), CanQuit: s.cfg.Quit != nil,
+		UpdateAllRunning: s.bulk.running(),
+	})
+}
+
+// dbSize adds the database file and its -wal file; -1 when the database
+// cannot be read (or none is configured).
+func dbSize(path string) int64 {
+	if path == "" {
+		return -1
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return -1
+	}
+	n := st.Size()
+	if wal, err := os.Stat(path + "-wal"); err == nil {
+		n += wal.Size()
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return -1
+	}
+	return n
+}
+
+// postQuit is the UI's «Avslutt»: it answers first, then asks the program to
+// stop. Serve then lets requests in flight finish, stops «Oppdater alle»
+// after the client being saved, and returns.
+func (s *Server) postQuit(c echo.Context) error {
+	if s.cfg.Quit == nil {
+		return newError(http.StatusNotFound, "route_not_found")
+	}
+	s.log.Info("quit requested from the UI")
+	if err := c.JSON(http.StatusAccepted, map[string]string{"status": "stopping"}); err != nil {
+		return err
+	}
+	c.Response().Flush()
+	s.cfg.Quit()
+	return nil
+}

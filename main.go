@@ -60,6 +60,8 @@ func (env *environment) dispatch(ctx context.Context, cmd string, args []string)
 		return env.key(ctx, args)
 	case "backup":
 		return env.backup(ctx, args)
+	case "mail-password":
+		return env.mailPassword(ctx, args)
 	case "import":
 		return env.importClients(ctx, args)
 	case "version":
@@ -84,6 +86,7 @@ Commands:
   key generate|show|import FILE|delete
                   the HelseID key: private key in the OS keyring, public JWK printed
   backup FILE     write a consistent copy of the database to FILE
+  mail-password   store the SMTP password (from standard input) in the OS keyring
   import FILE     import a client list (CSV or .xlsx); --dry-run only checks it,
                   --refused REPORT.csv saves the rows that are not imported
   version         print the version

@@ -190,16 +190,24 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 	if cfg.AllowRemote && !config.IsLoopback(cfg.Listen) {
 		extra = []string{cfg.Listen}
 	}
+	pp, err := setupPortal(cfg, db, demo, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer pp.close()
 	srv, err := app.New(app.Config{
 		Clients: db, Audit: db, Connection: conn, UI: ui, Logger: log, Token: token, BaseURL: baseURL, Port: port,
 		ExtraHosts: extra, Demo: demo, Build: build, Language: cfg.Language,
 		DataDir: cfg.DataDir, DBPath: f.db, Quit: quit,
 		OSUser: currentOSUser(), DemoOrganisations: demoOrganisations(demoNet),
+		Portal: pp.staff,
 	})
 	if err != nil {
 		ln.Close()
 		return err
 	}
+	pp.run(ctx)
 	if demoNet != nil {
 		if st, err := conn.Check(ctx, register.ActionActivate); err != nil || !st.Activated() {
 			log.Warn("demo: Persontjenesten activation against the mock did not pass", "err", err)

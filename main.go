@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -116,4 +117,7 @@ type environment struct {
 	// keys opens the store for the HelseID private key: the OS keyring in
 	// the program, an in-memory store in tests.
 	keys func() helseid.KeyStore
+	// handOverWait is how long a second launch waits for the process that
+	// holds the register to answer; 0 means defaultHandOverWait.
+	handOverWait time.Duration
 }

@@ -74,10 +74,9 @@ func (db *DB) SearchClients(ctx context.Context, q register.Query) (register.Pag
 	default:
 		// The name index orders large hit sets; it must match the
 		// transaction's snapshot, so no client write commits meanwhile.
-		if err = db.names.load(ctx, db); err != nil {
+		if err = db.names.rlock(ctx, db); err != nil {
 			break
 		}
-		db.names.gate.RLock()
 		page, err = db.search(ctx, mq, limit, offset)
 		db.names.gate.RUnlock()
 	}
@@ -179,10 +178,9 @@ func (db *DB) pickPage(ctx context.Context, tx *sql.Tx, page register.Page, ids 
 // only the rows of the page. It holds the index's gate shared throughout, so
 // no client write commits between counting the hits and reading the rows.
 func (db *DB) searchNames(ctx context.Context, words []string, limit, offset int) (register.Page, error) {
-	if err := db.names.load(ctx, db); err != nil {
+	if err := db.names.rlock(ctx, db); err != nil {
 		return register.Page{}, err
 	}
-	db.names.gate.RLock()
 	defer db.names.gate.RUnlock()
 	page := register.Page{Results: []register.ClientSummary{}}
 	var ids []int64

@@ -2,7 +2,7 @@
 // register in SQLite, filled from Norsk helsenett's Persontjenesten.
 //
 // Commands: (none) serve the app; demo; mock; key; backup FILE; import FILE;
-// version. See
+// restore FILE; version. See
 // README.md.
 package main
 
@@ -65,6 +65,8 @@ func (env *environment) dispatch(ctx context.Context, cmd string, args []string)
 		return env.mailPassword(ctx, args)
 	case "import":
 		return env.importClients(ctx, args)
+	case "restore":
+		return env.restore(ctx, args)
 	case "version":
 		fmt.Fprintln(env.stdout, "resepsjon", buildinfo.Get())
 		return nil
@@ -90,6 +92,8 @@ Commands:
   mail-password   store the SMTP password (from standard input) in the OS keyring
   import FILE     import a client list (CSV or .xlsx); --dry-run only checks it,
                   --refused REPORT.csv saves the rows that are not imported
+  restore FILE    put a backup in place of the register (the current one is kept);
+                  --passphrase-stdin for an encrypted backup on a new PC
   version         print the version
 
 Run "resepsjon serve --help", "resepsjon mock --help" or "resepsjon key --help"

@@ -19,6 +19,7 @@ import (
 
 	"resepsjon/activation"
 	"resepsjon/app"
+	"resepsjon/backup"
 	"resepsjon/buildinfo"
 	"resepsjon/config"
 	"resepsjon/instance"
@@ -139,6 +140,11 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 		}
 	}()
 
+	// A restore asked for in the UI is carried out now, before the
+	// register is opened.
+	if err := applyPendingRestore(ctx, f.db, cfg.DataDir, log); err != nil {
+		log.Error("restore not carried out; the register is as it was", "err", err)
+	}
 	db, err := store.Open(ctx, f.db, log)
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
@@ -210,7 +216,7 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 		ln.Close()
 		return err
 	}
-	pp.run(ctx)
+	pp.run(ctx, log)
 	if demoNet != nil {
 		if st, err := conn.Check(ctx, register.ActionActivate); err != nil || !st.Activated() {
 			log.Warn("demo: Persontjenesten activation against the mock did not pass", "err", err)
@@ -363,6 +369,9 @@ func (env *environment) backup(ctx context.Context, args []string) error {
 	defer db.Close()
 	dest := fs.Arg(0)
 	if err := db.Backup(ctx, dest); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	if err := backup.WriteChecksumFor(dest); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
 	fmt.Fprintf(env.stdout, "Sikkerhetskopi skrevet og kontrollert / Backup written and checked: %s\n", dest)

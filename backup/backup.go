@@ -166,7 +166,7 @@ func (s *Service) SaveSettings(ctx context.Context, set Settings, passphrase str
 		}
 		set.Folder = filepath.Clean(set.Folder)
 		if err := checkFolder(set.Folder); err != nil {
-			return &SettingsError{Field: "folder", Code: "backup.folder_unreachable"}
+			return &SettingsError{Field: "folder", Code: "backup.folder_invalid"}
 		}
 	}
 	if set.Encrypt {

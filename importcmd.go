@@ -12,6 +12,7 @@ import (
 	"resepsjon/clientfile"
 	"resepsjon/clientimport"
 	"resepsjon/config"
+	"resepsjon/instance"
 	"resepsjon/store"
 )
 
@@ -62,7 +63,16 @@ func (env *environment) importClients(ctx context.Context, args []string) error 
 	if err := ensureDataDir(cfg.DataDir); err != nil {
 		return err
 	}
-	db, err := store.Open(ctx, dataFiles(cfg.DataDir, false).db, newLogger(env.stderr, cfg.LogLevel))
+	files := dataFiles(cfg.DataDir, false)
+	lock, err := instance.Acquire(files.lock)
+	if errors.Is(err, instance.ErrLocked) {
+		return errors.New(clientimport.Text(lang, "err.running"))
+	}
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	db, err := store.Open(ctx, files.db, newLogger(env.stderr, cfg.LogLevel))
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}

@@ -83,6 +83,9 @@ func (s *Server) toAPIError(err error, lang string) *APIError {
 	var conflict *register.ConflictError
 	var dup *register.DuplicateError
 	var he *echo.HTTPError
+	if pe := portalError(err, lang); pe != nil {
+		return pe
+	}
 	switch {
 	case errors.As(err, &apiErr):
 		out := *apiErr

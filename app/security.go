@@ -204,10 +204,12 @@ func (s *Server) LaunchURL() (string, error) {
 	return s.cfg.BaseURL + "/?token=" + t, nil
 }
 
+// postLaunch issues a one-time launch token for a second launch, which
+// builds the address to open itself; the URL is for scripts.
 func (s *Server) postLaunch(c echo.Context) error {
-	u, err := s.LaunchURL()
+	t, err := s.launches.issue(s.now())
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]string{"url": u})
+	return c.JSON(http.StatusOK, map[string]string{"url": s.cfg.BaseURL + "/?token=" + t, "token": t})
 }

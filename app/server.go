@@ -45,6 +45,8 @@ type Config struct {
 	OSUser string
 	// DemoOrganisations are shown on the activation screen in the demo.
 	DemoOrganisations []DemoOrganisation
+	// Portal is the patient portal's staff side (app/portal.go).
+	Portal PortalConfig
 
 	// Build is the version, commit and build date «Om Resepsjon» shows;
 	// Version above is used when Build has none.
@@ -112,6 +114,7 @@ func New(cfg Config) (*Server, error) {
 	api.PUT("/clients/:id", s.updateClient)
 	api.DELETE("/clients/:id", s.deleteClient)
 	s.persontjenestenRoutes(api)
+	s.portalRoutes(api)
 	api.Any("/*", s.apiFallback)
 	s.echo = e
 	s.routes = map[string]bool{}

@@ -32,6 +32,8 @@ type testConfig struct {
 	Keys   helseid.KeyStore // nil: a machine without a keyring
 	NHN    config.NHN
 	OSUser string
+	// PortalWire builds the portal's staff side over the test database.
+	PortalWire func(db *store.DB) app.PortalConfig
 }
 
 // wire builds the use cases over db the way the program does and returns
@@ -49,6 +51,9 @@ func wire(t testing.TB, db *store.DB, cfg testConfig) app.Config {
 	}
 	out := cfg.Config
 	out.Clients, out.Audit, out.Connection, out.OSUser = db, db, conn, cfg.OSUser
+	if cfg.PortalWire != nil {
+		out.Portal = cfg.PortalWire(db)
+	}
 	return out
 }
 

@@ -98,19 +98,17 @@ func DryRun(ctx context.Context, s Store, t clientfile.Table, m clientfile.Mappi
 		return Plan{}, fmt.Errorf("dry run: %w", err)
 	}
 	byNIN := make(map[string]int64, len(keys))
-	byName := make(map[string]int64, len(keys))
+	byName := make(map[string]nameHolder, len(keys))
 	for _, k := range keys {
 		if k.NIN != "" {
 			byNIN[k.NIN] = k.ID
 		}
 		if nb := register.NameBirthKey(k.GivenName, k.FamilyName, k.BirthDate); nb != "" {
-			if _, seen := byName[nb]; !seen {
-				byName[nb] = k.ID
-			}
+			byName[nb] = byName[nb].add(int(k.ID), k.NIN != "")
 		}
 	}
-	fileNIN := map[string]int{}  // identity number → line of the first row with it
-	fileName := map[string]int{} // name and birth key → line
+	fileNIN := map[string]int{}         // identity number → line of the first row with it
+	fileName := map[string]nameHolder{} // name and birth key → lines
 
 	p := Plan{Rows: make([]Row, len(t.Rows))}
 	for i, cells := range t.Rows {
@@ -135,10 +133,10 @@ func DryRun(ctx context.Context, s Store, t clientfile.Table, m clientfile.Mappi
 			r.DuplicateOf, r.DuplicateBy = byNIN[r.Client.NIN], SameNIN
 		case r.Client.NIN != "" && fileNIN[r.Client.NIN] != 0:
 			r.DuplicateLine, r.DuplicateBy = fileNIN[r.Client.NIN], SameNIN
-		case nb != "" && byName[nb] != 0:
-			r.DuplicateOf, r.DuplicateBy = byName[nb], SameNameBirth
-		case nb != "" && fileName[nb] != 0:
-			r.DuplicateLine, r.DuplicateBy = fileName[nb], SameNameBirth
+		case nb != "" && byName[nb].match(r.Client.NIN != "") != 0:
+			r.DuplicateOf, r.DuplicateBy = int64(byName[nb].match(r.Client.NIN != "")), SameNameBirth
+		case nb != "" && fileName[nb].match(r.Client.NIN != "") != 0:
+			r.DuplicateLine, r.DuplicateBy = fileName[nb].match(r.Client.NIN != ""), SameNameBirth
 		}
 		if r.DuplicateBy != "" {
 			r.Status = StatusDuplicate
@@ -150,12 +148,41 @@ func DryRun(ctx context.Context, s Store, t clientfile.Table, m clientfile.Mappi
 				fileNIN[r.Client.NIN] = r.Line
 			}
 			if nb != "" {
-				fileName[nb] = r.Line
+				fileName[nb] = fileName[nb].add(r.Line, r.Client.NIN != "")
 			}
 		}
 		p.Rows[i] = r
 	}
 	return p, nil
+}
+
+// nameHolder remembers, for one name and birth date, the first client (an id
+// or a line) with an identity number and the first without one. Two clients
+// with the same name and birth date count as one person unless both have an
+// identity number (then the numbers, which differ, tell them apart).
+type nameHolder struct {
+	withNIN, withoutNIN int
+}
+
+func (h nameHolder) add(ref int, hasNIN bool) nameHolder {
+	if hasNIN && h.withNIN == 0 {
+		h.withNIN = ref
+	}
+	if !hasNIN && h.withoutNIN == 0 {
+		h.withoutNIN = ref
+	}
+	return h
+}
+
+// match is the client a row with this name and birth date duplicates, or 0.
+func (h nameHolder) match(hasNIN bool) int {
+	if h.withoutNIN != 0 {
+		return h.withoutNIN
+	}
+	if !hasNIN {
+		return h.withNIN
+	}
+	return 0
 }
 
 // problems lists a validation error's fields in export column order.

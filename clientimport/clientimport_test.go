@@ -8,9 +8,11 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"resepsjon/clientfile"
 	"resepsjon/clientimport"
+	"resepsjon/nin"
 	"resepsjon/register"
 	"resepsjon/store"
 	"resepsjon/store/storetest"
@@ -266,4 +268,56 @@ func TestRefusedReport(t *testing.T) {
 	if err != nil || plan2.Create != 2 {
 		t.Fatalf("fixed report: %+v, %v", plan2, err)
 	}
+}
+
+// TestSameNameAndBirthWithDifferentNumbers: two people with the same name and
+// birth date but different identity numbers are two clients; without a
+// number on one side they are taken as the same person.
+func TestSameNameAndBirthWithDifferentNumbers(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t)
+	cs := storetest.Clients(8, 40)
+	var a, b register.Client
+	for _, c := range cs {
+		if c.NIN == "" || c.NINType != register.NINTypeSynthetic {
+			continue
+		}
+		if a.NIN == "" {
+			a = c
+		} else if b.NIN == "" {
+			b = c
+		}
+	}
+	b.BirthDate, b.NIN = a.BirthDate, ""
+	text := "Fornavn;Etternavn;Fødselsnummer;Fødselsdato\n" +
+		"Jan;Hansen;" + a.NIN + ";" + a.BirthDate + "\n" +
+		"Jan;Hansen;" + twin(t, a) + ";" + a.BirthDate + "\n" +
+		"Jan;Hansen;;" + a.BirthDate + "\n"
+	tab := readTable(t, text)
+	plan, err := clientimport.DryRun(ctx, db, tab, clientfile.GuessMapping(tab.Header))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []clientimport.Status{plan.Rows[0].Status, plan.Rows[1].Status, plan.Rows[2].Status}
+	want := []clientimport.Status{clientimport.StatusCreate, clientimport.StatusCreate, clientimport.StatusDuplicate}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("statuses %v, want %v", got, want)
+	}
+}
+
+// twin is another valid synthetic identity number with c's birth date.
+func twin(t *testing.T, c register.Client) string {
+	t.Helper()
+	birth, err := time.Parse(time.DateOnly, c.BirthDate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ind := 0; ind < 1000; ind++ {
+		n, err := nin.Generate(birth, ind, nin.KindNational, true)
+		if err == nil && n != c.NIN {
+			return n
+		}
+	}
+	t.Fatal("no second number")
+	return ""
 }

@@ -28,3 +28,15 @@ func NameBirthKey(givenName, familyName, birthDate string) string {
 	}
 	return g + "\x00" + f + "\x00" + birthDate
 }
+
+// DatabaseCheck is what a look at a database file (a backup about to be
+// restored) found: whether it is a client register at all, its schema
+// version and the newest this program knows, what the integrity check
+// reported, and how many clients it holds.
+type DatabaseCheck struct {
+	IsRegister         bool
+	SchemaVersion      int
+	KnownSchemaVersion int
+	Problems           []string
+	Clients            int
+}

@@ -243,7 +243,7 @@ func (db *DB) write(ctx context.Context, fn func(*sql.Tx) error) error {
 		return err
 	}
 	// The search's name index changes together with the commit.
-	if err := db.names.commit(db.names.takeStaged(), tx.Commit); err != nil {
+	if err := db.names.commit(ctx, db, db.names.takeStaged(), tx.Commit); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil

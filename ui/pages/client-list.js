@@ -1,5 +1,6 @@
 // The client list: a search box that searches as you type, a table of
-// matches, paging. The search text and page live in the address
+// matches, paging. The server answers only the fields the table shows (see
+// GET /api/clients in the README). The search text and page live in the address
 // ("#/clients?q=...&page=2") so that Back from a client returns to the same list.
 
 import { errorText, isAbort } from '../api.js';

@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"resepsjon/buildinfo"
+	"resepsjon/messages"
 	"resepsjon/persontjeneste/helseid"
 )
 
@@ -28,7 +29,7 @@ func main() {
 	stop()
 	if err != nil {
 		if !errors.Is(err, pflag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "resepsjon:", err)
+			fmt.Fprintln(os.Stderr, "resepsjon:", messages.Terminal(err))
 		}
 		os.Exit(exitCode(err))
 	}
@@ -105,9 +106,16 @@ type usageError struct{ msg string }
 
 func (e *usageError) Error() string { return e.msg }
 
+// usageMistake is a usage error whose text is in the message catalogue.
+type usageMistake struct{ coded *messages.Coded }
+
+func (e *usageMistake) Error() string { return e.coded.Error() }
+func (e *usageMistake) Unwrap() error { return e.coded }
+
 func exitCode(err error) int {
 	var ue *usageError
-	if errors.As(err, &ue) || errors.Is(err, pflag.ErrHelp) {
+	var um *usageMistake
+	if errors.As(err, &ue) || errors.As(err, &um) || errors.Is(err, pflag.ErrHelp) {
 		return 2
 	}
 	return 1

@@ -252,7 +252,7 @@ func (env *environment) printMockInfo(base string, o mockOptions, pop *populatio
 	}
 
 	if privateJWK != nil {
-		fmt.Fprint(env.stderr, msgPrivateWarning)
+		printPrivateWarning(env.stderr)
 		fmt.Fprintf(w, "\n# Testklientens PRIVATE nøkkel (kun for mocken) / the test client's PRIVATE key (mock only).\n")
 		fmt.Fprintf(w, "# Lagre linjen under i en fil og kjør / save the line below to a file and run: resepsjon key import FILE\n")
 		fmt.Fprintf(w, "%s\n", oneLine(privateJWK))

@@ -322,7 +322,7 @@ func (env *environment) keyDelete(ctx context.Context, args []string) error {
 		return err
 	}
 	if !*yes {
-		return &usageMistake{messages.Errorf(nil, "cli.key.delete_confirm")}
+		return &usageError{messages.Both("cli.key.delete_confirm")}
 	}
 	db, conn, err := env.openKeySettings(ctx, cfg)
 	if err != nil {

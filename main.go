@@ -106,16 +106,9 @@ type usageError struct{ msg string }
 
 func (e *usageError) Error() string { return e.msg }
 
-// usageMistake is a usage error whose text is in the message catalogue.
-type usageMistake struct{ coded *messages.Coded }
-
-func (e *usageMistake) Error() string { return e.coded.Error() }
-func (e *usageMistake) Unwrap() error { return e.coded }
-
 func exitCode(err error) int {
 	var ue *usageError
-	var um *usageMistake
-	if errors.As(err, &ue) || errors.As(err, &um) || errors.Is(err, pflag.ErrHelp) {
+	if errors.As(err, &ue) || errors.Is(err, pflag.ErrHelp) {
 		return 2
 	}
 	return 1

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"strconv"
 	"time"
 
 	keyring "github.com/zalando/go-keyring"
@@ -12,6 +14,7 @@ import (
 	"resepsjon/app"
 	"resepsjon/config"
 	"resepsjon/outbox"
+	"resepsjon/patientweb"
 	"resepsjon/portal"
 	"resepsjon/store"
 )
@@ -22,10 +25,12 @@ type portalParts struct {
 	service *portal.Service
 	sender  *outbox.Sender
 	staff   app.PortalConfig
+	patient *patientweb.Server
 	// patientLn is the patient listener's socket; nil when the portal's
 	// listener is off.
-	patientLn  interface{ Close() error }
-	patientURL string
+	patientLn   net.Listener
+	patientURL  string
+	patientPort int
 }
 
 // mailKeyringAccount is the keyring account of the SMTP password.
@@ -59,6 +64,27 @@ func keyringSecret(ctx context.Context, account string) (string, error) {
 // goes over SMTP and the listener follows portal.enabled.
 func setupPortal(cfg config.Config, db *store.DB, demo bool, log *slog.Logger) (*portalParts, error) {
 	p := &portalParts{}
+	pc := cfg.Portal
+	if demo {
+		// The demo's patient side runs on loopback, next to the staff app.
+		pc.Enabled, pc.Listen = true, "127.0.0.1"
+		if pc.Port == config.DefaultPortalPort {
+			pc.Port = config.DefaultDemoPortalPort
+		}
+	}
+	if pc.Enabled {
+		ln, err := listen(pc.Listen, pc.Port)
+		if err != nil {
+			return nil, fmt.Errorf("patient portal: %w", err)
+		}
+		p.patientLn = ln
+		host := pc.Listen
+		if ip := net.ParseIP(host); ip != nil && ip.To4() == nil {
+			host = "[" + host + "]"
+		}
+		p.patientPort = ln.Addr().(*net.TCPAddr).Port
+		p.patientURL = "http://" + host + ":" + strconv.Itoa(p.patientPort)
+	}
 	var transport outbox.Transport
 	var mailbox *outbox.Mailbox
 	if demo {
@@ -93,12 +119,26 @@ func setupPortal(cfg config.Config, db *store.DB, demo bool, log *slog.Logger) (
 	}
 	p.service = svc
 	p.staff = app.PortalConfig{Service: svc, PatientURL: p.patientURL, MailHost: cfg.Mail.Host, Mailbox: mailbox}
+	if p.patientLn != nil {
+		if p.patient, err = patientweb.New(patientweb.Config{Service: svc, Logger: log, Port: p.patientPort}); err != nil {
+			p.close()
+			return nil, err
+		}
+	}
 	return p, nil
 }
 
-// run delivers mail until ctx ends.
-func (p *portalParts) run(ctx context.Context) {
+// run delivers mail and serves the patient side until ctx ends.
+func (p *portalParts) run(ctx context.Context, log *slog.Logger) {
 	go p.sender.Run(ctx)
+	if p.patient != nil {
+		log.Info("patient portal serving", "url", p.patientURL)
+		go func() {
+			if err := p.patient.Serve(ctx, p.patientLn); err != nil {
+				log.Error("patient portal stopped", "err", err)
+			}
+		}()
+	}
 }
 
 func (p *portalParts) close() {

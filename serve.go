@@ -228,7 +228,7 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 		ln.Close()
 		return err
 	}
-	pp.run(ctx)
+	pp.run(ctx, log)
 	if demoNet != nil {
 		if st, err := conn.Check(ctx, register.ActionActivate); err != nil || !st.Activated() {
 			log.Warn("demo: Persontjenesten activation against the mock did not pass", "err", err)

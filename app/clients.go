@@ -76,10 +76,7 @@ func (s *Server) listClients(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if page.Results == nil {
-		page.Results = []register.Client{}
-	}
-	return c.JSON(http.StatusOK, page)
+	return c.JSONBlob(http.StatusOK, appendPage(make([]byte, 0, 64+256*len(page.Results)), page))
 }
 
 func (s *Server) createClient(c echo.Context) error {

@@ -26,8 +26,11 @@ type Mail struct {
 	User     string
 }
 
-// DefaultPortalPort is the patient listener's default port.
-const DefaultPortalPort = 8730
+// Default ports of the patient listener: the real app's and the demo's.
+const (
+	DefaultPortalPort     = 8730
+	DefaultDemoPortalPort = 8740
+)
 
 var portalKeys = []string{"portal.enabled", "portal.listen", "portal.port", "portal.allow_remote",
 	"mail.host", "mail.port", "mail.security", "mail.user"}

@@ -247,5 +247,47 @@ func TestReceptionDesk(t *testing.T) {
 		b.click("#pt-refresh")
 		b.waitFor("the delegation in order again", `document.querySelector('#pt-delegation-state')?.classList.contains('state-ok') && document.querySelector('#pt-access-state')?.classList.contains('state-ok')`)
 	})
+
+	// Issue item 16: the shortcuts work, and say so in tooltips and a list.
+	t.Run("keyboard shortcuts", func(t *testing.T) {
+		b.t = t
+		b.do(chromedp.Navigate(s.URL + "/#/clients"))
+		b.waitFor("the client list", `document.activeElement?.id === 'search'`)
+		if got := b.attr("#add-client", "title"); !strings.Contains(got, "Alt+N") {
+			t.Errorf("the add button's tooltip %q does not name Alt+N", got)
+		}
+		b.focus("#nav-clients")
+		b.press("?")
+		b.waitFor("the shortcut list", `!!document.querySelector('#keys-dialog[open]')`)
+		for _, k := range []string{"Alt+N", "Alt+K", "Ctrl+S", "Alt+P", "Esc"} {
+			if !strings.Contains(b.text("#keys-dialog"), k) {
+				t.Errorf("the shortcut list lacks %s", k)
+			}
+		}
+		b.checkLayout("the shortcut list")
+		b.press(kb.Escape)
+		b.waitFor("the list closed", `!document.querySelector('#keys-dialog')`)
+
+		b.do(chromedp.KeyEvent("n", chromedp.KeyModifiers(chromedp.ModifierAlt)))
+		b.waitFor("the add form from Alt+N", `location.hash === '#/clients/new' && !!document.querySelector('#f-givenName')`)
+		if got := b.attr("#save", "title"); !strings.Contains(got, "Ctrl+S") {
+			t.Errorf("the save button's tooltip %q does not name Ctrl+S", got)
+		}
+		b.do(chromedp.KeyEvent("p", chromedp.KeyModifiers(chromedp.ModifierAlt)))
+		b.waitFor("the Persontjenesten search from Alt+P", `!!document.querySelector('#pt-search-dialog[open]')`)
+		b.press(kb.Escape)
+		b.waitFor("the search closed by Esc", `!document.querySelector('#pt-search-dialog')`)
+		b.focus("#f-givenName")
+		b.do(chromedp.KeyEvent("Hurtig"))
+		b.focus("#f-familyName")
+		b.do(chromedp.KeyEvent("Tastesen"))
+		// Ctrl+S saves the form and is kept from the browser's "save page".
+		if eval[bool](b, `document.dispatchEvent(new KeyboardEvent('keydown', {key: 's', code: 'KeyS', ctrlKey: true, bubbles: true, cancelable: true}))`) {
+			t.Error("Ctrl+S was not kept from the browser")
+		}
+		waitClientView(b, "Hurtig Tastesen")
+		b.do(chromedp.KeyEvent("k", chromedp.KeyModifiers(chromedp.ModifierAlt)))
+		b.waitFor("the client search from Alt+K", `location.hash.startsWith('#/clients') && document.activeElement?.id === 'search'`)
+	})
 	b.t = t
 }

@@ -6,7 +6,9 @@
 import { ApiError, errorText as apiErrorText, isAbort, SessionEndedError } from '../api.js';
 import { h, replace, say as sayIn } from '../dom.js';
 import { formatDate, formatNin, fullName, parseDate } from '../format.js';
+import { strictBanner } from './badges.js';
 import { displayValue, EDITABLE, GROUPS, READ_ONLY } from './client-fields.js';
+import { withKey } from '../shortcuts.js';
 import { persontjenestenFormActions } from './persontjenesten-form.js';
 
 /**
@@ -34,7 +36,10 @@ export function renderClientForm(ctx, { signal, query }, id) {
   const heading = h('h1', { tabindex: '-1', text: t(editing ? 'form.editTitle' : 'form.addTitle') });
   const message = h('div', { class: 'page-message', id: 'form-message', tabindex: '-1' });
   const registerBox = h('div', { class: 'register-box' });
-  const saveButton = h('button', { type: 'submit', class: 'button button-primary', id: 'save', text: t('form.save') });
+  // Shown above the form whenever the address protection is "strengt fortrolig".
+  const strict = strictBanner(i18n, 'form-strict-banner');
+  strict.hidden = true;
+  const saveButton = h('button', { type: 'submit', class: 'button button-primary', id: 'save', 'aria-keyshortcuts': 'Control+S', title: withKey(t('form.save'), 'save'), text: t('form.save') });
   const cancelLink = h('a', { class: 'button', id: 'cancel', href: editing ? `#/clients/${id}` : '#/clients', text: t('form.cancel') });
 
   const fieldsets = GROUPS.map((g) =>
@@ -78,7 +83,7 @@ export function renderClientForm(ctx, { signal, query }, id) {
     h('div', { class: 'form-actions' }, saveButton, cancelLink),
   );
   const loading = h('p', { class: 'muted', text: t('common.loading'), hidden: !editing });
-  const node = h('section', { class: 'page page-form' }, heading, message, loading, form);
+  const node = h('section', { class: 'page page-form' }, heading, strict, message, loading, form);
 
   function field(f) {
     const fid = `f-${f.name}`;
@@ -110,10 +115,7 @@ export function renderClientForm(ctx, { signal, query }, id) {
     if (f.name === 'addressProtection') {
       // Only relevant for one choice; shown when it is made.
       hint.hidden = true;
-      input.addEventListener('change', () => {
-        hint.hidden = input.value !== 'StrictlyConfidential';
-        describe(f.name);
-      });
+      input.addEventListener('change', () => showStrict());
     }
     const error = h('p', { class: 'field-error', id: `${fid}-error`, hidden: true });
     const stored = h('p', { class: 'stored-note', id: `${fid}-stored`, hidden: true });
@@ -125,6 +127,14 @@ export function renderClientForm(ctx, { signal, query }, id) {
     hints[f.name] = hint;
     describe(f.name);
     return h('div', { class: `field${f.wide ? ' field-wide' : ''}`, dataset: { field: f.name } }, label, input, hint, changed, error, stored);
+  }
+
+  /** The strict-address hint and banner follow the address protection chosen. */
+  function showStrict() {
+    const on = inputs.addressProtection.value === 'StrictlyConfidential';
+    hints.addressProtection.hidden = !on;
+    strict.hidden = !on;
+    describe('addressProtection');
   }
 
   /** Points aria-describedby at whatever help is visible for the field. */
@@ -184,8 +194,7 @@ export function renderClientForm(ctx, { signal, query }, id) {
       }
       input.value = v;
     }
-    hints.addressProtection.hidden = inputs.addressProtection.value !== 'StrictlyConfidential';
-    describe('addressProtection');
+    showStrict();
   }
 
   /**

@@ -24,7 +24,9 @@ import (
 	"resepsjon/config"
 	"resepsjon/instance"
 	"resepsjon/logfile"
+	"resepsjon/lookup"
 	"resepsjon/persontjeneste/helseid"
+	"resepsjon/refresh"
 	"resepsjon/register"
 	"resepsjon/store"
 )
@@ -173,6 +175,14 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 	if err != nil {
 		return err
 	}
+	look, err := lookup.New(lookup.Config{Connection: conn, Clients: db, Audit: db, OSUser: currentOSUser(), Logger: log})
+	if err != nil {
+		return err
+	}
+	runner, err := refresh.New(refresh.Config{Connection: conn, Lookup: look, Clients: db, Logger: log})
+	if err != nil {
+		return err
+	}
 	if demoNet != nil {
 		if err := demoNet.configurePractice(ctx, conn); err != nil {
 			return fmt.Errorf("demo practice: %w", err)
@@ -184,11 +194,7 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 		return err
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
-	host := cfg.Listen
-	if ip := net.ParseIP(host); ip != nil && ip.To4() == nil {
-		host = "[" + host + "]"
-	}
-	baseURL := "http://" + host + ":" + strconv.Itoa(port)
+	baseURL := serverURL(cfg.Listen, port)
 	token, err := app.NewToken()
 	if err != nil {
 		ln.Close()
@@ -218,8 +224,8 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 	}
 	defer safe.wait()
 	srv, err := app.New(app.Config{
-		Clients: db, Audit: db, Connection: conn, UI: ui, Logger: log, Token: token, BaseURL: baseURL, Port: port,
-		ExtraHosts: extra, Demo: demo, Build: build, Language: cfg.Language,
+		Clients: db, Audit: db, Connection: conn, Lookup: look, Refresh: runner, UI: ui, Logger: log, Token: token,
+		BaseURL: baseURL, Port: port, ExtraHosts: extra, Demo: demo, Build: build, Language: cfg.Language,
 		DataDir: cfg.DataDir, DBPath: f.db, Quit: quit,
 		OSUser: currentOSUser(), DemoOrganisations: demoOrganisations(demoNet),
 		Portal: pp.staff, Transfer: safe.transfer(db, cfg.DataDir, quit),
@@ -270,6 +276,12 @@ func currentOSUser() string {
 		return ""
 	}
 	return u.Username
+}
+
+// serverURL is the app's address for a listen host and port: an IPv6
+// address, IPv4-mapped ones (::ffff:127.0.0.1) included, in brackets.
+func serverURL(host string, port int) string {
+	return "http://" + net.JoinHostPort(host, strconv.Itoa(port))
 }
 
 // listen binds the configured port, or the next free one within 20 ports

@@ -289,5 +289,51 @@ func TestReceptionDesk(t *testing.T) {
 		b.do(chromedp.KeyEvent("k", chromedp.KeyModifiers(chromedp.ModifierAlt)))
 		b.waitFor("the client search from Alt+K", `location.hash.startsWith('#/clients') && document.activeElement?.id === 'search'`)
 	})
+
+	// Issue item 11: the same name and birth date warns (and does not
+	// block); a valid number fills birth date and gender.
+	t.Run("likely duplicate warns", func(t *testing.T) {
+		b.t = t
+		first := map[string]any{"givenName": "Ola", "familyName": "Dobbeltsen", "birthDate": "1940-01-01"}
+		var existing map[string]any
+		if code := s.api(t, http.MethodPost, "/api/clients", first, &existing); code != http.StatusCreated {
+			t.Fatalf("create: status %d", code)
+		}
+		b.do(chromedp.Navigate(s.URL + "/#/clients/new"))
+		b.waitFor("the add form", `!!document.querySelector('#f-givenName')`)
+		number := syntheticNumber(t, "1940-01-01", 200)
+		b.focus("#f-nin")
+		b.do(chromedp.KeyEvent(number))
+		b.press(kb.Tab)
+		b.waitFor("the birth date from the number", `document.querySelector('#f-birthDate').value === '01.01.1940'`)
+		wantGender := "Female"
+		if (number[8]-'0')%2 == 1 {
+			wantGender = "Male"
+		}
+		if got := b.value("#f-gender"); got != wantGender {
+			t.Errorf("gender from the number %q, want %q", got, wantGender)
+		}
+		if !b.visible("#f-birthDate-changed") {
+			t.Error("no note says the birth date came from the number")
+		}
+		b.focus("#f-givenName")
+		b.do(chromedp.KeyEvent("Ola"))
+		b.focus("#f-familyName")
+		b.do(chromedp.KeyEvent("Dobbeltsen"))
+		b.click("#save")
+		b.waitFor("the warning", `!!document.querySelector('#duplicate-twins a')`)
+		if got, want := b.attr("#duplicate-twins a", "href"), fmt.Sprintf("#/clients/%d", int64(existing["id"].(float64))); got != want {
+			t.Errorf("the warning links to %q, want %q", got, want)
+		}
+		if !strings.HasPrefix(eval[string](b, `location.hash`), "#/clients/new") {
+			t.Error("the form was saved without a warning")
+		}
+		b.checkLayout("likely duplicate warning")
+		b.click("#save-anyway")
+		id := waitClientView(b, "Ola Dobbeltsen")
+		if id == int64(existing["id"].(float64)) {
+			t.Error("Lagre likevel opened the existing client instead of saving a new one")
+		}
+	})
 	b.t = t
 }

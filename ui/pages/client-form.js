@@ -8,6 +8,7 @@ import { h, replace, say as sayIn } from '../dom.js';
 import { formatDate, formatNin, fullName, parseDate } from '../format.js';
 import { strictBanner } from './badges.js';
 import { displayValue, EDITABLE, GROUPS, READ_ONLY } from './client-fields.js';
+import { ninFacts } from '../nin.js';
 import { withKey } from '../shortcuts.js';
 import { persontjenestenFormActions } from './persontjenesten-form.js';
 
@@ -26,6 +27,8 @@ export function renderClientForm(ctx, { signal, query }, id) {
   let snapshot = null;
   let saving = false;
   let saved = false;
+  // The user has seen the same-name-and-birth-date warning and saves anyway.
+  let duplicateSeen = false;
 
   const inputs = {};
   const errors = {};
@@ -68,7 +71,7 @@ export function renderClientForm(ctx, { signal, query }, id) {
       return true;
     },
     markChanged: (names) => {
-      for (const name of names) markChanged(name);
+      for (const name of names) markChanged(name, t('form.changedNote'));
     },
     say: (kind, text) => (text ? say(kind, text) : replace(message)),
     focusFirst: () => inputs[EDITABLE[0].name].focus(),
@@ -112,6 +115,7 @@ export function renderClientForm(ctx, { signal, query }, id) {
     if (f.kind === 'nin') hintText = t('form.ninHint');
     if (f.name === 'addressProtection') hintText = t('form.strictHint');
     const hint = hintText ? h('p', { class: 'hint', id: `${fid}-hint`, text: hintText }) : null;
+    if (f.kind === 'nin') input.addEventListener('change', () => fillFromNin(input.value));
     if (f.name === 'addressProtection') {
       // Only relevant for one choice; shown when it is made.
       hint.hidden = true;
@@ -127,6 +131,38 @@ export function renderClientForm(ctx, { signal, query }, id) {
     hints[f.name] = hint;
     describe(f.name);
     return h('div', { class: `field${f.wide ? ' field-wide' : ''}`, dataset: { field: f.name } }, label, input, hint, changed, error, stored);
+  }
+
+  /** A valid number fills birth date and gender where they are still empty. */
+  function fillFromNin(text) {
+    const facts = ninFacts(text);
+    if (!facts.ok) return;
+    const filled = [];
+    if (!inputs.birthDate.value.trim()) {
+      inputs.birthDate.value = formatDate(facts.birthDate);
+      filled.push('birthDate');
+    }
+    if (!inputs.gender.value) {
+      inputs.gender.value = facts.gender;
+      filled.push('gender');
+    }
+    for (const name of filled) markChanged(name, t('form.fromNin'));
+  }
+
+  /**
+   * Clients already registered with the same name and birth date (a likely
+   * duplicate without an identity number to catch it). Empty when the
+   * search fails: the warning is a help, not a gate.
+   */
+  async function sameNameAndBirth(payload) {
+    if (!payload.birthDate || !payload.givenName.trim() || !payload.familyName.trim()) return [];
+    const same = (a, b) => String(a || '').trim().toLocaleLowerCase('nb') === String(b || '').trim().toLocaleLowerCase('nb');
+    try {
+      const found = await api.listClients({ q: formatDate(payload.birthDate), limit: 50 }, signal);
+      return (found.results || []).filter((c) => String(c.id) !== String(id) && c.birthDate === payload.birthDate && same(c.givenName, payload.givenName) && same(c.familyName, payload.familyName));
+    } catch {
+      return [];
+    }
   }
 
   /** The strict-address hint and banner follow the address protection chosen. */
@@ -148,9 +184,10 @@ export function renderClientForm(ctx, { signal, query }, id) {
    * Marks a field the Persontjenesten update filled ("Ny fra Folkeregisteret")
    * until the form is saved or the receptionist types in it.
    */
-  function markChanged(name) {
+  function markChanged(name, text = '') {
     const note = changedNotes[name];
     if (!note) return;
+    if (text) note.textContent = text;
     note.hidden = false;
     note.parentElement.classList.add('field-changed');
     describe(name);
@@ -316,6 +353,13 @@ export function renderClientForm(ctx, { signal, query }, id) {
     form.setAttribute('aria-busy', 'true');
     saveButton.textContent = t('form.saving');
     try {
+      if (!editing && !duplicateSeen) {
+        const twins = await sameNameAndBirth(payload);
+        if (twins.length) {
+          warnDuplicate(twins);
+          return;
+        }
+      }
       const result = editing ? await api.updateClient(id, payload) : await api.createClient(payload);
       saved = true;
       router.navigate(`#/clients/${result.id}`, { replace: !editing });
@@ -327,6 +371,25 @@ export function renderClientForm(ctx, { signal, query }, id) {
       form.removeAttribute('aria-busy');
       saveButton.textContent = t('form.save');
     }
+  }
+
+  /** Warns about a likely duplicate; "Lagre likevel" saves. */
+  function warnDuplicate(twins) {
+    const links = twins.map((c) => h('li', {}, h('a', { href: `#/clients/${c.id}`, class: 'duplicate-twin', text: `${fullName(c)}, ${formatDate(c.birthDate)}${c.nin ? ` (${formatNin(c.nin)})` : ''}` })));
+    const anyway = h('button', {
+      type: 'button',
+      class: 'button',
+      id: 'save-anyway',
+      text: t('form.saveAnyway'),
+      on: {
+        click: () => {
+          duplicateSeen = true;
+          form.requestSubmit();
+        },
+      },
+    });
+    say('info', t('form.maybeDuplicate'), h('ul', { id: 'duplicate-twins' }, links), h('div', { class: 'message-actions' }, anyway));
+    message.focus();
   }
 
   function failed(err) {

@@ -74,6 +74,9 @@ const nb = {
   'form.duplicateLink': 'Gå til eksisterende klient',
   'form.readOnly': 'Fra registeret',
   'form.changedNote': 'Ny verdi fra Folkeregisteret, ikke lagret ennå',
+  'form.fromNin': 'Fylt ut fra fødselsnummeret',
+  'form.maybeDuplicate': 'Det finnes allerede en klient med samme navn og fødselsdato. Sjekk at det ikke er samme person før du lagrer.',
+  'form.saveAnyway': 'Lagre likevel',
   'form.saving': 'Lagrer …',
 
   'group.person': 'Person',
@@ -208,6 +211,9 @@ const en = {
   'form.duplicateLink': 'Go to the existing client',
   'form.readOnly': 'From the register',
   'form.changedNote': 'New value from the population register, not saved yet',
+  'form.fromNin': 'Filled in from the identity number',
+  'form.maybeDuplicate': 'A client with the same name and date of birth already exists. Check that it is not the same person before you save.',
+  'form.saveAnyway': 'Save anyway',
   'form.saving': 'Saving …',
 
   'group.person': 'Person',

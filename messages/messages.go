@@ -224,6 +224,49 @@ var catalogue = map[string]Text{
 	"error.invalid_query": {
 		"Adressen har en ødelagt parameter (for eksempel et %-tegn som ikke er kodet). Rett adressen, eller gå tilbake til klientlisten og søk på nytt.",
 		"The address has a broken parameter (a % sign that is not encoded, for example). Correct the address, or go back to the client list and search again."},
+	// import, export, backup and restore
+	"error.import_not_found": {
+		"Filen er ikke lenger lastet opp. Last den opp på nytt.",
+		"The file is no longer uploaded. Upload it again."},
+	"error.import_content_type": {
+		"Velg en CSV-fil eller en Excel-fil (.xlsx).",
+		"Choose a CSV file or an Excel file (.xlsx)."},
+	"error.import_too_large": {
+		"Filen er for stor (over 64 MB). Del den opp i flere filer.",
+		"The file is too large (over 64 MB). Split it into several files."},
+	"error.import_mapping_names": {
+		"Velg hvilken kolonne som er fornavn og hvilken som er etternavn.",
+		"Choose which column is the given name and which is the family name."},
+	"error.import_mapping": {
+		"Hvert felt kan bare velges for én kolonne. Rett valgene.",
+		"Each field can be chosen for one column only. Correct the choices."},
+	"error.import_started": {
+		"Denne filen er allerede importert. Last opp en ny fil for å importere igjen.",
+		"This file is already imported. Upload a new file to import again."},
+	"error.import_not_checked": {
+		"Kontroller filen først.",
+		"Check the file first."},
+	"error.import_failed": {
+		"Importen stoppet, og ingenting er importert. Prøv igjen; hvis det gjentar seg, start programmet på nytt.",
+		"The import stopped and nothing was imported. Try again; if it happens again, restart the program."},
+	"error.import_changed": {
+		"Registeret er endret siden kontrollen, og ingenting er importert. Kontroller filen på nytt og importer igjen.",
+		"The register changed since the check, and nothing was imported. Check the file again and import again."},
+	"error.export_confirm": {
+		"Bekreft at du vil eksportere hele fødselsnumre.",
+		"Confirm that you want to export full identity numbers."},
+	"error.export_format": {
+		"Velg CSV eller Excel.",
+		"Choose CSV or Excel."},
+	"error.backup_not_configured": {
+		"Velg en mappe for sikkerhetskopi først.",
+		"Choose a backup folder first."},
+	"error.backup_failed": {
+		"Sikkerhetskopien kunne ikke tas. Sjekk at mappen kan nås, og prøv igjen.",
+		"The backup could not be made. Check that the folder can be reached, and try again."},
+	"error.restore_path": {
+		"Velg en sikkerhetskopi i listen, eller skriv hele stien til filen.",
+		"Choose a backup in the list, or write the file's full path."},
 	"error.unauthorized": {
 		"Økten er utløpt eller mangler. Lukk fanen og start Resepsjon på nytt.",
 		"The session has ended or is missing. Close this tab and start Resepsjon again."},

@@ -157,6 +157,45 @@ var catalogue = map[string]Text{
 	"cli.key.deleted": {
 		"HelseID-nøkkelen %[1]s er slettet. Fjern også den offentlige nøkkelen i HelseID selvbetjening.",
 		"The HelseID key %[1]s is deleted. Remove its public key in HelseID selvbetjening as well."},
+	"cli.mock.private_client_jwk": {
+		"--client-jwk %[1]s inneholder en privat nøkkel; gi den offentlige JWK-en (resepsjon key show).",
+		"--client-jwk %[1]s holds a private key; give the public JWK (resepsjon key show)"},
+	"cli.mock.not_loopback": {
+		"--listen %[1]s er ikke en loopback-adresse; bruk 127.0.0.1, eller --allow-remote hvis du virkelig vil.",
+		"--listen %[1]s is not a loopback address; use 127.0.0.1, or --allow-remote if you really mean it"},
+	"cli.mock.remote_warning": {
+		"Advarsel: NHN-mocken svarer nå fra nettverket (bare syntetiske data).",
+		"Warning: the NHN mock now answers from the network (synthetic data only)."},
+	"cli.mock.replace_address": {
+		"Bytt %[1]s i adressene under med maskinens adresse.",
+		"Replace %[1]s in the addresses below with this machine's address."},
+	"cli.mock.stopped": {
+		"NHN-mocken er stoppet.",
+		"The NHN mock has stopped."},
+	"cli.mock.running": {
+		"NHN-mocken kjører (syntetiske data)",
+		"The NHN mock is running (synthetic data)"},
+	"cli.mock.paste_config": {
+		"Lim inn i Resepsjons config.yaml",
+		"paste into Resepsjon's config.yaml:"},
+	"cli.mock.enter_in_app": {
+		"Skriv inn i appen under Innstillinger → Persontjenesten → Aktiver (miljø «Demo»);\nnøkkelen kan også legges inn med «resepsjon key import FILE».",
+		"Enter in the app's activation screen, Settings → Persontjenesten → Activate (environment \"Demo\");\nthe key can also be brought in with \"resepsjon key import FILE\"."},
+	"cli.mock.samples": {
+		"Syntetiske fødselsnumre å prøve",
+		"synthetic identity numbers to try:"},
+	"cli.mock.private_key": {
+		"Testklientens PRIVATE nøkkel (kun for mocken)",
+		"the test client's PRIVATE key (mock only)."},
+	"cli.mock.save_private_key": {
+		"Lagre linjen under i en fil og kjør",
+		"save the line below to a file and run: resepsjon key import FILE"},
+	"cli.mock.public_key": {
+		"Den registrerte offentlige nøkkelen",
+		"the registered public key: %[1]s"},
+	"cli.mock.stop": {
+		"Stopp med Ctrl+C.",
+		"Stop with Ctrl+C."},
 	"cli.serve.lock_failed": {
 		"Resepsjon kunne ikke låse registeret. Sjekk at datamappen finnes og at du kan skrive i den.",
 		"Resepsjon could not lock the register. Check that the data directory exists and that you can write to it"},

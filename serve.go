@@ -215,12 +215,20 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 		return err
 	}
 	defer pp.close()
+	// Backups run by themselves while the app serves, and once more when
+	// it stops (before the register is closed).
+	safe, err := startSafekeeping(ctx, db, cfg.DataDir, demo, log)
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("backups: %w", err)
+	}
+	defer safe.wait()
 	srv, err := app.New(app.Config{
 		Clients: db, Audit: db, Connection: conn, Lookup: look, Refresh: runner, UI: ui, Logger: log, Token: token,
 		BaseURL: baseURL, Port: port, ExtraHosts: extra, Demo: demo, Build: build, Language: cfg.Language,
 		DataDir: cfg.DataDir, DBPath: f.db, Quit: quit,
 		OSUser: currentOSUser(), DemoOrganisations: demoOrganisations(demoNet),
-		Portal: pp.staff,
+		Portal: pp.staff, Transfer: safe.transfer(db, cfg.DataDir, quit),
 	})
 	if err != nil {
 		ln.Close()
@@ -252,7 +260,13 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 		return err
 	}
 	env.openBrowser(cfg.NoBrowser, launch, "Resepsjon er klar. / Resepsjon is ready.")
-	return srv.Serve(ctx, ln)
+	if err := srv.Serve(ctx, ln); err != nil {
+		return err
+	}
+	if safe.restart.Load() {
+		return errRestart
+	}
+	return nil
 }
 
 // currentOSUser is the logged-in user's name for the audit log.

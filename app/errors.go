@@ -72,6 +72,9 @@ func message(code, lang string) string {
 		m, ok = persontjenestenMessages[code]
 	}
 	if !ok {
+		m, ok = transferMessages[code]
+	}
+	if !ok {
 		m = messages["internal"]
 	}
 	return inLang(m, lang)

@@ -226,11 +226,15 @@ func (s *Server) tokenMatches(t string) bool {
 func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		if r.ContentLength > s.cfg.MaxBodyBytes {
+		limit := s.cfg.MaxBodyBytes
+		if r.URL.Path == importUploadPath {
+			limit = s.cfg.Transfer.MaxUploadBytes // a client list is a file
+		}
+		if r.ContentLength > limit {
 			return newError(http.StatusRequestEntityTooLarge, "too_large")
 		}
 		if r.Body != nil {
-			r.Body = http.MaxBytesReader(c.Response(), r.Body, s.cfg.MaxBodyBytes)
+			r.Body = http.MaxBytesReader(c.Response(), r.Body, limit)
 		}
 		return next(c)
 	}

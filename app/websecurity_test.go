@@ -36,6 +36,9 @@ type testConfig struct {
 	OSUser string
 	// PortalWire builds the portal's staff side over the test database.
 	PortalWire func(db *store.DB) app.PortalConfig
+	// TransferWire builds import, export, backups and restore over the
+	// test database.
+	TransferWire func(db *store.DB) app.TransferConfig
 }
 
 // wire builds the use cases over db the way the program does and returns
@@ -63,6 +66,9 @@ func wire(t testing.TB, db *store.DB, cfg testConfig) app.Config {
 	out.Clients, out.Audit, out.Connection, out.Lookup, out.Refresh, out.OSUser = db, db, conn, look, runner, cfg.OSUser
 	if cfg.PortalWire != nil {
 		out.Portal = cfg.PortalWire(db)
+	}
+	if cfg.TransferWire != nil {
+		out.Transfer = cfg.TransferWire(db)
 	}
 	return out
 }

@@ -99,6 +99,12 @@ func (s *Server) toAPIError(err error, lang string) *APIError {
 		return &APIError{Status: http.StatusConflict, Code: "not_activated", Message: message("not_activated", lang)}
 	case errors.Is(err, helseid.ErrNoKeyring):
 		return &APIError{Status: http.StatusServiceUnavailable, Code: "keyring_unavailable", Message: message("keyring_unavailable", lang)}
+	case errors.Is(err, register.ErrDiskFull):
+		return &APIError{Status: http.StatusInsufficientStorage, Code: "disk_full", Message: message("disk_full", lang)}
+	case errors.Is(err, register.ErrReadOnly):
+		return &APIError{Status: http.StatusServiceUnavailable, Code: "read_only", Message: message("read_only", lang)}
+	case errors.Is(err, register.ErrRegisterMoved):
+		return &APIError{Status: http.StatusServiceUnavailable, Code: "register_moved", Message: message("register_moved", lang)}
 	case errors.Is(err, register.ErrNotFound):
 		return &APIError{Status: http.StatusNotFound, Code: "not_found", Message: message("not_found", lang)}
 	case errors.As(err, &he):

@@ -22,6 +22,7 @@ type bulkItemJSON struct {
 	Name     string                      `json:"name"`
 	Kinds    []persontjeneste.ChangeKind `json:"kinds"`
 	Changes  []lookup.Change             `json:"changes"`
+	Kept     []lookup.Change             `json:"kept"`
 	Error    *bulkErrorJSON              `json:"error,omitempty"`
 }
 
@@ -72,7 +73,10 @@ func bulkView(j refresh.Job, lang string) bulkJobJSON {
 	out := bulkJobJSON{JobID: j.ID, State: j.State, Total: j.Total, Done: j.Done, Changed: j.Changed,
 		Failed: j.Failed, StartedAt: j.StartedAt, FinishedAt: j.FinishedAt, Report: make([]bulkItemJSON, 0, len(j.Report))}
 	for _, it := range j.Report {
-		v := bulkItemJSON{ClientID: it.ClientID, Name: it.Name, Kinds: it.Kinds, Changes: it.Changes}
+		v := bulkItemJSON{ClientID: it.ClientID, Name: it.Name, Kinds: it.Kinds, Changes: it.Changes, Kept: it.Kept}
+		if v.Kept == nil {
+			v.Kept = []lookup.Change{}
+		}
 		if it.Error != "" {
 			v.Error = &bulkErrorJSON{Code: it.Error, Message: bulkText("item."+it.Error, lang)}
 		}

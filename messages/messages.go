@@ -306,6 +306,15 @@ var catalogue = map[string]Text{
 	"error.restore_path": {
 		"Velg en sikkerhetskopi i listen, eller skriv hele stien til filen.",
 		"Choose a backup in the list, or write the file's full path."},
+	"error.disk_full": {
+		"Disken der registeret ligger, er full, så ingenting ble lagret. Det du skrev, er ikke tapt: la siden stå åpen, frigjør plass på disken (tøm papirkurven, slett store filer du ikke trenger) og lagre på nytt.",
+		"The disk holding the register is full, so nothing was saved. What you typed is not lost: leave this page open, free some space on the disk (empty the recycle bin, delete large files you do not need) and save again."},
+	"error.read_only": {
+		"Registerfilen kan ikke skrives til, så ingenting ble lagret. Det du skrev, er ikke tapt: la siden stå åpen, be den som har ansvar for PC-en gi deg skrivetilgang til datamappen til Resepsjon, og lagre på nytt.",
+		"The register file cannot be written to, so nothing was saved. What you typed is not lost: leave this page open, ask whoever looks after the PC to give you write access to Resepsjon's data folder, and save again."},
+	"error.register_moved": {
+		"Registerfilen er flyttet eller slettet mens Resepsjon kjørte, så ingenting ble lagret. Lukk Resepsjon og start programmet på nytt; mangler registeret da, hent det tilbake fra sikkerhetskopien.",
+		"The register file was moved or deleted while Resepsjon was running, so nothing was saved. Close Resepsjon and start it again; if the register is missing then, restore it from the backup."},
 	"error.unauthorized": {
 		"Økten er utløpt eller mangler. Lukk fanen og start Resepsjon på nytt.",
 		"The session has ended or is missing. Close this tab and start Resepsjon again."},
@@ -501,26 +510,26 @@ var catalogue = map[string]Text{
 		"Check the network connection and try again in a while."},
 	// update all
 	"bulk.internal": {
-		"Noe gikk galt i Resepsjon, så oppdateringen stoppet. Klientene som alt var oppdatert, beholder endringene. Prøv igjen; hvis det gjentar seg, start programmet på nytt.",
-		"Something went wrong in Resepsjon, so the update stopped. The clients already updated keep their changes. Try again; if it happens again, restart the program."},
+		"Noe gikk galt i Resepsjon, så oppdateringen stoppet. Prøv igjen; hvis det gjentar seg, start programmet på nytt.",
+		"Something went wrong in Resepsjon, so the update stopped. Try again; if it happens again, restart the program."},
 	"bulk.item.conflict": {
-		"Ikke oppdatert: klienten ble endret i Resepsjon mens oppdateringen pågikk. Åpne klienten og trykk «Oppdater via Persontjenesten».",
-		"Not updated: the client was changed in Resepsjon while the update ran. Open the client and press Update via Persontjenesten."},
+		"Klienten ble endret i Resepsjon mens oppdateringen pågikk. Åpne klienten og trykk «Oppdater via Persontjenesten».",
+		"The client was changed in Resepsjon while the update ran. Open the client and press Update via Persontjenesten."},
 	"bulk.item.deleted": {
-		"Ikke oppdatert: klienten ble slettet mens oppdateringen pågikk.",
-		"Not updated: the client was deleted while the update ran."},
+		"Klienten ble slettet mens oppdateringen pågikk.",
+		"The client was deleted while the update ran."},
 	"bulk.item.duplicate": {
-		"Ikke oppdatert: det nye fødselsnummeret er allerede registrert på en annen klient. Sjekk de to klientene og slå dem sammen for hånd.",
-		"Not updated: the new identity number is already registered for another client. Check the two clients and merge them by hand."},
+		"Det nye fødselsnummeret er allerede registrert på en annen klient. Sjekk de to klientene og slå dem sammen for hånd.",
+		"The new identity number is already registered for another client. Check the two clients and merge them by hand."},
 	"bulk.item.internal": {
-		"Ikke oppdatert: klienten kunne ikke lagres. Prøv «Oppdater alle» igjen.",
-		"Not updated: the client could not be saved. Try Update all again."},
+		"Klienten kunne ikke lagres. Prøv «Oppdater alle» igjen.",
+		"The client could not be saved. Try Update all again."},
 	"bulk.item.invalid": {
-		"Ikke oppdatert: opplysningene fra Persontjenesten kunne ikke lagres på klienten. Åpne klienten og trykk «Oppdater via Persontjenesten».",
-		"Not updated: the information from Persontjenesten could not be stored for the client. Open the client and press Update via Persontjenesten."},
+		"Opplysningene fra Persontjenesten kunne ikke lagres på klienten. Åpne klienten og trykk «Oppdater via Persontjenesten».",
+		"The information from Persontjenesten could not be stored for the client. Open the client and press Update via Persontjenesten."},
 	"bulk.item.person_not_found": {
-		"Ikke oppdatert: Folkeregisteret har ingen person med klientens fødselsnummer. Sjekk nummeret på klienten.",
-		"Not updated: the National Population Register has no person with the client's identity number. Check the number on the client."},
+		"Folkeregisteret har ingen person med klientens fødselsnummer. Sjekk nummeret på klienten.",
+		"The National Population Register has no person with the client's identity number. Check the number on the client."},
 	"bulk.job_running": {
 		"En oppdatering av alle klienter pågår allerede. Vent til den er ferdig, eller avbryt den.",
 		"An update of all clients is already running. Wait for it to finish, or cancel it."},
@@ -528,15 +537,15 @@ var catalogue = map[string]Text{
 		"Persontjenesten eller HelseID avviste forespørselen, så oppdateringen stoppet. Gå til Innstillinger → Persontjenesten og trykk «Oppdater innstillinger» for å se hva som mangler.",
 		"Persontjenesten or HelseID refused the request, so the update stopped. Go to Settings → Persontjenesten and press Refresh settings to see what is missing."},
 	"bulk.nhn_rate_limited": {
-		"Persontjenesten hadde for mange forespørsler, så oppdateringen stoppet. Klientene som alt var oppdatert, beholder endringene. Vent et par minutter og start «Oppdater alle» igjen.",
-		"Persontjenesten had too many requests, so the update stopped. The clients already updated keep their changes. Wait a couple of minutes and start Update all again."},
+		"Persontjenesten var opptatt, så oppdateringen stoppet. Vent et par minutter og start «Oppdater alle» igjen.",
+		"Persontjenesten was busy, so the update stopped. Wait a couple of minutes and start Update all again."},
 	"bulk.nhn_unavailable": {
-		"Fikk ikke svar fra Persontjenesten eller HelseID, så oppdateringen stoppet. Klientene som alt var oppdatert, beholder endringene; de andre er uendret. Start «Oppdater alle» igjen om noen minutter.",
-		"No answer from Persontjenesten or HelseID, so the update stopped. The clients already updated keep their changes; the others are unchanged. Start Update all again in a few minutes."},
+		"Fikk ikke svar fra Persontjenesten eller HelseID, så oppdateringen stoppet. Start «Oppdater alle» igjen om noen minutter.",
+		"No answer from Persontjenesten or HelseID, so the update stopped. Start Update all again in a few minutes."},
 	"bulk.nhn_unavailable.helseid": {
-		"Fikk ikke svar fra HelseID, innloggingstjenesten Persontjenesten krever, så oppdateringen stoppet. Klientene som alt var oppdatert, beholder endringene; de andre er uendret. Start «Oppdater alle» igjen om noen minutter.",
-		"No answer from HelseID, the login service Persontjenesten requires, so the update stopped. The clients already updated keep their changes; the others are unchanged. Start Update all again in a few minutes."},
+		"Fikk ikke svar fra HelseID, innloggingstjenesten Persontjenesten krever, så oppdateringen stoppet. Start «Oppdater alle» igjen om noen minutter.",
+		"No answer from HelseID, the login service Persontjenesten requires, so the update stopped. Start Update all again in a few minutes."},
 	"bulk.nhn_unavailable.persontjenesten": {
-		"Fikk ikke svar fra Persontjenesten, så oppdateringen stoppet. Klientene som alt var oppdatert, beholder endringene; de andre er uendret. Start «Oppdater alle» igjen om noen minutter.",
-		"No answer from Persontjenesten, so the update stopped. The clients already updated keep their changes; the others are unchanged. Start Update all again in a few minutes."},
+		"Fikk ikke svar fra Persontjenesten, så oppdateringen stoppet. Start «Oppdater alle» igjen om noen minutter.",
+		"No answer from Persontjenesten, so the update stopped. Start Update all again in a few minutes."},
 }

@@ -19,6 +19,7 @@ func TestEveryCodeHasText(t *testing.T) {
 		"unsupported_media_type", "invalid_query",
 		lookup.CodeNotActivated, lookup.CodeKeyringUnavailable, lookup.CodePersonNotFound, lookup.CodeRateLimited,
 		lookup.CodeNoAccess, lookup.CodeUnavailable, lookup.CodeUnavailable + "." + lookup.ServiceHelseID,
+		lookup.CodeRejected, lookup.CodeTokenRejected,
 		lookup.CodeUnavailable + "." + lookup.ServicePersontjenesten} {
 		want = append(want, "error."+c)
 	}
@@ -30,6 +31,7 @@ func TestEveryCodeHasText(t *testing.T) {
 	}
 	for _, c := range []string{activation.CodeInvalidClient, activation.CodeNoDelegation, activation.CodeInvalidScope,
 		activation.CodeHelseIDUnavailable, activation.CodeNoAgreement, activation.CodePersontjenestenUnavailable,
+		activation.CodeTokenRejected, activation.CodePersontjenestenRejected,
 		"delegation_unchecked", "access_unchecked", "delegation_ok", "access_ok"} {
 		want = append(want, "check."+c)
 	}

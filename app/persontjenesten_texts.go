@@ -20,4 +20,5 @@ var checkLinks = map[string]string{
 	"no_delegation":  linkAltinn,
 	"invalid_scope":  linkSelvbetjening,
 	"no_agreement":   linkNHNOrder,
+	"token_rejected": linkSelvbetjening,
 }

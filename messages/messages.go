@@ -315,6 +315,24 @@ var catalogue = map[string]Text{
 	"error.register_moved": {
 		"Registerfilen er flyttet eller slettet mens Resepsjon kjørte, så ingenting ble lagret. Lukk Resepsjon og start programmet på nytt; mangler registeret da, hent det tilbake fra sikkerhetskopien.",
 		"The register file was moved or deleted while Resepsjon was running, so nothing was saved. Close Resepsjon and start it again; if the register is missing then, restore it from the backup."},
+	"check.token_rejected": {
+		"Persontjenesten godtok ikke innloggingsbeviset fra HelseID (tilgangsbevis eller DPoP-bevis), heller ikke et nytt. Det gjelder ikke avtalen.",
+		"Persontjenesten did not accept the proof of login from HelseID (access token or DPoP proof), not even a new one. This is not about the agreement."},
+	"check.token_rejected.help": {
+		"Sjekk at klokken på PC-en går riktig, og at den offentlige nøkkelen (vist under «Nøkkel») er registrert på HelseID-klienten i HelseID selvbetjening. Sjekk så på nytt.",
+		"Check that the PC's clock is right and that the public key (shown under Key) is registered for the HelseID client in HelseID selvbetjening. Then check again."},
+	"check.persontjenesten_rejected": {
+		"Persontjenesten svarte, men avviste forespørselen fra Resepsjon. Det er en feil i Resepsjon, ikke i avtalen.",
+		"Persontjenesten answered but refused Resepsjon's request. This is a fault in Resepsjon, not in the agreement."},
+	"check.persontjenesten_rejected.help": {
+		"Meld fra til leverandøren og oppgi klokkeslettet; detaljene står i loggen.",
+		"Report it to the vendor with the time; the details are in the log."},
+	"error.nhn_rejected": {
+		"Persontjenesten svarte, men avviste forespørselen fra Resepsjon. Dette er en feil i Resepsjon, ikke noe du har gjort, og det hjelper ikke å prøve igjen. Skjemaet er uendret. Meld fra til leverandøren og oppgi klokkeslettet; detaljene står i loggen.",
+		"Persontjenesten answered but refused Resepsjon's request. This is a fault in Resepsjon, not something you did, and trying again will not help. The form is unchanged. Report it to the vendor with the time; the details are in the log."},
+	"error.helseid_token_rejected": {
+		"Persontjenesten godtok ikke innloggingsbeviset fra HelseID (tilgangsbevis eller DPoP-bevis), heller ikke et nytt. Det gjelder ikke avtalen med Norsk helsenett. Skjemaet er uendret. Sjekk at klokken på PC-en går riktig, og at nøkkelen under Innstillinger → Persontjenesten er den som er registrert på HelseID-klienten; trykk så «Oppdater innstillinger».",
+		"Persontjenesten did not accept the proof of login from HelseID (access token or DPoP proof), not even a new one. This is not about the agreement with Norsk helsenett. The form is unchanged. Check that the PC's clock is right and that the key under Settings → Persontjenesten is the one registered for the HelseID client; then press Refresh settings."},
 	"error.unauthorized": {
 		"Økten er utløpt eller mangler. Lukk fanen og start Resepsjon på nytt.",
 		"The session has ended or is missing. Close this tab and start Resepsjon again."},

@@ -103,17 +103,26 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 		return err
 	}
 	if err := ensureDataDir(cfg.DataDir); err != nil {
-		return err
+		return &dataDirError{err}
 	}
 	f := dataFiles(cfg.DataDir, demo)
 	// The log goes to the terminal and to a size-bounded file in the data
 	// directory: without a console that file is where problems can be read.
 	logFile, err := logfile.Open(f.log, logfile.DefaultMaxBytes, logfile.DefaultKeep)
 	if err != nil {
-		return err
+		return &dataDirError{err}
 	}
 	defer logFile.Close()
 	log := newLogger(io.MultiWriter(env.stderr, logFile), cfg.LogLevel)
+	if err := env.serveWith(ctx, cfg, f, demo, log); err != nil {
+		log.Error("resepsjon stopped with an error", "kind", failureKind(err), "err", err)
+		return &startError{logFile: f.log, err: err}
+	}
+	return nil
+}
+
+// serveWith runs the app with its configuration, files and logger.
+func (env *environment) serveWith(ctx context.Context, cfg config.Config, f files, demo bool, log *slog.Logger) error {
 	build := buildinfo.Get()
 	log.Info("resepsjon starting", "version", build.Version, "commit", build.Commit, "built", build.Date,
 		"go", build.Go, "platform", build.OS, "demo", demo)
@@ -125,8 +134,7 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 	if info, err := instance.Read(f.server); err == nil && instance.Running(ctx, info) {
 		launch, err := requestLaunchURL(ctx, info)
 		if err != nil {
-			return fmt.Errorf("Resepsjon kjører allerede (%s), men svarer ikke. Vent et øyeblikk og prøv igjen; hjelper ikke det, start PC-en på nytt.\n"+
-				"Resepsjon is already running (%s) but does not answer. Wait a moment and try again; if that does not help, restart the PC: %w", info.URL, info.URL, err)
+			return &notAnsweringError{url: info.URL, err: err}
 		}
 		env.openBrowser(cfg.NoBrowser, launch, "Resepsjon kjører allerede. / Resepsjon is already running.")
 		return nil
@@ -253,8 +261,7 @@ func listen(host string, port int) (net.Listener, error) {
 			firstErr = err
 		}
 	}
-	return nil, fmt.Errorf("Fant ingen ledig port fra %d til %d. Lukk programmer som bruker dem, eller velg en annen port (port i config.yaml).\n"+
-		"No free port from %d to %d. Close the programs using them, or choose another port (port in config.yaml): %w", port, port+19, port, port+19, firstErr)
+	return nil, &portsTakenError{from: port, to: port + 19, err: firstErr}
 }
 
 // openBrowser opens url, or prints it when asked not to or when no browser

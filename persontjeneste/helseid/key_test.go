@@ -359,7 +359,6 @@ func TestKeyFormattingHidesSecrets(t *testing.T) {
 	}
 }
 
-
 func FuzzImportKey(f *testing.F) {
 	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	sec1, _ := x509.MarshalECPrivateKey(ec)

@@ -1,7 +1,8 @@
 // Command resepsjon is the reception app of a small health practice: a client
 // register in SQLite, filled from Norsk helsenett's Persontjenesten.
 //
-// Commands: (none) serve the app; demo; mock; key; backup FILE; version. See
+// Commands: (none) serve the app; demo; mock; key; backup FILE; import FILE;
+// restore FILE; version. See
 // README.md.
 package main
 
@@ -13,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -74,6 +76,12 @@ func (env *environment) dispatch(ctx context.Context, cmd string, args []string)
 		return env.key(ctx, args)
 	case "backup":
 		return env.backup(ctx, args)
+	case "mail-password":
+		return env.mailPassword(ctx, args)
+	case "import":
+		return env.importClients(ctx, args)
+	case "restore":
+		return env.restore(ctx, args)
 	case "version":
 		fmt.Fprintln(env.stdout, "resepsjon", buildinfo.Get())
 		return nil
@@ -96,6 +104,11 @@ Commands:
   key generate|show|import FILE|delete
                   the HelseID key: private key in the OS keyring, public JWK printed
   backup FILE     write a consistent copy of the database to FILE
+  mail-password   store the SMTP password (from standard input) in the OS keyring
+  import FILE     import a client list (CSV or .xlsx); --dry-run only checks it,
+                  --refused REPORT.csv saves the rows that are not imported
+  restore FILE    put a backup in place of the register (the current one is kept);
+                  --passphrase-stdin for an encrypted backup on a new PC
   version         print the version
 
 Run "resepsjon serve --help", "resepsjon mock --help" or "resepsjon key --help"
@@ -127,4 +140,7 @@ type environment struct {
 	// console (console false): a double-clicked program. Nil: never.
 	alert   alert.Shower
 	console bool
+	// handOverWait is how long a second launch waits for the process that
+	// holds the register to answer; 0 means defaultHandOverWait.
+	handOverWait time.Duration
 }

@@ -2,14 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	iofs "io/fs"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -21,11 +19,14 @@ import (
 
 	"resepsjon/activation"
 	"resepsjon/app"
+	"resepsjon/backup"
 	"resepsjon/buildinfo"
 	"resepsjon/config"
 	"resepsjon/instance"
 	"resepsjon/logfile"
+	"resepsjon/lookup"
 	"resepsjon/persontjeneste/helseid"
+	"resepsjon/refresh"
 	"resepsjon/register"
 	"resepsjon/store"
 )
@@ -34,14 +35,16 @@ import (
 // has its own database and server file, so synthetic people never enter the
 // real register and both can run at once.
 type files struct {
-	db, server, log string
+	db, server, lock, log string
 }
 
 func dataFiles(dataDir string, demo bool) files {
 	if demo {
-		return files{db: filepath.Join(dataDir, "demo.db"), server: filepath.Join(dataDir, "demo-server.json"), log: filepath.Join(dataDir, "demo.log")}
+		return files{db: filepath.Join(dataDir, "demo.db"), server: filepath.Join(dataDir, "demo-server.json"),
+			lock: filepath.Join(dataDir, "demo.lock"), log: filepath.Join(dataDir, "demo.log")}
 	}
-	return files{db: filepath.Join(dataDir, "resepsjon.db"), server: filepath.Join(dataDir, "server.json"), log: filepath.Join(dataDir, "resepsjon.log")}
+	return files{db: filepath.Join(dataDir, "resepsjon.db"), server: filepath.Join(dataDir, "server.json"),
+		lock: filepath.Join(dataDir, "resepsjon.lock"), log: filepath.Join(dataDir, "resepsjon.log")}
 }
 
 // parseArgs parses args into fs and allows at most maxArgs positional
@@ -130,16 +133,29 @@ func (env *environment) serveWith(ctx context.Context, cfg config.Config, f file
 	ctx, quit := context.WithCancel(ctx)
 	defer quit()
 
-	// A second launch opens the browser on the running instance.
-	if info, err := instance.Read(f.server); err == nil && instance.Running(ctx, info) {
-		launch, err := requestLaunchURL(ctx, info)
-		if err != nil {
-			return &notAnsweringError{url: info.URL, err: err}
-		}
-		env.openBrowser(cfg.NoBrowser, launch, "Resepsjon kjører allerede. / Resepsjon is already running.")
+	// One process per register: the lock is taken before the database is
+	// opened and held until this process ends. A second launch hands over
+	// to the process holding it and never serves.
+	lock, handedOver, err := env.lockOrHandOver(ctx, f, cfg.NoBrowser)
+	if err != nil {
+		log.Error("not serving: could not take the register's lock", "err", err)
+		return err
+	}
+	if handedOver {
+		log.Info("not serving: another process serves the register; the browser was sent there")
 		return nil
 	}
+	defer func() {
+		if err := lock.Release(); err != nil {
+			log.Warn("could not release the register lock", "err", err)
+		}
+	}()
 
+	// A restore asked for in the UI is carried out now, before the
+	// register is opened.
+	if err := applyPendingRestore(ctx, f.db, cfg.DataDir, log); err != nil {
+		log.Error("restore not carried out; the register is as it was", "err", err)
+	}
 	db, err := store.Open(ctx, f.db, log)
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
@@ -168,6 +184,14 @@ func (env *environment) serveWith(ctx context.Context, cfg config.Config, f file
 	if err != nil {
 		return err
 	}
+	look, err := lookup.New(lookup.Config{Connection: conn, Clients: db, Audit: db, OSUser: currentOSUser(), Logger: log})
+	if err != nil {
+		return err
+	}
+	runner, err := refresh.New(refresh.Config{Connection: conn, Lookup: look, Clients: db, Logger: log})
+	if err != nil {
+		return err
+	}
 	if demoNet != nil {
 		if err := demoNet.configurePractice(ctx, conn); err != nil {
 			return fmt.Errorf("demo practice: %w", err)
@@ -179,11 +203,7 @@ func (env *environment) serveWith(ctx context.Context, cfg config.Config, f file
 		return err
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
-	host := cfg.Listen
-	if ip := net.ParseIP(host); ip != nil && ip.To4() == nil {
-		host = "[" + host + "]"
-	}
-	baseURL := "http://" + host + ":" + strconv.Itoa(port)
+	baseURL := serverURL(cfg.Listen, port)
 	token, err := app.NewToken()
 	if err != nil {
 		ln.Close()
@@ -198,16 +218,24 @@ func (env *environment) serveWith(ctx context.Context, cfg config.Config, f file
 	if cfg.AllowRemote && !config.IsLoopback(cfg.Listen) {
 		extra = []string{cfg.Listen}
 	}
+	pp, err := setupPortal(cfg, db, demo, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer pp.close()
 	srv, err := app.New(app.Config{
-		Clients: db, Audit: db, Connection: conn, UI: ui, Logger: log, Token: token, BaseURL: baseURL, Port: port,
-		ExtraHosts: extra, Demo: demo, Build: build, Language: cfg.Language,
+		Clients: db, Audit: db, Connection: conn, Lookup: look, Refresh: runner, UI: ui, Logger: log, Token: token,
+		BaseURL: baseURL, Port: port, ExtraHosts: extra, Demo: demo, Build: build, Language: cfg.Language,
 		DataDir: cfg.DataDir, DBPath: f.db, Quit: quit,
 		OSUser: currentOSUser(), DemoOrganisations: demoOrganisations(demoNet),
+		Portal: pp.staff,
 	})
 	if err != nil {
 		ln.Close()
 		return err
 	}
+	pp.run(ctx, log)
 	if demoNet != nil {
 		if st, err := conn.Check(ctx, register.ActionActivate); err != nil || !st.Activated() {
 			log.Warn("demo: Persontjenesten activation against the mock did not pass", "err", err)
@@ -245,6 +273,12 @@ func currentOSUser() string {
 	return u.Username
 }
 
+// serverURL is the app's address for a listen host and port: an IPv6
+// address, IPv4-mapped ones (::ffff:127.0.0.1) included, in brackets.
+func serverURL(host string, port int) string {
+	return "http://" + net.JoinHostPort(host, strconv.Itoa(port))
+}
+
 // listen binds the configured port, or the next free one within 20 ports
 // when it is taken; port 0 picks any free port.
 func listen(host string, port int) (net.Listener, error) {
@@ -277,30 +311,55 @@ func (env *environment) openBrowser(noBrowser bool, url, headline string) {
 	fmt.Fprintln(env.stdout, "  "+url)
 }
 
-// requestLaunchURL asks the running instance for a fresh one-time launch URL.
-func requestLaunchURL(ctx context.Context, info instance.Info) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, info.URL+"/api/launch", nil)
-	if err != nil {
-		return "", err
+// defaultHandOverWait is how long a second launch waits for the process
+// holding the register to answer: it may still be opening the database.
+const defaultHandOverWait = 30 * time.Second
+
+// lockOrHandOver takes the register's lock, or, when another process holds
+// it, opens the browser on that process (handedOver) or, when it does not
+// answer, returns an error that says so.
+func (env *environment) lockOrHandOver(ctx context.Context, f files, noBrowser bool) (lock *instance.Lock, handedOver bool, err error) {
+	wait := env.handOverWait
+	if wait <= 0 {
+		wait = defaultHandOverWait
 	}
-	req.Header.Set("Authorization", "Bearer "+info.Token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return "", err
+	for range 3 {
+		lock, err := instance.Acquire(f.lock)
+		if err == nil {
+			return lock, false, nil
+		}
+		if !errors.Is(err, instance.ErrLocked) {
+			return nil, false, &dataDirError{fmt.Errorf("Resepsjon kunne ikke låse registeret. Sjekk at datamappen finnes og at du kan skrive i den.\n"+
+				"Resepsjon could not lock the register. Check that the data directory exists and that you can write to it: %w", err)}
+		}
+		info, err := instance.Holder(ctx, f.lock, f.server, wait)
+		if errors.Is(err, instance.ErrNotLocked) {
+			continue // the holder has just exited: try again
+		}
+		if err != nil {
+			return nil, false, errRegisterInUse(err)
+		}
+		token, err := instance.RequestLaunchToken(ctx, info)
+		if err != nil {
+			return nil, false, errRegisterInUse(err)
+		}
+		launch, err := info.LaunchURL(token)
+		if err != nil {
+			return nil, false, errRegisterInUse(err)
+		}
+		env.openBrowser(noBrowser, launch, "Resepsjon kjører allerede. / Resepsjon is already running.")
+		return nil, true, nil
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("launch: status %d", resp.StatusCode)
-	}
-	var out struct {
-		URL string `json:"url"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		return "", fmt.Errorf("launch: %w", err)
-	}
-	return out.URL, nil
+	return nil, false, errRegisterInUse(instance.ErrLocked)
+}
+
+// errRegisterInUse says that another Resepsjon holds the register and does
+// not answer, and what to do.
+func errRegisterInUse(err error) error {
+	return &registerInUseError{fmt.Errorf("Registeret er allerede i bruk av en annen Resepsjon på denne maskinen, men den svarer ikke. "+
+		"Vent et minutt og prøv igjen; hjelper ikke det, start PC-en på nytt.\n"+
+		"The register is already in use by another Resepsjon on this computer, but it does not answer. "+
+		"Wait a minute and try again; if that does not help, restart the PC: %w", err)}
 }
 
 func (env *environment) backup(ctx context.Context, args []string) error {
@@ -328,6 +387,9 @@ func (env *environment) backup(ctx context.Context, args []string) error {
 	defer db.Close()
 	dest := fs.Arg(0)
 	if err := db.Backup(ctx, dest); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	if err := backup.WriteChecksumFor(dest); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
 	fmt.Fprintf(env.stdout, "Sikkerhetskopi skrevet og kontrollert / Backup written and checked: %s\n", dest)

@@ -18,7 +18,7 @@ const (
 	failPortsTaken    = "startup.ports_taken"
 	failDBTooNew      = "startup.db_too_new"
 	failNoKeyring     = "startup.keyring_unavailable"
-	failNotAnswering  = "startup.instance_not_answering"
+	failNotAnswering  = "startup.register_in_use"
 	failDataDir       = "startup.data_dir"
 	failOther         = "startup.other"
 	startFailureTitle = "startup.title"
@@ -65,18 +65,12 @@ func (e *portsTakenError) Error() string {
 }
 func (e *portsTakenError) Unwrap() error { return e.err }
 
-// notAnsweringError: server.json names a live instance that does not hand
-// out a launch address.
-type notAnsweringError struct {
-	url string
-	err error
-}
+// registerInUseError: another process holds the register's lock and does
+// not answer a second launch.
+type registerInUseError struct{ err error }
 
-func (e *notAnsweringError) Error() string {
-	return fmt.Sprintf("Resepsjon kjører allerede (%s), men svarer ikke. Vent et øyeblikk og prøv igjen; hjelper ikke det, start PC-en på nytt.\n"+
-		"Resepsjon is already running (%s) but does not answer. Wait a moment and try again; if that does not help, restart the PC: %v", e.url, e.url, e.err)
-}
-func (e *notAnsweringError) Unwrap() error { return e.err }
+func (e *registerInUseError) Error() string { return e.err.Error() }
+func (e *registerInUseError) Unwrap() error { return e.err }
 
 // dataDirError: the data directory cannot be made or used.
 type dataDirError struct{ err error }
@@ -99,7 +93,7 @@ func failureKind(err error) string {
 	var (
 		ports   *portsTakenError
 		tooNew  *store.SchemaTooNewError
-		notAns  *notAnsweringError
+		inUse   *registerInUseError
 		dataDir *dataDirError
 	)
 	switch {
@@ -107,7 +101,7 @@ func failureKind(err error) string {
 		return failPortsTaken
 	case errors.As(err, &tooNew):
 		return failDBTooNew
-	case errors.As(err, &notAns):
+	case errors.As(err, &inUse):
 		return failNotAnswering
 	case errors.Is(err, helseid.ErrNoKeyring):
 		return failNoKeyring

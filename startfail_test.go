@@ -8,13 +8,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	_ "modernc.org/sqlite"
 
@@ -125,27 +124,25 @@ func TestStartFailurePortsTaken(t *testing.T) {
 	wantDialog(t, rec, failPortsTaken, filepath.Join(dir, "resepsjon.log"))
 }
 
-func TestStartFailureInstanceNotAnswering(t *testing.T) {
-	// A live process (this test) whose server answers the health check but
-	// hands out no launch address.
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/api/health" {
-			w.Write([]byte(`{"status":"ok"}`))
-			return
-		}
-		http.Error(w, "busy", http.StatusServiceUnavailable)
-	}))
-	defer srv.Close()
+func TestStartFailureRegisterInUse(t *testing.T) {
+	// Another process holds the register's lock (here: this test) and
+	// never writes server.json: a second launch cannot hand over.
 	dir := t.TempDir()
-	if err := instance.Write(filepath.Join(dir, "server.json"), instance.Info{URL: srv.URL, Port: 1, PID: os.Getpid(), Token: "t"}); err != nil {
+	lock, err := instance.Acquire(dataFiles(dir, false).lock)
+	if err != nil {
 		t.Fatal(err)
 	}
-	rec, err := serveWithoutConsole(t, "--data-dir", dir, "--port", "0")
-	var na *notAnsweringError
-	if !errors.As(err, &na) {
-		t.Fatalf("serve: %v, want notAnsweringError", err)
+	defer lock.Release()
+	var stdout, stderr bytes.Buffer
+	env := newEnvironment(&stdout, &stderr, func(string) string { return "" })
+	rec := &recordingAlert{}
+	env.alert, env.console, env.handOverWait = rec, false, 300*time.Millisecond
+	err = env.run(t.Context(), []string{"serve", "--no-browser", "--data-dir", dir, "--port", "0"})
+	var inUse *registerInUseError
+	if !errors.As(err, &inUse) {
+		t.Fatalf("serve: %v, want registerInUseError", err)
 	}
-	wantDialog(t, rec, failNotAnswering, "")
+	wantDialog(t, rec, failNotAnswering, filepath.Join(dir, "resepsjon.log"))
 }
 
 func TestStartFailureDataDir(t *testing.T) {
@@ -168,7 +165,7 @@ func TestFailureKindsAndTexts(t *testing.T) {
 		{&portsTakenError{from: 8080, to: 8099, err: errors.New("address in use")}, failPortsTaken},
 		{fmt.Errorf("open database: %w", &store.SchemaTooNewError{Have: 9, Know: 3}), failDBTooNew},
 		{fmt.Errorf("load key %q from keyring: %w", "kid", fmt.Errorf("%w: %w", helseid.ErrNoKeyring, errors.New("dbus: no session"))), failNoKeyring},
-		{&notAnsweringError{url: "http://127.0.0.1:8080", err: errors.New("timeout")}, failNotAnswering},
+		{errRegisterInUse(instance.ErrNoAnswer), failNotAnswering},
 		{&dataDirError{errors.New("permission denied")}, failDataDir},
 		{errors.New("disk I/O error"), failOther},
 	}

@@ -22,11 +22,11 @@ type checkText struct {
 var checkTexts = map[string]checkText{
 	"delegation_unchecked": {
 		message: [2]string{"Ikke sjekket med de nåværende innstillingene.", "Not checked with the current settings."},
-		help:    [2]string{"Trykk «Aktiver» eller «Oppdater innstillinger» for å sjekke.", "Press Activate or Refresh settings to check."},
+		help:    [2]string{"Kjør sjekken for å se om alt er i orden.", "Run the check to see whether everything is in order."},
 	},
 	"access_unchecked": {
 		message: [2]string{"Ikke sjekket. Avtalen sjekkes når HelseID-delen er i orden.", "Not checked. The agreement is checked once the HelseID part is in order."},
-		help:    [2]string{"Trykk «Aktiver» eller «Oppdater innstillinger» for å sjekke.", "Press Activate or Refresh settings to check."},
+		help:    [2]string{"Kjør sjekken for å se om alt er i orden.", "Run the check to see whether everything is in order."},
 	},
 	"delegation_ok": {
 		message: [2]string{"HelseID godtar klienten og organisasjonsnummeret.", "HelseID accepts the client and the organisation number."},
@@ -37,22 +37,22 @@ var checkTexts = map[string]checkText{
 	"invalid_client": {
 		message: [2]string{"HelseID kjente ikke igjen klienten: klient-ID-en er feil, eller nøkkelen er ikke registrert på klienten.",
 			"HelseID did not recognise the client: the client id is wrong, or the key is not registered for the client."},
-		help: [2]string{"Sjekk klient-ID-en i HelseID selvbetjening, og registrer den offentlige nøkkelen (vist under «Nøkkel») på klienten. Trykk så «Prøv igjen».",
-			"Check the client id in HelseID selvbetjening and register the public key (shown under Key) for the client. Then press Try again."},
+		help: [2]string{"Sjekk klient-ID-en i HelseID selvbetjening, og registrer den offentlige nøkkelen (vist under «Nøkkel») på klienten.",
+			"Check the client id in HelseID selvbetjening and register the public key (shown under Key) for the client."},
 		link: linkSelvbetjening,
 	},
 	"no_delegation": {
 		message: [2]string{"Organisasjonen har ikke gitt klienten rett til å hente opplysninger på sine vegne.",
 			"The organisation has not given the client the right to fetch information on its behalf."},
-		help: [2]string{"Daglig leder logger inn i Altinn for virksomheten og delegerer tilgangen til leverandørens HelseID-klient (eller registrerer organisasjonsnummeret på egen klient i HelseID selvbetjening). Sjekk også at organisasjonsnummeret er riktig. Trykk så «Prøv igjen».",
-			"The practice's manager logs in to Altinn for the practice and delegates access to the vendor's HelseID client (or registers the organisation number for the practice's own client in HelseID selvbetjening). Also check that the organisation number is right. Then press Try again."},
+		help: [2]string{"Daglig leder logger inn i Altinn for virksomheten og delegerer tilgangen til leverandørens HelseID-klient (eller registrerer organisasjonsnummeret på egen klient i HelseID selvbetjening). Sjekk også at organisasjonsnummeret er riktig.",
+			"The practice's manager logs in to Altinn for the practice and delegates access to the vendor's HelseID client (or registers the organisation number for the practice's own client in HelseID selvbetjening). Also check that the organisation number is right."},
 		link: linkAltinn,
 	},
 	"invalid_scope": {
 		message: [2]string{"HelseID-klienten har ikke tilgang til Persontjenesten.",
 			"The HelseID client has no access to Persontjenesten."},
-		help: [2]string{"Legg til tilgangen til Persontjenesten (med hjemmel) på klienten i HelseID selvbetjening, og trykk «Prøv igjen».",
-			"Add access to Persontjenesten (with legal basis) to the client in HelseID selvbetjening, then press Try again."},
+		help: [2]string{"Legg til tilgangen til Persontjenesten (med hjemmel) på klienten i HelseID selvbetjening.",
+			"Add access to Persontjenesten (with legal basis) to the client in HelseID selvbetjening."},
 		link: linkSelvbetjening,
 	},
 	"helseid_unavailable": {
@@ -63,8 +63,8 @@ var checkTexts = map[string]checkText{
 	"no_agreement": {
 		message: [2]string{"Persontjenesten avviste forespørselen: virksomheten har ikke bestilt tilgang eller ikke godtatt bruksvilkårene.",
 			"Persontjenesten refused the request: the practice has not ordered access or has not accepted the terms of use."},
-		help: [2]string{"Daglig leder bestiller tilgang til Persontjenesten hos Norsk helsenett og godtar bruksvilkårene (på NHNs sider om Persontjenesten: «kom i gang» for helsevirksomheter). Når bekreftelsen er kommet på e-post, trykk «Prøv igjen».",
-			"The practice's manager orders access to Persontjenesten from Norsk helsenett and accepts the terms (on NHN's Persontjenesten pages: \"kom i gang\" (getting started) for health practices). Once the confirmation e-mail has come, press Try again."},
+		help: [2]string{"Daglig leder bestiller tilgang til Persontjenesten hos Norsk helsenett og godtar bruksvilkårene (på NHNs sider om Persontjenesten: «kom i gang» for helsevirksomheter). Sjekk på nytt når bekreftelsen er kommet på e-post.",
+			"The practice's manager orders access to Persontjenesten from Norsk helsenett and accepts the terms (on NHN's Persontjenesten pages: \"kom i gang\" (getting started) for health practices). Check again once the confirmation e-mail has come."},
 		link: linkNHNOrder,
 	},
 	"persontjenesten_unavailable": {
@@ -82,10 +82,10 @@ var persontjenestenMessages = map[string][2]string{
 		"No answer from Persontjenesten or HelseID. The form is unchanged. Try again in a few minutes. If it keeps happening, check the network and the connection to the health network (Helsenettet)."},
 	"nhn_unavailable.helseid": {"Fikk ikke svar fra HelseID, innloggingstjenesten Persontjenesten krever. Skjemaet er uendret. Prøv igjen om noen minutter. Hvis det fortsetter, sjekk nettverket og forbindelsen til Helsenettet.",
 		"No answer from HelseID, the login service Persontjenesten requires. The form is unchanged. Try again in a few minutes. If it keeps happening, check the network and the connection to the health network (Helsenettet)."},
-	"nhn_unavailable.persontjenesten": {"Fikk ikke svar fra Persontjenesten (innloggingen i HelseID virket). Skjemaet er uendret. Prøv igjen om noen minutter. Hvis det fortsetter, sjekk nettverket og forbindelsen til Helsenettet.",
-		"No answer from Persontjenesten (signing in with HelseID worked). The form is unchanged. Try again in a few minutes. If it keeps happening, check the network and the connection to the health network (Helsenettet)."},
+	"nhn_unavailable.persontjenesten": {"Fikk ikke svar fra Persontjenesten. Skjemaet er uendret. Prøv igjen om noen minutter. Hvis det fortsetter, sjekk nettverket og forbindelsen til Helsenettet.",
+		"No answer from Persontjenesten. The form is unchanged. Try again in a few minutes. If it keeps happening, check the network and the connection to the health network (Helsenettet)."},
 	"nhn_rate_limited": {"Persontjenesten har for mange forespørsler akkurat nå. Vent et halvt minutt og prøv igjen.",
-		"Persontjenesten has too many requests right now. Wait half a minute and try again."},
+		"Persontjenesten is busy right now. Wait half a minute and try again."},
 	"nhn_no_access": {"Persontjenesten eller HelseID avviste forespørselen. Gå til Innstillinger → Persontjenesten og trykk «Oppdater innstillinger» for å se hva som mangler.",
 		"Persontjenesten or HelseID refused the request. Go to Settings → Persontjenesten and press Refresh settings to see what is missing."},
 	"person_not_found": {"Fant ingen person med dette fødselsnummeret i Folkeregisteret. Sjekk nummeret.",

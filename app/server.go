@@ -19,6 +19,8 @@ import (
 
 	"resepsjon/activation"
 	"resepsjon/buildinfo"
+	"resepsjon/lookup"
+	"resepsjon/refresh"
 	"resepsjon/register"
 )
 
@@ -29,7 +31,11 @@ type Config struct {
 	Audit   register.AuditLog
 	// Connection is the practice's connection to NHN: settings, key,
 	// activation checks and the Persontjenesten client.
-	Connection   *activation.Service
+	Connection *activation.Service
+	// Lookup is search, lookup and "Oppdater via Persontjenesten".
+	Lookup *lookup.Service
+	// Refresh is "Oppdater alle"; the server stops it when it shuts down.
+	Refresh      *refresh.Runner
 	UI           fs.FS // the ui/ directory: index.html, app.js, ...
 	Logger       *slog.Logger
 	Token        string   // session secret: cookie value and bearer token
@@ -45,6 +51,8 @@ type Config struct {
 	OSUser string
 	// DemoOrganisations are shown on the activation screen in the demo.
 	DemoOrganisations []DemoOrganisation
+	// Portal is the patient portal's staff side (app/portal.go).
+	Portal PortalConfig
 
 	// Build is the version, commit and build date «Om Resepsjon» shows;
 	// Version above is used when Build has none.
@@ -65,14 +73,16 @@ type Server struct {
 	launches *launchTokens
 	now      register.Clock
 	conn     *activation.Service
-	bulk     *bulkRuns       // "Oppdater alle"
+	lookup   *lookup.Service
+	refresh  *refresh.Runner
 	routes   map[string]bool // "METHOD /path" of every route but the catch-alls
 }
 
 // New builds the server; it does not listen.
 func New(cfg Config) (*Server, error) {
-	if cfg.Clients == nil || cfg.Audit == nil || cfg.Connection == nil || cfg.UI == nil || cfg.Token == "" || cfg.Port == 0 {
-		return nil, errors.New("app: Clients, Audit, Connection, UI, Token and Port are required")
+	if cfg.Clients == nil || cfg.Audit == nil || cfg.Connection == nil || cfg.Lookup == nil || cfg.Refresh == nil ||
+		cfg.UI == nil || cfg.Token == "" || cfg.Port == 0 {
+		return nil, errors.New("app: Clients, Audit, Connection, Lookup, Refresh, UI, Token and Port are required")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -90,8 +100,7 @@ func New(cfg Config) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	s.conn = cfg.Connection
-	s.bulk = newBulkRuns(cfg.Clients)
+	s.conn, s.lookup, s.refresh = cfg.Connection, cfg.Lookup, cfg.Refresh
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
@@ -102,7 +111,7 @@ func New(cfg Config) (*Server, error) {
 	e.GET("/*", s.serveStatic)
 	e.GET("/api/health", s.health)
 
-	api := e.Group("/api", s.requireSession)
+	api := e.Group("/api", s.requireSession, checkQuery, requireJSON)
 	api.GET("/app", s.appInfo)
 	api.POST("/quit", s.postQuit)
 	api.POST("/launch", s.postLaunch)
@@ -112,6 +121,7 @@ func New(cfg Config) (*Server, error) {
 	api.PUT("/clients/:id", s.updateClient)
 	api.DELETE("/clients/:id", s.deleteClient)
 	s.persontjenestenRoutes(api)
+	s.portalRoutes(api)
 	api.Any("/*", s.apiFallback)
 	s.echo = e
 	s.routes = map[string]bool{}
@@ -170,7 +180,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	// A running "Oppdater alle" stops with the server, after the client
 	// being saved is saved.
-	s.bulk.stop()
+	s.refresh.Stop()
 	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutCtx); err != nil {

@@ -83,8 +83,13 @@ type CSVWriter struct {
 	csv *csv.Writer
 }
 
-// NewCSVWriter writes the BOM and the header row.
+// NewCSVWriter writes the BOM and the export's header row.
 func NewCSVWriter(w io.Writer) (*CSVWriter, error) {
+	return NewCSVWriterHeader(w, HeaderRow())
+}
+
+// NewCSVWriterHeader writes the BOM and header as the first row.
+func NewCSVWriterHeader(w io.Writer, header []string) (*CSVWriter, error) {
 	buf := bufio.NewWriter(w)
 	if _, err := buf.WriteString("\uFEFF"); err != nil {
 		return nil, fmt.Errorf("write CSV: %w", err)
@@ -93,7 +98,7 @@ func NewCSVWriter(w io.Writer) (*CSVWriter, error) {
 	cw.Comma = ';'
 	cw.UseCRLF = true
 	out := &CSVWriter{buf: buf, csv: cw}
-	if err := out.WriteRow(HeaderRow()); err != nil {
+	if err := out.WriteRow(header); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -27,6 +27,10 @@ type Config struct {
 	LogLevel    string `mapstructure:"log_level"`
 	// NHN holds the HelseID and Persontjenesten environments (config/nhn.go).
 	NHN NHN `mapstructure:"-"`
+	// Portal is the patient portal's listener, Mail the outbox's SMTP
+	// server (config/portal.go).
+	Portal Portal `mapstructure:"-"`
+	Mail   Mail   `mapstructure:"-"`
 	// ConfigFile is the file that was read, if any.
 	ConfigFile string `mapstructure:"-"`
 }
@@ -84,6 +88,7 @@ func Load(fs *pflag.FlagSet, defaultPort int, getenv func(string) string) (Confi
 	v.SetDefault("language", "nb")
 	v.SetDefault("log_level", "info")
 	nhnDefaults(v)
+	portalDefaults(v)
 
 	// Environment: read through getenv so tests need not touch the process env.
 	fromEnv := map[string]string{}
@@ -141,6 +146,7 @@ func Load(fs *pflag.FlagSet, defaultPort int, getenv func(string) string) (Confi
 		}
 	}
 	nhnFromEnv(v, getenv)
+	portalFromEnv(v, getenv)
 	for flag, key := range flagKeys {
 		if f := fs.Lookup(flag); f != nil && f.Changed {
 			v.Set(key, f.Value.String())
@@ -168,6 +174,9 @@ func Load(fs *pflag.FlagSet, defaultPort int, getenv func(string) string) (Confi
 	c.LogLevel = v.GetString("log_level")
 	c.ConfigFile = fileUsed
 	if c.NHN, err = loadNHN(v); err != nil {
+		return Config{}, err
+	}
+	if c.Portal, c.Mail, err = loadPortal(v); err != nil {
 		return Config{}, err
 	}
 	if err := c.Validate(); err != nil {
@@ -209,6 +218,14 @@ func (c Config) Validate() error {
 	}
 	if c.DataDir == "" {
 		return &InvalidError{Key: "data_dir", Value: c.DataDir, Allowed: "a directory path"}
+	}
+	if c.Portal.Listen != "" {
+		if err := c.Portal.validate(); err != nil {
+			return err
+		}
+		if err := c.Mail.validate(); err != nil {
+			return err
+		}
 	}
 	if c.NHN.APIVersion != "" || c.NHN.Timeout != 0 {
 		if err := c.NHN.Validate(); err != nil {

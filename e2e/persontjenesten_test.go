@@ -265,6 +265,10 @@ func expectFailure(t *testing.T, b *browser, which string, check ptCheck, wantCo
 	if !b.visible("#wizard-retry") {
 		t.Errorf("%s failure: no visible \"Prøv igjen\" button", which)
 	}
+	// The instruction names the button on this screen.
+	if got := b.text(box + " .failure-next"); !strings.Contains(got, "«"+b.text("#wizard-retry")+"»") {
+		t.Errorf("%s failure: the next step %q does not name the button %q", which, got, b.text("#wizard-retry"))
+	}
 }
 
 // TestPersontjenestenActivation activates Persontjenesten from scratch in the

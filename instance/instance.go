@@ -1,18 +1,17 @@
-// Package instance records the running server in <data_dir>/server.json so a
-// second launch (a receptionist double-clicking again) finds it, and scripts
-// find the address and token.
+// Package instance keeps one register to one process: the serving process
+// holds an exclusive lock on a lock file in the data directory for its whole
+// life, and records its address and token in <data_dir>/server.json, so a
+// second launch (a receptionist double-clicking again) hands over to it, and
+// scripts find the address and token.
 package instance
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/http"
 	"os"
 	"path/filepath"
-	"time"
 )
 
 // Info is the content of server.json.
@@ -79,25 +78,4 @@ func Remove(path string, pid int) error {
 		return fmt.Errorf("remove %s: %w", filepath.Base(path), err)
 	}
 	return nil
-}
-
-// Running reports whether the instance in server.json is alive: its process
-// exists and its health endpoint answers. A stale file (dead pid, or a pid
-// reused by another program) gives false.
-func Running(ctx context.Context, info Info) bool {
-	if info.PID <= 0 || info.URL == "" || !processAlive(info.PID) {
-		return false
-	}
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, info.URL+"/api/health", nil)
-	if err != nil {
-		return false
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return false
-	}
-	resp.Body.Close()
-	return resp.StatusCode == http.StatusOK
 }

@@ -123,7 +123,7 @@ func (s *SMTP) compose(ctx context.Context, m Message) (*mail.Msg, error) {
 	}
 	msg.Subject(m.Subject)
 	if m.MessageID != "" {
-		msg.SetMessageIDWithValue(m.MessageID)
+		msg.SetMessageIDWithValue(strings.Trim(m.MessageID, "<>"))
 	}
 	msg.SetDate()
 	msg.SetBodyString(mail.TypeTextPlain, m.Text)
@@ -146,6 +146,9 @@ func classify(err error) error {
 		case se.Reason == mail.ErrSMTPMailFrom || se.Reason == mail.ErrSMTPData || se.Reason == mail.ErrSMTPDataClose:
 			return &SendError{Reason: ReasonRejected, Permanent: true, Err: err}
 		}
+	}
+	if strings.Contains(err.Error(), "SMTP AUTH failed") {
+		return &SendError{Reason: ReasonAuth, Err: err}
 	}
 	var te *textproto.Error
 	if errors.As(err, &te) {

@@ -26,8 +26,17 @@ const (
 	ActionBulk     = "bulk"
 )
 
+// Audit actions on the register as a whole: a client list imported or
+// exported, a backup restored.
+const (
+	ActionImport  = "import"
+	ActionExport  = "export"
+	ActionRestore = "restore"
+)
+
 // AuditActions lists every audit action, for filters.
-var AuditActions = []string{ActionSearch, ActionLookup, ActionUpdate, ActionActivate, ActionRefresh, ActionBulk}
+var AuditActions = []string{ActionSearch, ActionLookup, ActionUpdate, ActionActivate, ActionRefresh, ActionBulk,
+	ActionImport, ActionExport, ActionRestore}
 
 // Audit outcomes, and the error code of an action the user cancelled.
 const (

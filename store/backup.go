@@ -5,10 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"resepsjon/register"
 )
 
 // ErrBackupExists means the backup destination already exists; Backup never
@@ -152,4 +155,62 @@ func integrityCheck(ctx context.Context, db *sql.DB) error {
 		return &IntegrityError{Problems: problems}
 	}
 	return nil
+}
+
+// CheckDatabaseFile looks at a database file without changing it: whether it
+// is a client register (SQLite with a clients table), its schema version
+// against the newest this program knows, the integrity check, and the number
+// of clients. A file that is not SQLite at all is reported as no register,
+// not as an error; errors are for files that cannot be read.
+func CheckDatabaseFile(ctx context.Context, path string) (register.DatabaseCheck, error) {
+	migs, err := loadMigrations()
+	if err != nil {
+		return register.DatabaseCheck{}, err
+	}
+	out := register.DatabaseCheck{KnownSchemaVersion: len(migs)}
+	head := make([]byte, 16)
+	f, err := os.Open(path)
+	if err != nil {
+		return out, fmt.Errorf("check database file: %w", err)
+	}
+	n, _ := io.ReadFull(f, head)
+	f.Close()
+	if string(head[:n]) != "SQLite format 3\x00" {
+		return out, nil
+	}
+	c, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		return out, fmt.Errorf("check database file: %w", err)
+	}
+	defer c.Close()
+	// From here on the file says it is SQLite: what cannot be read is
+	// damage.
+	var tables int
+	err = c.QueryRowContext(ctx, "PRAGMA user_version").Scan(&out.SchemaVersion)
+	if err == nil {
+		err = c.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'clients'`).Scan(&tables)
+	}
+	if err != nil {
+		out.IsRegister, out.Problems = true, []string{err.Error()}
+		return out, nil
+	}
+	if tables == 0 {
+		return out, nil
+	}
+	out.IsRegister = true
+	if out.SchemaVersion > out.KnownSchemaVersion {
+		return out, nil // a newer program's tables: not ours to judge
+	}
+	var ie *IntegrityError
+	if err := integrityCheck(ctx, c); errors.As(err, &ie) {
+		out.Problems = ie.Problems
+		return out, nil
+	} else if err != nil {
+		out.Problems = []string{err.Error()}
+		return out, nil
+	}
+	if err := c.QueryRowContext(ctx, `SELECT count(*) FROM clients`).Scan(&out.Clients); err != nil {
+		out.Problems = []string{err.Error()}
+	}
+	return out, nil
 }

@@ -73,15 +73,8 @@ func (db *DB) CreateClient(ctx context.Context, c register.Client) (register.Cli
 // twice in cs gives *register.DuplicateError with ExistingID 0. The error
 // names the index in cs of the client that failed.
 func (db *DB) ImportClients(ctx context.Context, cs []register.Client) error {
-	seen := make(map[string]int, len(cs))
-	for i, c := range cs {
-		if c.NIN == "" {
-			continue
-		}
-		if j, ok := seen[c.NIN]; ok {
-			return fmt.Errorf("import clients: client %d has the identity number of client %d: %w", i, j, &register.DuplicateError{})
-		}
-		seen[c.NIN] = i
+	if err := duplicateInList(cs); err != nil {
+		return fmt.Errorf("import clients: %w", err)
 	}
 	now := time.Now().UTC()
 	err := db.write(ctx, func(tx *sql.Tx) error {
@@ -96,6 +89,22 @@ func (db *DB) ImportClients(ctx context.Context, cs []register.Client) error {
 		return fmt.Errorf("import clients: %w", err)
 	}
 	db.log.InfoContext(ctx, "clients imported", "count", len(cs))
+	return nil
+}
+
+// duplicateInList refuses a list in which two clients have the same
+// identity number: *register.DuplicateError with ExistingID 0.
+func duplicateInList(cs []register.Client) error {
+	seen := make(map[string]int, len(cs))
+	for i, c := range cs {
+		if c.NIN == "" {
+			continue
+		}
+		if j, ok := seen[c.NIN]; ok {
+			return fmt.Errorf("client %d has the identity number of client %d: %w", i, j, &register.DuplicateError{})
+		}
+		seen[c.NIN] = i
+	}
 	return nil
 }
 
@@ -234,7 +243,7 @@ func (db *DB) write(ctx context.Context, fn func(*sql.Tx) error) error {
 		return err
 	}
 	// The search's name index changes together with the commit.
-	if err := db.names.commit(db.names.takeStaged(), tx.Commit); err != nil {
+	if err := db.names.commit(ctx, db, db.names.takeStaged(), tx.Commit); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil

@@ -23,9 +23,16 @@ import (
 // index and the rows of its page. A search therefore sees the index and the
 // database in the same state, and Total is exact. The index is loaded on the
 // first name search, with gate held exclusively.
+//
+// Only one process serves a register (see package instance), but should
+// another program write to the file all the same, the index notices: it
+// remembers the file's PRAGMA data_version after its own commits, and a
+// search that finds it changed reloads the index instead of answering from
+// a register that is no longer there.
 type nameIndex struct {
 	gate   sync.RWMutex // exclusive: a commit and its changes; shared: a search
 	loaded atomic.Bool
+	seen   int64 // the data version the index is in step with; guarded by gate
 
 	// Guarded by gate.
 	clients []nameEntry // by client id
@@ -83,17 +90,53 @@ func (x *nameIndex) takeStaged() []nameChange {
 }
 
 // commit runs commitTx with the gate held exclusively and, if it succeeds,
-// applies changes before releasing the gate.
-func (x *nameIndex) commit(changes []nameChange, commitTx func() error) error {
+// applies changes before releasing the gate. A write by someone else since
+// the index was last in step leaves the index to be reloaded.
+func (x *nameIndex) commit(ctx context.Context, db *DB, changes []nameChange, commitTx func() error) error {
 	x.gate.Lock()
 	defer x.gate.Unlock()
+	before, verr := db.dataVersion(ctx)
 	if err := commitTx(); err != nil {
 		return err
 	}
-	if x.loaded.Load() {
-		x.apply(changes)
+	if !x.loaded.Load() {
+		return nil
 	}
+	after, err := db.dataVersion(ctx)
+	if verr != nil || err != nil || before != x.seen {
+		x.loaded.Store(false)
+		return nil
+	}
+	x.apply(changes)
+	x.seen = after
 	return nil
+}
+
+// rlock loads the index if needed and returns with gate held shared and the
+// index in step with the database file: when another process has written
+// since, the index is reloaded first.
+func (x *nameIndex) rlock(ctx context.Context, db *DB) error {
+	for reloaded := false; ; reloaded = true {
+		if err := x.load(ctx, db); err != nil {
+			return err
+		}
+		x.gate.RLock()
+		v, err := db.dataVersion(ctx)
+		if err != nil {
+			x.gate.RUnlock()
+			return err
+		}
+		if (v == x.seen && x.loaded.Load()) || reloaded {
+			return nil
+		}
+		x.gate.RUnlock()
+		db.log.Warn("the register was changed by another program; reloading the name index")
+		x.gate.Lock()
+		if x.seen != v { // else another search has reloaded meanwhile
+			x.loaded.Store(false)
+		}
+		x.gate.Unlock()
+	}
 }
 
 // load reads every client's names once. queryAll runs with the gate held
@@ -106,6 +149,12 @@ func (x *nameIndex) load(ctx context.Context, db *DB) error {
 	defer x.gate.Unlock()
 	if x.loaded.Load() {
 		return nil
+	}
+	// Read before the rows: a write in between makes the next search
+	// reload once more, never miss it.
+	seen, err := db.dataVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("load name index: %w", err)
 	}
 	rows, err := db.r.QueryContext(ctx, `SELECT id, given_name, middle_name, family_name FROM clients`)
 	if err != nil {
@@ -126,6 +175,7 @@ func (x *nameIndex) load(ctx context.Context, db *DB) error {
 	}
 	x.clients, x.byName, x.tokens, x.posts = nil, nil, nil, nil
 	x.apply(changes)
+	x.seen = seen
 	x.loaded.Store(true)
 	return nil
 }

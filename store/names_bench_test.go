@@ -19,7 +19,7 @@ func BenchmarkNameIndexApply(b *testing.B) {
 	for b.Loop() {
 		n := names[i%len(names)]
 		c := newNameChange(int64(1+i%benchClients), n[0], "", n[1])
-		if err := db.names.commit([]nameChange{c}, func() error { return nil }); err != nil {
+		if err := db.names.commit(context.Background(), db, []nameChange{c}, func() error { return nil }); err != nil {
 			b.Fatal(err)
 		}
 		i++

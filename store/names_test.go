@@ -133,8 +133,15 @@ func TestNameIndexMatchesSearchIndex(t *testing.T) {
 // TestNameIndexApply checks the index's own bookkeeping when a batch
 // touches a client twice or deletes what it stored.
 func TestNameIndexApply(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t) // for its data version only: the commits below write nothing
 	var x nameIndex
 	x.loaded.Store(true)
+	seen, err := db.dataVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.seen = seen
 	batch := make([]nameChange, 0, bulkApply+3)
 	family := func(i int) string { return "Nord" + string(rune('z'-i%26)) + string(rune('z'-i/26)) }
 	for i := range bulkApply {
@@ -146,12 +153,12 @@ func TestNameIndexApply(t *testing.T) {
 		newNameChange(2, "Per", "", "Berg"), // and stored again
 		nameChange{id: 3},
 	)
-	if err := x.commit(batch, func() error { return nil }); err != nil {
+	if err := x.commit(ctx, db, batch, func() error { return nil }); err != nil {
 		t.Fatal(err)
 	}
-	x.commit([]nameChange{newNameChange(5, "Kari", "", "A"), {id: 6}}, func() error { return nil })
-	x.commit([]nameChange{newNameChange(6, "Kari", "", "Ny")}, func() error { return nil })
-	x.commit([]nameChange{newNameChange(7, "X", "", "Y")}, func() error { return fmt.Errorf("commit failed") })
+	x.commit(ctx, db, []nameChange{newNameChange(5, "Kari", "", "A"), {id: 6}}, func() error { return nil })
+	x.commit(ctx, db, []nameChange{newNameChange(6, "Kari", "", "Ny")}, func() error { return nil })
+	x.commit(ctx, db, []nameChange{newNameChange(7, "X", "", "Y")}, func() error { return fmt.Errorf("commit failed") })
 
 	if len(x.byName) != bulkApply-1 {
 		t.Fatalf("%d clients in name order, want %d", len(x.byName), bulkApply-1)

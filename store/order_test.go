@@ -14,8 +14,8 @@ import (
 func TestNameIndexKeys(t *testing.T) {
 	var x nameIndex
 	x.loaded.Store(true)
-	x.commit([]nameChange{newNameChange(3, "B", "", "B"), newNameChange(5, "A", "", "A"), newNameChange(7, "C", "", "C")}, func() error { return nil })
-	x.commit([]nameChange{{id: 7}}, func() error { return nil })
+	x.apply([]nameChange{newNameChange(3, "B", "", "B"), newNameChange(5, "A", "", "A"), newNameChange(7, "C", "", "C")})
+	x.apply([]nameChange{{id: 7}})
 	hits, missing := x.keys([]int64{3, 5, 7, 8, 0, -4, 100})
 	if want := []hit{{3, sortKey("B", "B", "")}, {5, sortKey("A", "A", "")}}; !slices.Equal(hits, want) {
 		t.Errorf("hits = %v, want %v", hits, want)

@@ -42,7 +42,11 @@ func (db *DB) PutSetting(ctx context.Context, key, value string) error {
 		return err
 	}
 	now := time.Now().UTC().Format(timeLayout)
-	if _, err := db.stmts.putSetting.ExecContext(ctx, key, value, now); err != nil {
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.StmtContext(ctx, db.stmts.putSetting).ExecContext(ctx, key, value, now)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("put setting %q: %w", key, err)
 	}
 	return nil

@@ -57,8 +57,13 @@ func (e *SchemaTooNewError) Error() string {
 
 // DB is the client register's database. It is safe for concurrent use.
 type DB struct {
-	w     *sql.DB // exactly one connection: all writes
-	r     *sql.DB // read-only connections: all reads
+	w *sql.DB // exactly one connection: all writes
+	r *sql.DB // read-only connections: all reads
+	// watch is one read-only connection that only reads PRAGMA
+	// data_version, which changes when any other connection (this
+	// process's writer, or another process) commits: the name index uses it
+	// to notice writes it did not make.
+	watch *sql.DB
 	log   *slog.Logger
 	path  string
 	stmts statements
@@ -116,7 +121,18 @@ func Open(ctx context.Context, path string, logger *slog.Logger) (*DB, error) {
 	r.SetConnMaxLifetime(0)
 	r.SetConnMaxIdleTime(0)
 
-	db := &DB{w: w, r: r, log: logger, path: abs}
+	watch, err := sql.Open("sqlite", dsn(abs, true))
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	watch.SetMaxOpenConns(1)
+	watch.SetMaxIdleConns(1)
+	watch.SetConnMaxLifetime(0)
+	watch.SetConnMaxIdleTime(0)
+
+	db := &DB{w: w, r: r, watch: watch, log: logger, path: abs}
 	if err := db.stmts.prepare(ctx, w, r); err != nil {
 		db.Close()
 		return nil, err
@@ -129,11 +145,21 @@ func Open(ctx context.Context, path string, logger *slog.Logger) (*DB, error) {
 func (db *DB) Close() error {
 	serr := db.stmts.close()
 	rerr := db.r.Close()
+	verr := db.watch.Close()
 	werr := db.w.Close()
-	if err := errors.Join(serr, rerr, werr); err != nil {
+	if err := errors.Join(serr, rerr, verr, werr); err != nil {
 		return fmt.Errorf("close database: %w", err)
 	}
 	return nil
+}
+
+// dataVersion reads PRAGMA data_version on the watch connection.
+func (db *DB) dataVersion(ctx context.Context) (int64, error) {
+	var v int64
+	if err := db.watch.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err != nil {
+		return 0, fmt.Errorf("data version: %w", err)
+	}
+	return v, nil
 }
 
 // createFile creates an empty database file with mode 0600 unless one exists,

@@ -90,6 +90,6 @@ function drawCheck(w, holder, which) {
     return;
   }
   const fix = h('button', { type: 'button', class: 'button', id: 'fix-settings', text: t('pt.changeSettings'), on: { click: () => w.show(which === 'delegation' ? 'helseid' : 'practice') } });
-  replace(holder, check.state === 'failed' ? failure(t, `check-${which}`, check) : messageBox('info', t('pt.notChecked')), w.nav(retryButton(w, holder, which), fix));
+  replace(holder, check.state === 'failed' ? failure(t, `check-${which}`, check, { button: t('common.retry'), status }) : messageBox('info', t('pt.notChecked')), w.nav(retryButton(w, holder, which), fix));
   holder.querySelector('#wizard-retry').focus();
 }

@@ -7,7 +7,7 @@ import { h, replace, say } from '../dom.js';
 import { formatDate, formatDateTime, parseDate } from '../format.js';
 import { errorText, isQuiet } from './persontjenesten-common.js';
 
-const ACTIONS = ['search', 'lookup', 'update', 'activate', 'refresh', 'bulk'];
+const ACTIONS = ['search', 'lookup', 'update', 'activate', 'refresh', 'bulk', 'import', 'export', 'restore'];
 const PAGE_SIZE = 100;
 
 const nb = {
@@ -33,6 +33,9 @@ const nb = {
   'audit.action.activate': 'Aktivering',
   'audit.action.refresh': 'Sjekk av innstillinger',
   'audit.action.bulk': 'Masseoppdatering',
+  'audit.action.import': 'Import av klienter',
+  'audit.action.export': 'Eksport av klienter',
+  'audit.action.restore': 'Gjenoppretting',
   'audit.outcome.ok': 'OK',
   'audit.outcome.error': 'Feil',
   'audit.empty': 'Ingen oppslag i perioden.',
@@ -65,6 +68,9 @@ const en = {
   'audit.action.activate': 'Activation',
   'audit.action.refresh': 'Settings check',
   'audit.action.bulk': 'Bulk update',
+  'audit.action.import': 'Client import',
+  'audit.action.export': 'Client export',
+  'audit.action.restore': 'Restore',
   'audit.outcome.ok': 'OK',
   'audit.outcome.error': 'Error',
   'audit.empty': 'No lookups in this period.',

@@ -79,16 +79,32 @@ export function notActivatedDialog(ctx) {
   });
 }
 
-/** A failed check: what went wrong, what to do, where to fix it. */
-export function failure(t, id, check) {
+/**
+ * A failed check: what went wrong, what to do, where to fix it, and the
+ * button on this screen that checks again (button: its label). status, when
+ * given, names whom the practice delegates to when the delegation is missing.
+ */
+export function failure(t, id, check, { button = '', status = null } = {}) {
   const link = check.link ? h('a', { href: check.link, target: '_blank', rel: 'noopener noreferrer', id: `${id}-link`, text: t('pt.fixLink', { host: hostOf(check.link) }) }) : null;
   return h(
     'div',
     { class: 'message message-error', id: `${id}-failure`, role: 'alert' },
     h('p', { class: 'failure-message', text: check.message || t('error.generic') }),
     check.help ? h('p', { class: 'failure-help', text: check.help }) : null,
+    check.code === 'no_delegation' ? delegateTo(t, id, status) : null,
     link ? h('p', {}, link) : null,
+    button ? h('p', { class: 'failure-next', id: `${id}-next`, text: t('pt.fixThenPress', { button }) }) : null,
   );
+}
+
+/** Whom to delegate to: the HelseID client and the practice from the settings. */
+function delegateTo(t, id, status) {
+  const hid = (status && status.helseid) || {};
+  const p = (status && status.practice) || {};
+  if (!hid.clientId || !p.orgNumber) return null;
+  const org = p.subOrgNumber ? `${p.orgNumber} / ${p.subOrgNumber}` : p.orgNumber;
+  const key = hid.tenancy === 'single' ? 'pt.delegateTo.single' : 'pt.delegateTo.multi';
+  return h('p', { class: 'failure-who', id: `${id}-who`, text: t(key, { client: hid.clientId, practice: p.name || org, org }) });
 }
 
 function hostOf(url) {

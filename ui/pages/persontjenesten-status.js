@@ -13,12 +13,12 @@ import { busyIndicator, errorText, failure, isQuiet } from './persontjenesten-co
 const ALWAYS_FETCHED = ['Name', 'NorwegianIdentificationNumber'];
 
 /** One check's state as a small badge plus when it was last checked. */
-function checkRow(t, id, labelKey, check) {
+function checkRow(t, id, labelKey, check, s) {
   const state = (check && check.state) || 'unchecked';
   const badge = h('span', { class: `state state-${state}`, id: `${id}-state`, text: t(`pt.state.${state}`) });
   const when = check && check.checkedAt ? t('pt.checkedAt', { time: formatDateTime(check.checkedAt) }) : t('pt.neverChecked');
   const parts = [h('div', { class: 'check-head' }, h('h3', { text: t(labelKey) }), badge), h('p', { class: 'hint', id: `${id}-checked`, text: when })];
-  if (state === 'failed') parts.push(failure(t, id, check));
+  if (state === 'failed') parts.push(failure(t, id, check, { button: t('pt.refresh'), status: s }));
   if (state === 'ok' && check.lastAttempt) parts.push(lastAttempt(t, id, check));
   return h('div', { class: `check check-${state}`, id }, parts);
 }
@@ -84,7 +84,7 @@ export function renderStatus(ctx, { signal }) {
       { class: 'card', id: 'pt-status', 'aria-labelledby': 'pt-status-title' },
       h('h2', { id: 'pt-status-title', text: t('pt.statusTitle') }),
       h('p', { class: `pt-overall ${s.activated ? 'pt-overall-ok' : 'pt-overall-off'}`, id: 'pt-overall', text: t(s.activated ? 'pt.activeText' : 'pt.inactiveText') }),
-      h('div', { class: 'checks' }, checkRow(t, 'pt-delegation', 'pt.delegation', s.delegation), checkRow(t, 'pt-access', 'pt.access', s.access)),
+      h('div', { class: 'checks' }, checkRow(t, 'pt-delegation', 'pt.delegation', s.delegation, s), checkRow(t, 'pt-access', 'pt.access', s.access, s)),
       h(
         'div',
         { class: 'actions' },

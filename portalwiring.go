@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"time"
+
+	keyring "github.com/zalando/go-keyring"
+
+	"resepsjon/app"
+	"resepsjon/config"
+	"resepsjon/outbox"
+	"resepsjon/patientweb"
+	"resepsjon/portal"
+	"resepsjon/store"
+)
+
+// portalParts are the patient portal's running pieces: the use cases, the
+// outbox sender, and the patient listener when it is on.
+type portalParts struct {
+	service *portal.Service
+	sender  *outbox.Sender
+	staff   app.PortalConfig
+	patient *patientweb.Server
+	// patientLn is the patient listener's socket; nil when the portal's
+	// listener is off.
+	patientLn   net.Listener
+	patientURL  string
+	patientPort int
+}
+
+// mailKeyringAccount is the keyring account of the SMTP password.
+func mailKeyringAccount(m config.Mail) string { return "smtp:" + m.User + "@" + m.Host }
+
+// keyringSecret reads a secret from the OS keyring (service "resepsjon"),
+// bounded by ctx: a hanging D-Bus must not hold up delivery.
+func keyringSecret(ctx context.Context, account string) (string, error) {
+	type result struct {
+		v   string
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := keyring.Get("resepsjon", account)
+		done <- result{v, err}
+	}()
+	select {
+	case r := <-done:
+		if errors.Is(r.err, keyring.ErrNotFound) {
+			return "", fmt.Errorf("no SMTP password in the OS keyring (resepsjon mail-password)")
+		}
+		return r.v, r.err
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
+
+// setupPortal builds the portal: in the demo, mail goes to the in-memory
+// outbox viewer and the patient listener is on (loopback); otherwise mail
+// goes over SMTP and the listener follows portal.enabled.
+func setupPortal(cfg config.Config, db *store.DB, demo bool, log *slog.Logger) (*portalParts, error) {
+	p := &portalParts{}
+	pc := cfg.Portal
+	if demo {
+		// The demo's patient side runs on loopback, next to the staff app.
+		pc.Enabled, pc.Listen = true, "127.0.0.1"
+		if pc.Port == config.DefaultPortalPort {
+			pc.Port = config.DefaultDemoPortalPort
+		}
+	}
+	if pc.Enabled {
+		ln, err := listen(pc.Listen, pc.Port)
+		if err != nil {
+			return nil, fmt.Errorf("patient portal: %w", err)
+		}
+		p.patientLn = ln
+		host := pc.Listen
+		if ip := net.ParseIP(host); ip != nil && ip.To4() == nil {
+			host = "[" + host + "]"
+		}
+		p.patientPort = ln.Addr().(*net.TCPAddr).Port
+		p.patientURL = "http://" + host + ":" + strconv.Itoa(p.patientPort)
+	}
+	var transport outbox.Transport
+	var mailbox *outbox.Mailbox
+	if demo {
+		mailbox = outbox.NewMailbox(200)
+		transport = mailbox
+	} else {
+		m := cfg.Mail
+		transport = outbox.NewSMTP(outbox.SMTPConfig{Host: m.Host, Port: m.Port, Security: m.Security, User: m.User,
+			Password: func(ctx context.Context) (string, error) {
+				ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+				defer cancel()
+				return keyringSecret(ctx, mailKeyringAccount(m))
+			},
+			From: func(ctx context.Context) (string, string, error) {
+				st, err := p.service.Settings(ctx)
+				if err != nil {
+					return "", "", err
+				}
+				name := st.SenderName
+				if name == "" {
+					name = st.PracticeName
+				}
+				return name, st.SenderAddress, nil
+			}})
+	}
+	p.sender = outbox.NewSender(outbox.SenderConfig{Store: db, Transport: transport, Logger: log})
+	svc, err := portal.New(portal.Config{Store: db, Clients: db, Settings: db, PatientURL: p.patientURL,
+		Location: time.Local, Wake: p.sender.Wake, Logger: log})
+	if err != nil {
+		p.close()
+		return nil, err
+	}
+	p.service = svc
+	p.staff = app.PortalConfig{Service: svc, PatientURL: p.patientURL, MailHost: cfg.Mail.Host, Mailbox: mailbox}
+	if p.patientLn != nil {
+		if p.patient, err = patientweb.New(patientweb.Config{Service: svc, Logger: log, Port: p.patientPort}); err != nil {
+			p.close()
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// run delivers mail and serves the patient side until ctx ends.
+func (p *portalParts) run(ctx context.Context, log *slog.Logger) {
+	go p.sender.Run(ctx)
+	if p.patient != nil {
+		log.Info("patient portal serving", "url", p.patientURL)
+		go func() {
+			if err := p.patient.Serve(ctx, p.patientLn); err != nil {
+				log.Error("patient portal stopped", "err", err)
+			}
+		}()
+	}
+}
+
+func (p *portalParts) close() {
+	if p.patientLn != nil {
+		p.patientLn.Close()
+	}
+}

@@ -32,6 +32,10 @@ func main() {
 	env.alert, env.console = alert.Native(os.Stderr), console
 	err := env.run(ctx, os.Args[1:])
 	stop()
+	if errors.Is(err, errRestart) {
+		// A restore from the UI: start again, which swaps it in.
+		err = restartProgram()
+	}
 	if err != nil {
 		if !errors.Is(err, pflag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "resepsjon:", err)

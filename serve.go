@@ -157,7 +157,14 @@ func (env *environment) serveWith(ctx context.Context, cfg config.Config, f file
 		log.Error("restore not carried out; the register is as it was", "err", err)
 	}
 	db, err := store.Open(ctx, f.db, log)
-	if err != nil {
+	switch {
+	case errors.Is(err, register.ErrReadOnly):
+		return fmt.Errorf("Registeret %s kan ikke skrives til. Be den som har ansvar for PC-en gi deg skrivetilgang til filen og mappen, og start Resepsjon igjen.\n"+
+			"The register %s cannot be written to. Ask whoever looks after the PC to give you write access to the file and its folder, and start Resepsjon again: %w", f.db, f.db, err)
+	case errors.Is(err, register.ErrDiskFull):
+		return fmt.Errorf("Disken der registeret %s ligger, er full. Frigjør plass på disken og start Resepsjon igjen.\n"+
+			"The disk holding the register %s is full. Free some space on the disk and start Resepsjon again: %w", f.db, f.db, err)
+	case err != nil:
 		return fmt.Errorf("open database: %w", err)
 	}
 	defer db.Close()
@@ -224,12 +231,20 @@ func (env *environment) serveWith(ctx context.Context, cfg config.Config, f file
 		return err
 	}
 	defer pp.close()
+	// Backups run by themselves while the app serves, and once more when
+	// it stops (before the register is closed).
+	safe, err := startSafekeeping(ctx, db, cfg.DataDir, demo, log)
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("backups: %w", err)
+	}
+	defer safe.wait()
 	srv, err := app.New(app.Config{
 		Clients: db, Audit: db, Connection: conn, Lookup: look, Refresh: runner, UI: ui, Logger: log, Token: token,
 		BaseURL: baseURL, Port: port, ExtraHosts: extra, Demo: demo, Build: build, Language: cfg.Language,
 		DataDir: cfg.DataDir, DBPath: f.db, Quit: quit,
 		OSUser: currentOSUser(), DemoOrganisations: demoOrganisations(demoNet),
-		Portal: pp.staff,
+		Portal: pp.staff, Transfer: safe.transfer(db, cfg.DataDir, quit),
 	})
 	if err != nil {
 		ln.Close()
@@ -261,7 +276,13 @@ func (env *environment) serveWith(ctx context.Context, cfg config.Config, f file
 		return err
 	}
 	env.openBrowser(cfg.NoBrowser, launch, "Resepsjon er klar. / Resepsjon is ready.")
-	return srv.Serve(ctx, ln)
+	if err := srv.Serve(ctx, ln); err != nil {
+		return err
+	}
+	if safe.restart.Load() {
+		return errRestart
+	}
+	return nil
 }
 
 // currentOSUser is the logged-in user's name for the audit log.

@@ -63,6 +63,8 @@ type Config struct {
 	// Quit asks the program to stop (the UI's «Avslutt»); nil: the UI
 	// cannot stop the program.
 	Quit func()
+	// Transfer is import, export, backups and restore (app/transfer.go).
+	Transfer TransferConfig
 }
 
 // Server serves the UI and the JSON API.
@@ -75,6 +77,7 @@ type Server struct {
 	conn     *activation.Service
 	lookup   *lookup.Service
 	refresh  *refresh.Runner
+	imports  imports         // client lists uploaded for import
 	routes   map[string]bool // "METHOD /path" of every route but the catch-alls
 }
 
@@ -89,6 +92,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.Transfer.MaxUploadBytes <= 0 {
+		cfg.Transfer.MaxUploadBytes = 64 << 20
 	}
 	if cfg.Language == "" {
 		cfg.Language = "nb"
@@ -122,6 +128,7 @@ func New(cfg Config) (*Server, error) {
 	api.DELETE("/clients/:id", s.deleteClient)
 	s.persontjenestenRoutes(api)
 	s.portalRoutes(api)
+	s.transferRoutes(api)
 	api.Any("/*", s.apiFallback)
 	s.echo = e
 	s.routes = map[string]bool{}

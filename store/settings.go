@@ -15,6 +15,12 @@ const (
 	// settingDeletedMaxID is the highest id of a deleted client, so that
 	// no new client gets it (see sqlInsert).
 	settingDeletedMaxID = "store.deleted_max_client_id"
+	// settingReindex is set by a migration that needs the search index
+	// filled afresh (see DB.reindex).
+	settingReindex = "store.reindex"
+	// settingOpenedAt is written at every Open: the check that the
+	// register can be written.
+	settingOpenedAt = "store.opened_at"
 )
 
 const (

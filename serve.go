@@ -107,17 +107,26 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 		return err
 	}
 	if err := ensureDataDir(cfg.DataDir); err != nil {
-		return err
+		return &dataDirError{err}
 	}
 	f := dataFiles(cfg.DataDir, demo)
 	// The log goes to the terminal and to a size-bounded file in the data
 	// directory: without a console that file is where problems can be read.
 	logFile, err := logfile.Open(f.log, logfile.DefaultMaxBytes, logfile.DefaultKeep)
 	if err != nil {
-		return err
+		return &dataDirError{err}
 	}
 	defer logFile.Close()
 	log := newLogger(io.MultiWriter(env.stderr, logFile), cfg.LogLevel)
+	if err := env.serveWith(ctx, cfg, f, demo, log); err != nil {
+		log.Error("resepsjon stopped with an error", "kind", failureKind(err), "err", err)
+		return &startError{logFile: f.log, err: err}
+	}
+	return nil
+}
+
+// serveWith runs the app with its configuration, files and logger.
+func (env *environment) serveWith(ctx context.Context, cfg config.Config, f files, demo bool, log *slog.Logger) error {
 	build := buildinfo.Get()
 	log.Info("resepsjon starting", "version", build.Version, "commit", build.Commit, "built", build.Date,
 		"go", build.Go, "platform", build.OS, "demo", demo)
@@ -307,7 +316,7 @@ func listen(host string, port int) (net.Listener, error) {
 			firstErr = err
 		}
 	}
-	return nil, messages.Errorf(firstErr, "cli.serve.no_free_port", port, port+19)
+	return nil, &portsTakenError{from: port, to: port + 19, err: firstErr}
 }
 
 // openBrowser opens url, or prints it when asked not to or when no browser
@@ -341,7 +350,7 @@ func (env *environment) lockOrHandOver(ctx context.Context, f files, noBrowser b
 			return lock, false, nil
 		}
 		if !errors.Is(err, instance.ErrLocked) {
-			return nil, false, messages.Errorf(err, "cli.serve.lock_failed")
+			return nil, false, &dataDirError{messages.Errorf(err, "cli.serve.lock_failed")}
 		}
 		info, err := instance.Holder(ctx, f.lock, f.server, wait)
 		if errors.Is(err, instance.ErrNotLocked) {
@@ -367,7 +376,7 @@ func (env *environment) lockOrHandOver(ctx context.Context, f files, noBrowser b
 // errRegisterInUse says that another Resepsjon holds the register and does
 // not answer, and what to do.
 func errRegisterInUse(err error) error {
-	return messages.Errorf(err, "cli.serve.register_in_use")
+	return &registerInUseError{messages.Errorf(err, "cli.serve.register_in_use")}
 }
 
 func (env *environment) backup(ctx context.Context, args []string) error {

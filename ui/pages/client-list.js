@@ -100,21 +100,13 @@ export function renderClientList(ctx, { query, signal }) {
     addButton.hidden = empty && q === '';
     if (empty && q === '') {
       summary.textContent = '';
-      replace(
-        results,
-        h(
-          'div',
-          { class: 'empty-state', id: 'empty-register' },
-          h('h2', { text: t('clients.emptyTitle') }),
-          h('p', { text: t('clients.emptyHint') }),
-          h('a', { class: 'button button-primary', href: '#/clients/new', text: t('clients.add') }),
-        ),
-      );
+      replace(results, firstRun());
       return;
     }
     if (empty) {
-      summary.textContent = t('clients.noHits');
-      replace(results, h('div', { class: 'empty-state', id: 'no-hits' }, h('p', { class: 'no-hits', text: t('clients.noHits') }), h('p', { text: t('clients.noHitsHint') })));
+      // Said once: the box below, read out as it appears.
+      summary.textContent = '';
+      replace(results, h('div', { class: 'empty-state', id: 'no-hits', role: 'status' }, h('p', { class: 'no-hits', text: t('clients.noHits') }), h('p', { text: t('clients.noHitsHint') })));
       return;
     }
     const from = (page - 1) * PAGE_SIZE + 1;
@@ -123,6 +115,30 @@ export function renderClientList(ctx, { query, signal }) {
     summary.textContent = range;
     // One page needs no paging controls; the summary already gives the count.
     replace(results, table(data.results), page > 1 || to < data.total ? pager(range, to < data.total) : null);
+  }
+
+  /** An empty register: what to do first, with the buttons to do it. */
+  function firstRun() {
+    const pt = h('li', { id: 'first-run-pt' }, h('p', { text: t('clients.firstPt') }));
+    ctx.api.persontjenesten
+      .status(signal)
+      .then((st) => {
+        if (st && st.activated) replace(pt, h('p', { text: t('clients.firstPtOn') }));
+        else replace(pt, h('p', { text: t('clients.firstPtOff') }), h('a', { class: 'button', id: 'first-run-activate', href: '#/persontjenesten/activate', text: t('clients.firstPtLink') }));
+      })
+      .catch(() => {});
+    return h(
+      'div',
+      { class: 'empty-state first-run', id: 'empty-register' },
+      h('h2', { text: t('clients.emptyTitle') }),
+      h('p', { text: t('clients.emptyHint') }),
+      h(
+        'ol',
+        { class: 'first-run-steps' },
+        h('li', {}, h('p', { text: t('clients.firstAdd') }), h('a', { class: 'button button-primary', href: '#/clients/new', text: t('clients.add') })),
+        pt,
+      ),
+    );
   }
 
   function table(clients) {

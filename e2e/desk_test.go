@@ -288,6 +288,11 @@ func TestReceptionDesk(t *testing.T) {
 		waitClientView(b, "Hurtig Tastesen")
 		b.do(chromedp.KeyEvent("k", chromedp.KeyModifiers(chromedp.ModifierAlt)))
 		b.waitFor("the client search from Alt+K", `location.hash.startsWith('#/clients') && document.activeElement?.id === 'search'`)
+		// Issue item 19: the client just opened is first under "Sist brukt".
+		b.waitFor("the recently opened clients", `!!document.querySelector('#recent-list a')`)
+		if got := b.text("#recent-list li:first-child a"); got != "Hurtig Tastesen" {
+			t.Errorf("first under Sist brukt: %q", got)
+		}
 	})
 
 	// Issue item 11: the same name and birth date warns (and does not

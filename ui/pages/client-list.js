@@ -6,6 +6,7 @@
 import { errorText, isAbort } from '../api.js';
 import { h, replace, say } from '../dom.js';
 import { formatDate, formatNin, formatPhone, listName } from '../format.js';
+import { recentClients } from '../recent.js';
 import { withKey } from '../shortcuts.js';
 import { clientBadges } from './badges.js';
 
@@ -38,6 +39,25 @@ export function renderClientList(ctx, { query, signal }) {
     title: withKey(t('clients.searchLabel'), 'search'),
   });
   const summary = h('p', { class: 'result-summary', id: 'result-summary', 'aria-live': 'polite' });
+  const recentBox = h('div', { class: 'recent', id: 'recent-box' });
+
+  /** "Sist brukt": shown under an unfiltered list, when there is one. */
+  function drawRecent(show) {
+    const list = show ? recentClients(window.localStorage) : [];
+    if (!list.length) {
+      replace(recentBox);
+      return;
+    }
+    replace(
+      recentBox,
+      h(
+        'section',
+        { class: 'card recent-card', 'aria-labelledby': 'recent-title' },
+        h('h2', { id: 'recent-title', text: t('clients.recent') }),
+        h('ul', { class: 'recent-list', id: 'recent-list' }, list.map((x) => h('li', {}, h('a', { href: `#/clients/${encodeURIComponent(x.id)}`, text: x.name || '–' })))),
+      ),
+    );
+  }
   const results = h('div', { class: 'results', id: 'results' });
   const node = h(
     'section',
@@ -49,6 +69,7 @@ export function renderClientList(ctx, { query, signal }) {
       h('label', { htmlFor: 'search', class: 'label', text: t('clients.searchLabel') }),
       search,
     ),
+    recentBox,
     summary,
     results,
   );
@@ -97,6 +118,7 @@ export function renderClientList(ctx, { query, signal }) {
 
   function draw(data) {
     const empty = data.total === 0;
+    drawRecent(q === '' && !empty);
     addButton.hidden = empty && q === '';
     if (empty && q === '') {
       summary.textContent = '';

@@ -4,6 +4,7 @@
 import { ApiError, errorText as apiErrorText, isAbort, SessionEndedError } from '../api.js';
 import { h, messageBox, replace } from '../dom.js';
 import { fullName } from '../format.js';
+import { forgetClient, rememberClient } from '../recent.js';
 import { clientBadges, strictBanner } from './badges.js';
 import { ADDRESS_FIELDS, displayValue, GROUPS, READ_ONLY } from './client-fields.js';
 
@@ -55,6 +56,7 @@ export function renderClientView(ctx, { params, signal }) {
     const name = fullName(c) || '–';
     heading.textContent = name;
     document.title = `${name} – ${t('app.name')}`;
+    rememberClient(window.localStorage, c.id, name);
     const badges = clientBadges(i18n, c);
     const actions = h(
       'div',
@@ -138,6 +140,7 @@ export function renderClientView(ctx, { params, signal }) {
     if (!ok) return;
     try {
       await api.deleteClient(c.id, c.version);
+      forgetClient(window.localStorage, c.id);
       router.navigate('#/clients', { replace: true });
       ctx.setStatus(t('clients.deleted', { name }));
     } catch (err) {

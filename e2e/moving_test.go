@@ -165,6 +165,10 @@ func TestBackupWarningOnFirstScreen(t *testing.T) {
 	b.waitText("#backup-run-message", "Sikkerhetskopi tatt: resepsjon-")
 	b.waitFor("the warning to go", `document.querySelector('#backup-warning').hidden`)
 	b.waitFor("the status", `!!document.querySelector('#backup-status-ok')`)
+	b.waitFor("the backup in the restore list", `document.querySelectorAll('#restore-file option').length === 2`)
+	if got := b.text("#backup-settings-message"); strings.Contains(got, "galt") {
+		t.Errorf("the settings card shows an error after the backup: %q", got)
+	}
 	if !strings.Contains(b.text("#backup-helseid"), "HelseID-nøkkelen er ikke med i sikkerhetskopien") {
 		t.Errorf("no HelseID reminder on the backup page")
 	}

@@ -137,7 +137,7 @@ function field(id, labelText, input, hint) {
 
 function check(id, labelText, checked, hint) {
   const input = h('input', { type: 'checkbox', id, checked, 'aria-describedby': hint ? `${id}-hint` : null });
-  return { input, node: h('div', { class: 'check' }, input, h('label', { htmlFor: id, text: labelText }), hint ? h('p', { class: 'hint', id: `${id}-hint`, text: hint }) : null) };
+  return { input, node: h('div', { class: 'option-check' }, input, h('label', { htmlFor: id, text: labelText }), hint ? h('p', { class: 'hint', id: `${id}-hint`, text: hint }) : null) };
 }
 
 function renderBackup(ctx, { signal }) {
@@ -172,7 +172,7 @@ function renderBackup(ctx, { signal }) {
       if (st.lastError) rows.push([t('backup.lastError'), st.lastError]);
       replace(statusBox,
         st.warning ? h('div', { class: 'message message-error', role: 'alert', id: 'backup-status-warning' }, h('p', { text: st.warningText })) : h('div', { class: 'message message-ok', id: 'backup-status-ok' }, h('p', { text: t('backup.ok') })),
-        h('dl', { class: 'about-value' }, rows.map(([k, v]) => [h('dt', { text: k }), h('dd', { text: v })])));
+        h('dl', { class: 'backup-facts' }, rows.map(([k, v]) => [h('dt', { text: k }), h('dd', { text: v })])));
     } catch (err) {
       if (!isAbort(err)) say(statusBox, 'error', errorText(t, err));
     }
@@ -187,7 +187,7 @@ function renderBackup(ctx, { signal }) {
       encrypt.input.checked = current.encrypt;
       const list = await api.call('GET', '/api/backup/files', { signal });
       replace(files, h('option', { value: '', text: t('backup.choose') }),
-        list.files.map((f) => h('option', { value: f.Path, text: `${f.Name} (${formatDateTime(f.Time, i18n.lang)})` })));
+        (list.files || []).map((f) => h('option', { value: f.Path, text: `${f.Name} (${formatDateTime(f.Time, i18n.lang)})` })));
     } catch (err) {
       if (!isAbort(err)) say(settingsMsg, 'error', errorText(t, err));
     }

@@ -165,6 +165,8 @@ var failureStatus = map[string]int{
 	lookup.CodeRateLimited:    http.StatusServiceUnavailable,
 	lookup.CodeNoAccess:       http.StatusForbidden,
 	lookup.CodeUnavailable:    http.StatusServiceUnavailable,
+	lookup.CodeRejected:       http.StatusBadGateway,
+	lookup.CodeTokenRejected:  http.StatusBadGateway,
 }
 
 // echoErrorCodes are the API's codes for the statuses echo answers itself.

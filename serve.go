@@ -145,7 +145,9 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 	if err := applyPendingRestore(ctx, f.db, cfg.DataDir, log); err != nil {
 		log.Error("restore not carried out; the register is as it was", "err", err)
 	}
-	db, err := store.Open(ctx, f.db, log)
+	// One clock for the store and the app (tests give both the same fake).
+	clock := register.Clock(time.Now)
+	db, err := store.Open(ctx, f.db, log, store.WithClock(clock))
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
@@ -214,7 +216,7 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 		ExtraHosts: extra, Demo: demo, Build: build, Language: cfg.Language,
 		DataDir: cfg.DataDir, DBPath: f.db, Quit: quit,
 		OSUser: currentOSUser(), DemoOrganisations: demoOrganisations(demoNet),
-		Portal: pp.staff,
+		Portal: pp.staff, Now: clock,
 	})
 	if err != nil {
 		ln.Close()

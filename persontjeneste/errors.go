@@ -19,13 +19,13 @@ var (
 	// to issue one (the error then also wraps the *helseid.TokenError, so
 	// helseid.IsNoDelegation and its siblings tell why); a new token is
 	// needed, or the HelseID client is misconfigured.
-	ErrUnauthorized = errors.New("Persontjenesten refused the access token")
+	ErrUnauthorized = errors.New("access token refused by Persontjenesten")
 	// ErrNoAccess: the organisation has no access agreement, has not accepted
 	// the terms, or lacks the scope for this route (403).
 	ErrNoAccess = errors.New("no access to Persontjenesten for this organisation")
 	// ErrUnavailable: Persontjenesten could not be reached or failed (5xx,
 	// network error, timeout). Worth trying again later.
-	ErrUnavailable = errors.New("Persontjenesten is unavailable")
+	ErrUnavailable = errors.New("no answer from Persontjenesten")
 )
 
 // InvalidQueryError is a 400 from the API (or a request refused locally

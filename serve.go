@@ -24,7 +24,9 @@ import (
 	"resepsjon/config"
 	"resepsjon/instance"
 	"resepsjon/logfile"
+	"resepsjon/lookup"
 	"resepsjon/persontjeneste/helseid"
+	"resepsjon/refresh"
 	"resepsjon/register"
 	"resepsjon/store"
 )
@@ -175,6 +177,14 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 	if err != nil {
 		return err
 	}
+	look, err := lookup.New(lookup.Config{Connection: conn, Clients: db, Audit: db, OSUser: currentOSUser(), Logger: log})
+	if err != nil {
+		return err
+	}
+	runner, err := refresh.New(refresh.Config{Connection: conn, Lookup: look, Clients: db, Logger: log})
+	if err != nil {
+		return err
+	}
 	if demoNet != nil {
 		if err := demoNet.configurePractice(ctx, conn); err != nil {
 			return fmt.Errorf("demo practice: %w", err)
@@ -186,11 +196,7 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 		return err
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
-	host := cfg.Listen
-	if ip := net.ParseIP(host); ip != nil && ip.To4() == nil {
-		host = "[" + host + "]"
-	}
-	baseURL := "http://" + host + ":" + strconv.Itoa(port)
+	baseURL := serverURL(cfg.Listen, port)
 	token, err := app.NewToken()
 	if err != nil {
 		ln.Close()
@@ -211,12 +217,20 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 		return err
 	}
 	defer pp.close()
+	// Backups run by themselves while the app serves, and once more when
+	// it stops (before the register is closed).
+	safe, err := startSafekeeping(ctx, db, cfg.DataDir, demo, log)
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("backups: %w", err)
+	}
+	defer safe.wait()
 	srv, err := app.New(app.Config{
-		Clients: db, Audit: db, Connection: conn, UI: ui, Logger: log, Token: token, BaseURL: baseURL, Port: port,
-		ExtraHosts: extra, Demo: demo, Build: build, Language: cfg.Language,
+		Clients: db, Audit: db, Connection: conn, Lookup: look, Refresh: runner, UI: ui, Logger: log, Token: token,
+		BaseURL: baseURL, Port: port, ExtraHosts: extra, Demo: demo, Build: build, Language: cfg.Language,
 		DataDir: cfg.DataDir, DBPath: f.db, Quit: quit,
 		OSUser: currentOSUser(), DemoOrganisations: demoOrganisations(demoNet),
-		Portal: pp.staff, Now: clock,
+		Portal: pp.staff, Transfer: safe.transfer(db, cfg.DataDir, quit), Now: clock,
 	})
 	if err != nil {
 		ln.Close()
@@ -248,7 +262,13 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 		return err
 	}
 	env.openBrowser(cfg.NoBrowser, launch, "Resepsjon er klar. / Resepsjon is ready.")
-	return srv.Serve(ctx, ln)
+	if err := srv.Serve(ctx, ln); err != nil {
+		return err
+	}
+	if safe.restart.Load() {
+		return errRestart
+	}
+	return nil
 }
 
 // currentOSUser is the logged-in user's name for the audit log.
@@ -258,6 +278,12 @@ func currentOSUser() string {
 		return ""
 	}
 	return u.Username
+}
+
+// serverURL is the app's address for a listen host and port: an IPv6
+// address, IPv4-mapped ones (::ffff:127.0.0.1) included, in brackets.
+func serverURL(host string, port int) string {
+	return "http://" + net.JoinHostPort(host, strconv.Itoa(port))
 }
 
 // listen binds the configured port, or the next free one within 20 ports

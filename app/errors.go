@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"resepsjon/activation"
+	"resepsjon/lookup"
 	"resepsjon/persontjeneste/helseid"
 	"resepsjon/register"
 )
@@ -40,7 +41,11 @@ var messages = map[string][2]string{
 	"route_not_found":  {"Siden finnes ikke. Gå tilbake til klientlisten.", "The page does not exist. Go back to the client list."},
 	"conflict":         {"Klienten er endret av noen andre siden du åpnet den. Last inn på nytt; det du har skrevet, blir tatt vare på.", "The client was changed elsewhere since you opened it. Reload; what you typed is kept."},
 	"duplicate":        {"Det finnes allerede en klient med dette fødselsnummeret. Sjekk fødselsnummeret, eller åpne den klienten i stedet.", "A client with this identity number already exists. Check the number, or open that client instead."},
-	"too_large":        {"Det som ble sendt, er for stort. Kort ned teksten og prøv igjen.", "What was sent is too large. Shorten the text and try again."},
+	"unsupported_media_type": {"Resepsjon tar bare imot JSON her. Last inn siden på nytt og prøv igjen; skript må sende Content-Type: application/json.",
+		"Resepsjon accepts only JSON here. Reload the page and try again; scripts must send Content-Type: application/json."},
+	"invalid_query": {"Adressen har en ødelagt parameter (for eksempel et %-tegn som ikke er kodet). Rett adressen, eller gå tilbake til klientlisten og søk på nytt.",
+		"The address has a broken parameter (a % sign that is not encoded, for example). Correct the address, or go back to the client list and search again."},
+	"too_large": {"Det som ble sendt, er for stort. Kort ned teksten og prøv igjen.", "What was sent is too large. Shorten the text and try again."},
 	"method_not_allowed": {"Resepsjon kan ikke gjøre denne typen forespørsel her. Last inn siden på nytt og prøv igjen.",
 		"Resepsjon cannot do this kind of request here. Reload the page and try again."},
 	"internal": {"Noe gikk galt i Resepsjon. Prøv igjen; hvis det gjentar seg, start programmet på nytt.", "Something went wrong in Resepsjon. Try again; if it happens again, restart the program."},
@@ -67,6 +72,9 @@ func message(code, lang string) string {
 		m, ok = persontjenestenMessages[code]
 	}
 	if !ok {
+		m, ok = transferMessages[code]
+	}
+	if !ok {
 		m = messages["internal"]
 	}
 	return inLang(m, lang)
@@ -83,6 +91,7 @@ func (s *Server) toAPIError(err error, lang string) *APIError {
 	var conflict *register.ConflictError
 	var dup *register.DuplicateError
 	var he *echo.HTTPError
+	var failure *lookup.Failure
 	if pe := portalError(err, lang); pe != nil {
 		return pe
 	}
@@ -113,6 +122,12 @@ func (s *Server) toAPIError(err error, lang string) *APIError {
 			}
 		}
 		return out
+	case errors.As(err, &failure):
+		status, ok := failureStatus[failure.Code]
+		if !ok {
+			status = http.StatusServiceUnavailable
+		}
+		return s.toAPIError(&APIError{Status: status, Code: failure.Code, Service: failure.Service, Fields: failure.Fields}, lang)
 	case errors.As(err, &conflict):
 		return &APIError{Status: http.StatusConflict, Code: "conflict", Message: message("conflict", lang), CurrentVersion: conflict.Current}
 	case errors.As(err, &dup):
@@ -129,6 +144,15 @@ func (s *Server) toAPIError(err error, lang string) *APIError {
 		}
 	}
 	return &APIError{Status: http.StatusInternalServerError, Code: "internal", Message: message("internal", lang)}
+}
+
+// failureStatus is the HTTP status of each failed lookup's code.
+var failureStatus = map[string]int{
+	lookup.CodeInvalidInput:   http.StatusBadRequest,
+	lookup.CodePersonNotFound: http.StatusNotFound,
+	lookup.CodeRateLimited:    http.StatusServiceUnavailable,
+	lookup.CodeNoAccess:       http.StatusForbidden,
+	lookup.CodeUnavailable:    http.StatusServiceUnavailable,
 }
 
 // echoErrorCodes are the API's codes for the statuses echo answers itself.

@@ -146,7 +146,11 @@ type Item struct {
 	Name     string
 	Kinds    []persontjeneste.ChangeKind
 	Changes  []lookup.Change
-	Error    string // one of the Item* codes; "" when saved
+	// Kept are the contact details (phone, e-mail) changed in Resepsjon
+	// after the client's last fetch: the register's value was not taken
+	// ("beholdt din verdi"). Old is the practice's value, New the register's.
+	Kept  []lookup.Change
+	Error string // one of the Item* codes; "" when saved
 }
 
 // Job is a run as it is now.
@@ -376,7 +380,16 @@ func (r *Runner) apply(ctx context.Context, j *job, old register.Client, p perso
 		return
 	}
 	draft, changes := lookup.Refresh(old, p, parts, r.now().UTC())
+	changes, item.Kept = keepPracticeContact(old, &draft, changes)
 	if len(changes) == 0 {
+		if len(item.Kept) > 0 {
+			// Nothing to save, but the report says what was kept.
+			r.mu.Lock()
+			j.done++
+			j.report = append(j.report, item)
+			r.mu.Unlock()
+			return
+		}
 		record(false)
 		return
 	}
@@ -411,6 +424,42 @@ func (r *Runner) apply(ctx context.Context, j *job, old register.Client, p perso
 		item.Name = clientName(old)
 	}
 	record(err == nil)
+}
+
+// fetchReview is how long after a fetch a save still counts as saving that
+// fetch (the receptionist looking over an import or an update before
+// pressing Lagre). A save later than this is an edit in Resepsjon.
+const fetchReview = 2 * time.Minute
+
+// contactEditedAfterFetch reports whether the client's contact details may
+// have been typed in Resepsjon since the register last filled them: never
+// fetched, or saved again well after the last fetch. The register keeps no
+// history per field, so any later save counts; that errs on keeping what
+// the practice typed.
+func contactEditedAfterFetch(c register.Client) bool {
+	if c.FetchedAt == nil {
+		return true
+	}
+	return c.UpdatedAt.Sub(*c.FetchedAt) > fetchReview
+}
+
+// keepPracticeContact takes out of changes the phone and e-mail that would
+// replace a value changed in Resepsjon after the last fetch, puts the
+// practice's value back into draft, and returns the rest and the kept ones.
+// An empty field is still filled from the contact register.
+func keepPracticeContact(old register.Client, draft *register.Client, changes []lookup.Change) (rest, kept []lookup.Change) {
+	rest = changes[:0:0]
+	kept = []lookup.Change{}
+	edited := contactEditedAfterFetch(old)
+	for _, ch := range changes {
+		if edited && ch.Field.KeepWhenBlank && ch.Old != "" {
+			ch.Field.Set(draft, ch.Old)
+			kept = append(kept, ch)
+			continue
+		}
+		rest = append(rest, ch)
+	}
+	return rest, kept
 }
 
 // clientName is the client's full name as shown in lists.

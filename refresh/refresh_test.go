@@ -239,3 +239,68 @@ func TestStartRefusals(t *testing.T) {
 		t.Errorf("start after stop: %v", err)
 	}
 }
+
+// TestKeepsContactChangedInResepsjon: a phone or e-mail changed in Resepsjon
+// after the client's last fetch is never replaced by the contact register's
+// value; the report lists it as kept. A client saved right after its fetch
+// takes the register's value.
+func TestKeepsContactChangedInResepsjon(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	var withPhone []string
+	for _, n := range h.p.Pop.SampleNINs(80) {
+		d, err := h.look.Lookup(ctx, "", n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Client.Phone != "" && d.Client.Email != "" && d.Client.AddressProtection == register.AddressProtectionNone && len(withPhone) < 2 {
+			withPhone = append(withPhone, n)
+		}
+	}
+	if len(withPhone) < 2 {
+		t.Fatalf("only %d persons with phone and e-mail in the contact register", len(withPhone))
+	}
+	// Typed at the desk three hours after the last fetch.
+	typed := h.add(withPhone[0])
+	longAgo := time.Now().Add(-3 * time.Hour)
+	typed.FetchedAt = &longAgo
+	typed.Phone, typed.Email = "+4799999991", "typed@example.no"
+	typed, err := h.mem.UpdateClient(ctx, typed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Saved together with its fetch, with an old number the register has since replaced.
+	fresh := h.add(withPhone[1])
+	fresh.Phone = "+4799999992"
+	fresh, err = h.mem.UpdateClient(ctx, fresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	j := h.run()
+	if j.State != refresh.StateDone {
+		t.Fatalf("job %+v", j)
+	}
+	report := map[int64]refresh.Item{}
+	for _, it := range j.Report {
+		report[it.ClientID] = it
+	}
+	it, ok := report[typed.ID]
+	if !ok || len(it.Kept) != 2 || len(it.Changes) != 0 || it.Error != "" {
+		t.Fatalf("typed client in the report: %+v", it)
+	}
+	for _, k := range it.Kept {
+		if k.Field.Name != "phone" && k.Field.Name != "email" || k.New == "" {
+			t.Errorf("kept %+v", k)
+		}
+	}
+	if got, _ := h.mem.GetClient(ctx, typed.ID); got.Phone != "+4799999991" || got.Email != "typed@example.no" || got.Version != typed.Version {
+		t.Errorf("the typed contact details were changed: %+v", got)
+	}
+	if got, _ := h.mem.GetClient(ctx, fresh.ID); got.Phone == "+4799999992" {
+		t.Errorf("the client saved with its fetch kept the old number %q", got.Phone)
+	}
+	if it := report[fresh.ID]; len(it.Kept) != 0 {
+		t.Errorf("the client saved with its fetch has kept values: %+v", it)
+	}
+}

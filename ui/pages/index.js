@@ -11,8 +11,10 @@
 // Adding a page (Persontjenesten, Pasientportal, Logg) = one module + one line here.
 
 import audit from './audit.js';
+import backup from './backup.js';
 import clients from './clients.js';
+import importPage from './import.js';
 import persontjenesten from './persontjenesten.js';
 import settings from './settings.js';
 
-export const PAGES = [clients, persontjenesten, settings, audit];
+export const PAGES = [clients, persontjenesten, settings, audit, importPage, backup];

@@ -106,17 +106,26 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 		return err
 	}
 	if err := ensureDataDir(cfg.DataDir); err != nil {
-		return err
+		return &dataDirError{err}
 	}
 	f := dataFiles(cfg.DataDir, demo)
 	// The log goes to the terminal and to a size-bounded file in the data
 	// directory: without a console that file is where problems can be read.
 	logFile, err := logfile.Open(f.log, logfile.DefaultMaxBytes, logfile.DefaultKeep)
 	if err != nil {
-		return err
+		return &dataDirError{err}
 	}
 	defer logFile.Close()
 	log := newLogger(io.MultiWriter(env.stderr, logFile), cfg.LogLevel)
+	if err := env.serveWith(ctx, cfg, f, demo, log); err != nil {
+		log.Error("resepsjon stopped with an error", "kind", failureKind(err), "err", err)
+		return &startError{logFile: f.log, err: err}
+	}
+	return nil
+}
+
+// serveWith runs the app with its configuration, files and logger.
+func (env *environment) serveWith(ctx context.Context, cfg config.Config, f files, demo bool, log *slog.Logger) error {
 	build := buildinfo.Get()
 	log.Info("resepsjon starting", "version", build.Version, "commit", build.Commit, "built", build.Date,
 		"go", build.Go, "platform", build.OS, "demo", demo)
@@ -309,8 +318,7 @@ func listen(host string, port int) (net.Listener, error) {
 			firstErr = err
 		}
 	}
-	return nil, fmt.Errorf("Fant ingen ledig port fra %d til %d. Lukk programmer som bruker dem, eller velg en annen port (port i config.yaml).\n"+
-		"No free port from %d to %d. Close the programs using them, or choose another port (port in config.yaml): %w", port, port+19, port, port+19, firstErr)
+	return nil, &portsTakenError{from: port, to: port + 19, err: firstErr}
 }
 
 // openBrowser opens url, or prints it when asked not to or when no browser
@@ -344,8 +352,8 @@ func (env *environment) lockOrHandOver(ctx context.Context, f files, noBrowser b
 			return lock, false, nil
 		}
 		if !errors.Is(err, instance.ErrLocked) {
-			return nil, false, fmt.Errorf("Resepsjon kunne ikke låse registeret. Sjekk at datamappen finnes og at du kan skrive i den.\n"+
-				"Resepsjon could not lock the register. Check that the data directory exists and that you can write to it: %w", err)
+			return nil, false, &dataDirError{fmt.Errorf("Resepsjon kunne ikke låse registeret. Sjekk at datamappen finnes og at du kan skrive i den.\n"+
+				"Resepsjon could not lock the register. Check that the data directory exists and that you can write to it: %w", err)}
 		}
 		info, err := instance.Holder(ctx, f.lock, f.server, wait)
 		if errors.Is(err, instance.ErrNotLocked) {
@@ -371,10 +379,10 @@ func (env *environment) lockOrHandOver(ctx context.Context, f files, noBrowser b
 // errRegisterInUse says that another Resepsjon holds the register and does
 // not answer, and what to do.
 func errRegisterInUse(err error) error {
-	return fmt.Errorf("Registeret er allerede i bruk av en annen Resepsjon på denne maskinen, men den svarer ikke. "+
+	return &registerInUseError{fmt.Errorf("Registeret er allerede i bruk av en annen Resepsjon på denne maskinen, men den svarer ikke. "+
 		"Vent et minutt og prøv igjen; hjelper ikke det, start PC-en på nytt.\n"+
 		"The register is already in use by another Resepsjon on this computer, but it does not answer. "+
-		"Wait a minute and try again; if that does not help, restart the PC: %w", err)
+		"Wait a minute and try again; if that does not help, restart the PC: %w", err)}
 }
 
 func (env *environment) backup(ctx context.Context, args []string) error {

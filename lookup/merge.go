@@ -77,7 +77,7 @@ func keepParts(fresh *register.Client, old register.Client, parts []persontjenes
 
 // Diff lists the register fields that differ between old and draft, in
 // the field table's order (empty, not nil, when none). A blank contact detail in draft
-// is no change.
+// is no change, and neither is the same phone number written another way.
 func Diff(old, draft register.Client) []Change {
 	changes := []Change{}
 	for i := range persontjeneste.Fields {
@@ -86,9 +86,10 @@ func Diff(old, draft register.Client) []Change {
 		if f.KeepWhenBlank && n == "" {
 			continue
 		}
-		if o != n {
-			changes = append(changes, Change{Field: f, Old: o, New: n})
+		if o == n || f.Same != nil && f.Same(o, n) {
+			continue
 		}
+		changes = append(changes, Change{Field: f, Old: o, New: n})
 	}
 	return changes
 }

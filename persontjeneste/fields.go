@@ -33,6 +33,9 @@ type Field struct {
 	// KeepWhenBlank: a blank from the register never erases the client's
 	// value (contact details that many persons have not registered).
 	KeepWhenBlank bool
+	// Same, when set, compares two values of the field by meaning rather
+	// than by text (a phone number written with or without groups).
+	Same func(a, b string) bool
 	// Unset is the value a kept field takes when the client has none.
 	Unset string
 	// Kind groups a change in the report; ReportIf, when set, says which
@@ -80,7 +83,7 @@ var Fields = []Field{
 		Get: func(c *register.Client) string { return c.MunicipalityNumber }, Set: func(c *register.Client, v string) { c.MunicipalityNumber = v }},
 	{Name: "postalAddress", Parts: []InformationPart{PartPostalAddress, PartPreferredContactAddress}, Address: true, Kind: KindMoved,
 		Get: func(c *register.Client) string { return c.PostalAddress }, Set: func(c *register.Client, v string) { c.PostalAddress = v }},
-	{Name: "phone", Parts: []InformationPart{PartCommonContactRegisterInformation}, KeepWhenBlank: true,
+	{Name: "phone", Parts: []InformationPart{PartCommonContactRegisterInformation}, KeepWhenBlank: true, Same: register.SamePhone,
 		Get: func(c *register.Client) string { return c.Phone }, Set: func(c *register.Client, v string) { c.Phone = v }},
 	{Name: "email", Parts: []InformationPart{PartCommonContactRegisterInformation}, KeepWhenBlank: true,
 		Get: func(c *register.Client) string { return c.Email }, Set: func(c *register.Client, v string) { c.Email = v }},

@@ -49,16 +49,33 @@ export function formatNin(nin) {
 }
 
 /**
- * A Norwegian phone number in the usual groups: "+4795290748" ->
- * "+47 952 90 748", "41322908" -> "413 22 908". Anything else (foreign
- * numbers, odd lengths) is returned unchanged.
+ * A phone number as it is shown everywhere (list, card, form): a Norwegian
+ * number in the usual groups without its country code, "+4795290748" and
+ * "95290748" -> "952 90 748"; a foreign number keeps its + prefix
+ * ("0046701234567" -> "+46701234567"). Anything else is returned unchanged.
  */
 export function formatPhone(phone) {
   if (typeof phone !== 'string') return '';
-  const m = /^(\+47|0047)?(\d{3})(\d{2})(\d{3})$/.exec(phone.replace(/\s+/g, ''));
-  if (!m) return phone;
-  const local = `${m[2]} ${m[3]} ${m[4]}`;
-  return m[1] ? `+47 ${local}` : local;
+  const key = phoneKey(phone);
+  const m = /^\+47(\d{3})(\d{2})(\d{3})$/.exec(key);
+  if (m) return `${m[1]} ${m[2]} ${m[3]}`;
+  return key.startsWith('+') && phone.trim().startsWith('00') ? key : phone.trim();
+}
+
+/**
+ * A phone number reduced to what it means, for comparing (as the server's
+ * register.PhoneKey): groups and hyphens dropped, 00 written as +, and an
+ * 8-digit number given +47. Text that is no phone number is only trimmed.
+ */
+export function phoneKey(phone) {
+  const s = String(phone ?? '').trim();
+  if (!/^\+?[\d -]+$/.test(s)) return s;
+  const digits = s.replace(/[ -]/g, '');
+  const count = digits.replace('+', '').length;
+  if (count < 8 || count > 15) return s;
+  if (digits.startsWith('+')) return digits;
+  if (digits.startsWith('00')) return `+${digits.slice(2)}`;
+  return digits.length === 8 ? `+47${digits}` : digits;
 }
 
 /** The name as lists sort it: "Family, Given Middle". */

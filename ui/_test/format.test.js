@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { formatDate, formatDateTime, formatNin, formatPhone, fullName, listName, parseDate } from '../format.js';
+import { formatDate, formatDateTime, formatNin, formatPhone, fullName, phoneKey, listName, parseDate } from '../format.js';
 
 test('formatDate shows ISO dates as dd.mm.yyyy and leaves anything else alone', () => {
   assert.equal(formatDate('1990-01-31'), '31.01.1990');
@@ -40,15 +40,33 @@ test('formatNin groups 6+5 digits', () => {
   assert.equal(formatNin(12), '');
 });
 
-test('formatPhone groups Norwegian numbers and leaves others', () => {
+test('formatPhone shows Norwegian numbers one way and keeps foreign ones', () => {
   assert.equal(formatPhone('41322908'), '413 22 908');
-  assert.equal(formatPhone('+4795290748'), '+47 952 90 748');
-  assert.equal(formatPhone('004795290748'), '+47 952 90 748');
+  assert.equal(formatPhone('+4795290748'), '952 90 748');
+  assert.equal(formatPhone('+47 952 90 748'), '952 90 748');
+  assert.equal(formatPhone('004795290748'), '952 90 748');
   assert.equal(formatPhone('952 90 748'), '952 90 748');
+  assert.equal(formatPhone('952-90-748'), '952 90 748');
   assert.equal(formatPhone('+46 70 123 45 67'), '+46 70 123 45 67');
+  assert.equal(formatPhone('0046701234567'), '+46701234567');
   assert.equal(formatPhone('1234'), '1234');
   assert.equal(formatPhone(''), '');
   assert.equal(formatPhone(undefined), '');
+});
+
+test('phoneKey makes one number written two ways equal', () => {
+  const cases = [
+    ['952 90 748', '+4795290748'],
+    ['+47 952 90 748', '+4795290748'],
+    ['0047 952 90 748', '+4795290748'],
+    ['+46 70 123 45 67', '+46701234567'],
+    ['0046 70 123 45 67', '+46701234567'],
+    ['', ''],
+    ['ring meg', 'ring meg'],
+    ['1234', '1234'],
+  ];
+  for (const [input, want] of cases) assert.equal(phoneKey(input), want, input);
+  assert.notEqual(phoneKey('95290748'), phoneKey('+4695290748'));
 });
 
 test('listName and fullName', () => {

@@ -5,7 +5,7 @@
 
 import { ApiError, errorText as apiErrorText, isAbort, SessionEndedError } from '../api.js';
 import { h, replace, say as sayIn } from '../dom.js';
-import { formatDate, formatNin, fullName, parseDate } from '../format.js';
+import { formatDate, formatNin, formatPhone, fullName, parseDate, phoneKey } from '../format.js';
 import { strictBanner } from './badges.js';
 import { displayValue, EDITABLE, GROUPS, READ_ONLY } from './client-fields.js';
 import { ninFacts } from '../nin.js';
@@ -212,6 +212,7 @@ export function renderClientForm(ctx, { signal, query }, id) {
       const v = c[f.name] ?? '';
       if (f.kind === 'nin') out[f.name] = formatNin(String(v));
       else if (f.kind === 'date') out[f.name] = formatDate(String(v));
+      else if (f.name === 'phone') out[f.name] = formatPhone(String(v));
       else if (f.name === 'addressProtection') out[f.name] = v || 'None';
       else out[f.name] = String(v);
     }
@@ -251,6 +252,7 @@ export function renderClientForm(ctx, { signal, query }, id) {
   function normal(f, text) {
     const s = String(text ?? '').trim();
     if (f.kind === 'nin') return s.replace(/\s+/g, '');
+    if (f.name === 'phone') return phoneKey(s);
     if (f.kind === 'date') {
       const d = parseDate(s);
       return d.ok ? d.iso : s;
@@ -300,6 +302,12 @@ export function renderClientForm(ctx, { signal, query }, id) {
         else bad[f.name] = t('form.dateFormat');
       } else if (f.kind === 'nin') {
         payload[f.name] = text.trim();
+      } else if (f.name === 'phone') {
+        // The number as shown ("952 90 748") is stored as "+4795290748": the
+        // same number sends the stored text, so formatting alone is never a
+        // change; a new number is sent in that stored form.
+        const key = phoneKey(text);
+        payload[f.name] = key === phoneKey(base.phone) ? (base.phone ?? '') : key;
       } else {
         payload[f.name] = text;
       }

@@ -209,6 +209,15 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 		return err
 	}
 	defer pp.close()
+	if demo {
+		if err := seedDemoPortal(ctx, db, pp.service); err != nil {
+			log.Warn("demo: portal users not seeded", "err", err)
+		}
+		if pp.patientURL != "" {
+			fmt.Fprintf(env.stdout, "Pasientportalen (pasientens side) / the patient portal: %s (demo-passord / demo password: %q for aktiv@demo-pasient.example)\n",
+				pp.patientURL, demoPortalPassword)
+		}
+	}
 	srv, err := app.New(app.Config{
 		Clients: db, Audit: db, Connection: conn, UI: ui, Logger: log, Token: token, BaseURL: baseURL, Port: port,
 		ExtraHosts: extra, Demo: demo, Build: build, Language: cfg.Language,

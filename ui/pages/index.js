@@ -13,6 +13,7 @@
 import audit from './audit.js';
 import clients from './clients.js';
 import persontjenesten from './persontjenesten.js';
+import portal from './portal.js';
 import settings from './settings.js';
 
-export const PAGES = [clients, persontjenesten, settings, audit];
+export const PAGES = [clients, persontjenesten, portal, settings, audit];

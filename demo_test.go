@@ -42,7 +42,11 @@ func TestDemoPracticeActivates(t *testing.T) {
 		t.Fatal(err)
 	}
 	fromMock := 0
-	for _, c := range page.Results {
+	for _, s := range page.Results {
+		c, err := db.GetClient(ctx, s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if c.PersonID != "" {
 			fromMock++
 			if _, ok := d.pop.ByNIN(c.NIN); !ok {

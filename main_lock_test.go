@@ -180,3 +180,23 @@ func TestFakeServerFromStaleServerFileIsNotTrusted(t *testing.T) {
 		t.Fatal("the stale token was sent to the fake server")
 	}
 }
+
+func TestServerURL(t *testing.T) {
+	for _, tc := range []struct {
+		host string
+		want string
+	}{
+		{"127.0.0.1", "http://127.0.0.1:8710"},
+		{"localhost", "http://localhost:8710"},
+		{"::1", "http://[::1]:8710"},
+		{"::ffff:127.0.0.1", "http://[::ffff:127.0.0.1]:8710"},
+	} {
+		got := serverURL(tc.host, 8710)
+		if got != tc.want {
+			t.Errorf("serverURL(%q) = %q, want %q", tc.host, got, tc.want)
+		}
+		if _, err := (instance.Info{URL: got}).LaunchURL("t"); err != nil {
+			t.Errorf("serverURL(%q) = %q is not a usable address: %v", tc.host, got, err)
+		}
+	}
+}

@@ -184,11 +184,7 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 		return err
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
-	host := cfg.Listen
-	if ip := net.ParseIP(host); ip != nil && ip.To4() == nil {
-		host = "[" + host + "]"
-	}
-	baseURL := "http://" + host + ":" + strconv.Itoa(port)
+	baseURL := serverURL(cfg.Listen, port)
 	token, err := app.NewToken()
 	if err != nil {
 		ln.Close()
@@ -265,6 +261,12 @@ func currentOSUser() string {
 		return ""
 	}
 	return u.Username
+}
+
+// serverURL is the app's address for a listen host and port: an IPv6
+// address, IPv4-mapped ones (::ffff:127.0.0.1) included, in brackets.
+func serverURL(host string, port int) string {
+	return "http://" + net.JoinHostPort(host, strconv.Itoa(port))
 }
 
 // listen binds the configured port, or the next free one within 20 ports

@@ -66,6 +66,12 @@ func TestAuditLogOfLookups(t *testing.T) {
 	if got := h.audit("&from=" + tomorrow); len(got) != 0 {
 		t.Errorf("from tomorrow: %d rows", len(got))
 	}
+	// The far ends of the calendar bound nothing.
+	for _, q := range []string{"&to=9999-12-31", "&to=9999-12-30", "&from=0001-01-01&to=9999-12-31", "&from=" + today + "&to=9999-12-31"} {
+		if got := h.audit(q); len(got) != len(rows) {
+			t.Errorf("%s: %d rows, want %d", q, len(got), len(rows))
+		}
+	}
 	page := h.do(http.MethodGet, "/api/audit?limit=2&offset=1", nil)
 	var p struct {
 		Results []auditRow `json:"results"`

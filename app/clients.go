@@ -1,11 +1,14 @@
 package app
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -15,18 +18,66 @@ import (
 // decodeJSON reads exactly one JSON object into v. Unknown fields, wrong
 // types and trailing data are refused, so a typo in a script is not silently
 // ignored.
+//
+// Invalid UTF-8 and escaped lone surrogates ("\ud800") are refused too:
+// the decoder would silently turn them into U+FFFD and store that.
 func decodeJSON(c echo.Context, v any) error {
-	dec := json.NewDecoder(c.Request().Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	body, err := io.ReadAll(c.Request().Body)
+	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			return newError(http.StatusRequestEntityTooLarge, "too_large")
 		}
 		return invalidJSON(err)
 	}
+	if !utf8.Valid(body) {
+		return invalidJSON(errors.New("the body is not valid UTF-8"))
+	}
+	if err := checkSurrogates(body); err != nil {
+		return invalidJSON(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return invalidJSON(err)
+	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return invalidJSON(errors.New("unexpected data after the JSON object"))
+	}
+	return nil
+}
+
+// checkSurrogates refuses \u escapes of UTF-16 surrogates that do not come
+// as a high one followed by a low one. Outside strings a backslash is
+// invalid JSON anyway, so the whole body is scanned.
+func checkSurrogates(body []byte) error {
+	hex4 := func(i int) (rune, bool) {
+		if i+6 > len(body) || body[i] != '\\' || body[i+1] != 'u' {
+			return 0, false
+		}
+		n, err := strconv.ParseUint(string(body[i+2:i+6]), 16, 16)
+		return rune(n), err == nil
+	}
+	for i := 0; i < len(body); i++ {
+		if body[i] != '\\' {
+			continue
+		}
+		r, ok := hex4(i)
+		if !ok {
+			i++ // another escape: skip the escaped character
+			continue
+		}
+		switch {
+		case r >= 0xD800 && r <= 0xDBFF:
+			if lo, ok := hex4(i + 6); ok && lo >= 0xDC00 && lo <= 0xDFFF {
+				i += 11
+				continue
+			}
+			return fmt.Errorf("a lone surrogate escape at offset %d", i)
+		case r >= 0xDC00 && r <= 0xDFFF:
+			return fmt.Errorf("a lone surrogate escape at offset %d", i)
+		}
+		i += 5
 	}
 	return nil
 }
@@ -76,10 +127,7 @@ func (s *Server) listClients(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if page.Results == nil {
-		page.Results = []register.Client{}
-	}
-	return c.JSON(http.StatusOK, page)
+	return c.JSONBlob(http.StatusOK, appendPage(make([]byte, 0, 64+256*len(page.Results)), page))
 }
 
 func (s *Server) createClient(c echo.Context) error {

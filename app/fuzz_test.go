@@ -18,6 +18,7 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+	"unicode/utf8"
 
 	"resepsjon/app"
 	"resepsjon/register"
@@ -90,6 +91,9 @@ func checkAnswer(t *testing.T, what string, status int, body []byte) {
 // without surrounding white space, and nothing else changed. valid tells
 // whether the body is one JSON object of a client that passes validation.
 func expected(body []byte) (sent register.Client, valid bool) {
+	if !utf8.Valid(body) {
+		return sent, false // refused, not mended into U+FFFD
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if dec.Decode(&sent) != nil {
@@ -97,6 +101,16 @@ func expected(body []byte) (sent register.Client, valid bool) {
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return sent, false
+	}
+	// A U+FFFD the body did not spell out is a lone surrogate escape the
+	// decoder mended: refused.
+	if !bytes.Contains(body, []byte("\uFFFD")) && !bytes.Contains(bytes.ToLower(body), []byte(`\ufffd`)) {
+		for _, f := range []string{sent.GivenName, sent.MiddleName, sent.FamilyName, sent.Notes, sent.StreetAddress,
+			sent.City, sent.PostalAddress, sent.Phone, sent.Email, sent.PersonID, sent.NIN, sent.BirthDate} {
+			if strings.ContainsRune(f, utf8.RuneError) {
+				return sent, false
+			}
+		}
 	}
 	validated := sent
 	valid = register.Validate(&validated) == nil

@@ -4,12 +4,15 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"mime"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 )
@@ -77,6 +80,11 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		if p := c.Request().URL.Path; p == "/api" || strings.HasPrefix(p, "/api/") {
+			// API answers carry personal data: never into the browser's
+			// disk cache, which outlives a deleted client.
+			h.Set("Cache-Control", "no-store")
+		}
 		return next(c)
 	}
 }
@@ -146,15 +154,68 @@ func (s *Server) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// authenticated: a bearer token decides alone; other Authorization schemes
+// (a proxy's Basic, say) are not ours and are ignored. Any cookie of the
+// session's name may match: cookies ignore ports, so a page on another
+// 127.0.0.1 port can plant a second one with the same name.
 func (s *Server) authenticated(r *http.Request) bool {
 	if auth := r.Header.Get("Authorization"); auth != "" {
 		scheme, tok, ok := strings.Cut(auth, " ")
-		return ok && strings.EqualFold(scheme, "Bearer") && s.tokenMatches(strings.TrimSpace(tok))
+		if ok && strings.EqualFold(scheme, "Bearer") {
+			return s.tokenMatches(strings.TrimSpace(tok))
+		}
 	}
-	if ck, err := r.Cookie(s.cookieName()); err == nil {
-		return s.tokenMatches(ck.Value)
+	name := s.cookieName()
+	for _, ck := range r.Cookies() {
+		if ck.Name == name && s.tokenMatches(ck.Value) {
+			return true
+		}
 	}
 	return false
+}
+
+// requireJSON refuses a state-changing request whose body is not declared
+// as JSON (415): a second line of defence behind the Origin check, since a
+// cross-site form can send only form or text bodies. A request without a
+// body and without Content-Type (a DELETE, the launcher's POST) passes.
+func requireJSON(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			return next(c)
+		}
+		ct := r.Header.Get("Content-Type")
+		if ct == "" && r.ContentLength == 0 {
+			return next(c)
+		}
+		if mt, params, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" ||
+			(params["charset"] != "" && !strings.EqualFold(params["charset"], "utf-8")) {
+			return newError(http.StatusUnsupportedMediaType, "unsupported_media_type")
+		}
+		return next(c)
+	}
+}
+
+// checkQuery refuses a malformed query string (q=%ZZ, or escapes that are
+// not UTF-8) with 400: read
+// leniently, the broken parameter would vanish and a search would list
+// everyone.
+func checkQuery(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		values, err := url.ParseQuery(c.Request().URL.RawQuery)
+		if err != nil {
+			return newError(http.StatusBadRequest, "invalid_query")
+		}
+		for _, vs := range values {
+			for _, v := range vs {
+				if !utf8.ValidString(v) {
+					return newError(http.StatusBadRequest, "invalid_query")
+				}
+			}
+		}
+		return next(c)
+	}
 }
 
 func (s *Server) tokenMatches(t string) bool {
@@ -190,6 +251,7 @@ func (s *Server) launch(c echo.Context) error {
 		} else {
 			s.log.Info("launch token refused: unknown, used or expired")
 		}
+		c.Response().Header().Set("Cache-Control", "no-store")
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
 	return s.serveIndex(c)

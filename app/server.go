@@ -104,7 +104,7 @@ func New(cfg Config) (*Server, error) {
 	e.GET("/*", s.serveStatic)
 	e.GET("/api/health", s.health)
 
-	api := e.Group("/api", s.requireSession)
+	api := e.Group("/api", s.requireSession, checkQuery, requireJSON)
 	api.GET("/app", s.appInfo)
 	api.POST("/quit", s.postQuit)
 	api.POST("/launch", s.postLaunch)

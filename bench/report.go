@@ -5,6 +5,7 @@ import (
 	"io"
 	"runtime"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -54,8 +55,20 @@ func (r *report) write(w io.Writer) {
 	fmt.Fprintf(w, "Machine: %d CPUs (GOMAXPROCS %d), %s %s/%s\n\n", runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	fmt.Fprintf(w, "Register: %d synthetic clients (seeded in %s). Load: %d connections, %d rounds of %s (at most %d requests) per phase; medians over rounds.\n\n",
 		o.clients, r.seedTime.Round(time.Millisecond), o.conns, o.rounds, o.duration, o.maxReqs)
-	fmt.Fprintln(w, "| phase | req/s | p50 | p99 | app CPU per request | load program's CPU share | errors | req/s per round |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "| phase | req/s | p50 | p99 | app CPU per request | × health's CPU | load program's CPU share | errors | req/s per round |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|")
+	// The app CPU of /api/health per request, per binary: the floor every
+	// other phase is compared with (same binary, same run).
+	floor := map[string]time.Duration{}
+	for _, name := range r.phaseOrder {
+		if base, sfx, _ := strings.Cut(name, " "); base == "health" {
+			var cpus []time.Duration
+			for _, x := range r.phases[name] {
+				cpus = append(cpus, x.appCPUPerRequest())
+			}
+			floor[sfx] = median(cpus, cmpDur)
+		}
+	}
 	for _, name := range r.phaseOrder {
 		rs := r.phases[name]
 		var rates []float64
@@ -75,8 +88,13 @@ func (r *report) write(w io.Writer) {
 			}
 			perRound += fmt.Sprintf("%.0f", x.rate())
 		}
-		fmt.Fprintf(w, "| %s | %.0f | %s | %s | %s | %.0f %% | %d | %s |\n", name, median(rates, cmpFloat),
-			ms(median(p50s, cmpDur)), ms(median(p99s, cmpDur)), ms(median(cpus, cmpDur)), 100*median(shares, cmpFloat), errs, perRound)
+		cpu := median(cpus, cmpDur)
+		times := "n/a"
+		if _, sfx, _ := strings.Cut(name, " "); floor[sfx] > 0 {
+			times = fmt.Sprintf("%.1f×", float64(cpu)/float64(floor[sfx]))
+		}
+		fmt.Fprintf(w, "| %s | %.0f | %s | %s | %s | %s | %.0f %% | %d | %s |\n", name, median(rates, cmpFloat),
+			ms(median(p50s, cmpDur)), ms(median(p99s, cmpDur)), ms(cpu), times, 100*median(shares, cmpFloat), errs, perRound)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "| figure | median | all runs |")

@@ -247,5 +247,93 @@ func TestReceptionDesk(t *testing.T) {
 		b.click("#pt-refresh")
 		b.waitFor("the delegation in order again", `document.querySelector('#pt-delegation-state')?.classList.contains('state-ok') && document.querySelector('#pt-access-state')?.classList.contains('state-ok')`)
 	})
+
+	// Issue item 16: the shortcuts work, and say so in tooltips and a list.
+	t.Run("keyboard shortcuts", func(t *testing.T) {
+		b.t = t
+		b.do(chromedp.Navigate(s.URL + "/#/clients"))
+		b.waitFor("the client list", `document.activeElement?.id === 'search'`)
+		if got := b.attr("#add-client", "title"); !strings.Contains(got, "Alt+N") {
+			t.Errorf("the add button's tooltip %q does not name Alt+N", got)
+		}
+		b.focus("#nav-clients")
+		b.press("?")
+		b.waitFor("the shortcut list", `!!document.querySelector('#keys-dialog[open]')`)
+		for _, k := range []string{"Alt+N", "Alt+K", "Ctrl+S", "Alt+P", "Esc"} {
+			if !strings.Contains(b.text("#keys-dialog"), k) {
+				t.Errorf("the shortcut list lacks %s", k)
+			}
+		}
+		b.checkLayout("the shortcut list")
+		b.press(kb.Escape)
+		b.waitFor("the list closed", `!document.querySelector('#keys-dialog')`)
+
+		b.do(chromedp.KeyEvent("n", chromedp.KeyModifiers(chromedp.ModifierAlt)))
+		b.waitFor("the add form from Alt+N", `location.hash === '#/clients/new' && !!document.querySelector('#f-givenName')`)
+		if got := b.attr("#save", "title"); !strings.Contains(got, "Ctrl+S") {
+			t.Errorf("the save button's tooltip %q does not name Ctrl+S", got)
+		}
+		b.do(chromedp.KeyEvent("p", chromedp.KeyModifiers(chromedp.ModifierAlt)))
+		b.waitFor("the Persontjenesten search from Alt+P", `!!document.querySelector('#pt-search-dialog[open]')`)
+		b.press(kb.Escape)
+		b.waitFor("the search closed by Esc", `!document.querySelector('#pt-search-dialog')`)
+		b.focus("#f-givenName")
+		b.do(chromedp.KeyEvent("Hurtig"))
+		b.focus("#f-familyName")
+		b.do(chromedp.KeyEvent("Tastesen"))
+		// Ctrl+S saves the form and is kept from the browser's "save page".
+		if eval[bool](b, `document.dispatchEvent(new KeyboardEvent('keydown', {key: 's', code: 'KeyS', ctrlKey: true, bubbles: true, cancelable: true}))`) {
+			t.Error("Ctrl+S was not kept from the browser")
+		}
+		waitClientView(b, "Hurtig Tastesen")
+		b.do(chromedp.KeyEvent("k", chromedp.KeyModifiers(chromedp.ModifierAlt)))
+		b.waitFor("the client search from Alt+K", `location.hash.startsWith('#/clients') && document.activeElement?.id === 'search'`)
+	})
+
+	// Issue item 11: the same name and birth date warns (and does not
+	// block); a valid number fills birth date and gender.
+	t.Run("likely duplicate warns", func(t *testing.T) {
+		b.t = t
+		first := map[string]any{"givenName": "Ola", "familyName": "Dobbeltsen", "birthDate": "1940-01-01"}
+		var existing map[string]any
+		if code := s.api(t, http.MethodPost, "/api/clients", first, &existing); code != http.StatusCreated {
+			t.Fatalf("create: status %d", code)
+		}
+		b.do(chromedp.Navigate(s.URL + "/#/clients/new"))
+		b.waitFor("the add form", `!!document.querySelector('#f-givenName')`)
+		number := syntheticNumber(t, "1940-01-01", 200)
+		b.focus("#f-nin")
+		b.do(chromedp.KeyEvent(number))
+		b.press(kb.Tab)
+		b.waitFor("the birth date from the number", `document.querySelector('#f-birthDate').value === '01.01.1940'`)
+		wantGender := "Female"
+		if (number[8]-'0')%2 == 1 {
+			wantGender = "Male"
+		}
+		if got := b.value("#f-gender"); got != wantGender {
+			t.Errorf("gender from the number %q, want %q", got, wantGender)
+		}
+		if !b.visible("#f-birthDate-changed") {
+			t.Error("no note says the birth date came from the number")
+		}
+		b.focus("#f-givenName")
+		b.do(chromedp.KeyEvent("Ola"))
+		b.focus("#f-familyName")
+		b.do(chromedp.KeyEvent("Dobbeltsen"))
+		b.click("#save")
+		b.waitFor("the warning", `!!document.querySelector('#duplicate-twins a')`)
+		if got, want := b.attr("#duplicate-twins a", "href"), fmt.Sprintf("#/clients/%d", int64(existing["id"].(float64))); got != want {
+			t.Errorf("the warning links to %q, want %q", got, want)
+		}
+		if !strings.HasPrefix(eval[string](b, `location.hash`), "#/clients/new") {
+			t.Error("the form was saved without a warning")
+		}
+		b.checkLayout("likely duplicate warning")
+		b.click("#save-anyway")
+		id := waitClientView(b, "Ola Dobbeltsen")
+		if id == int64(existing["id"].(float64)) {
+			t.Error("Lagre likevel opened the existing client instead of saving a new one")
+		}
+	})
 	b.t = t
 }

@@ -3,10 +3,12 @@ package e2e
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // TestPersontjenestenBulkRefresh: "Oppdater alle fra Persontjenesten" on the
@@ -39,9 +41,32 @@ func TestPersontjenestenBulkRefresh(t *testing.T) {
 	b.do(chromedp.Navigate(s.URL + "/#/persontjenesten"))
 	b.waitFor("the refresh-all button", `!!document.querySelector('#pt-bulk-start')`)
 
+	// It asks first, with the number of clients and what may change;
+	// Avbryt starts nothing.
+	b.click("#pt-bulk-start")
+	b.waitFor("the question", `!!document.querySelector('#pt-bulk-confirm[open]')`)
+	var total struct {
+		Total int `json:"total"`
+	}
+	s.api(t, http.MethodGet, "/api/clients?limit=1", nil, &total)
+	question := b.text("#pt-bulk-confirm")
+	for _, want := range []string{strconv.Itoa(total.Total) + " klienter", "Telefon og e-post", "beholdes", "Notater endres aldri"} {
+		if !strings.Contains(question, want) {
+			t.Errorf("the question %q does not say %q", question, want)
+		}
+	}
+	b.press(kb.Escape)
+	b.waitFor("the question gone", `!document.querySelector('#pt-bulk-confirm')`)
+	var job struct {
+		State string `json:"state"`
+	}
+	if s.api(t, http.MethodGet, "/api/persontjenesten/refresh-all", nil, &job); job.State != "none" {
+		t.Errorf("after Avbryt the run is %q, want none", job.State)
+	}
+
 	// Slow: the progress bar and Avbryt; cancelling stops the run.
 	mockControl(t, base, http.MethodPut, "/_mock/faults", map[string]any{"latency": "5s"})
-	b.click("#pt-bulk-start")
+	startBulk(b)
 	b.waitFor("the progress bar", `!document.querySelector('#pt-bulk-running').hidden && document.querySelector('#pt-bulk-progress').max > 1`)
 	if got := b.text("#pt-bulk-count"); !strings.Contains(got, " av ") || !strings.HasSuffix(got, "klienter") {
 		t.Errorf("progress text %q", got)
@@ -58,7 +83,7 @@ func TestPersontjenestenBulkRefresh(t *testing.T) {
 	mockControl(t, base, http.MethodPut, "/_mock/faults", map[string]any{})
 
 	// The whole run: the report, grouped.
-	b.click("#pt-bulk-start")
+	startBulk(b)
 	b.waitText("#pt-bulk-message", "Ferdig")
 	link := fmt.Sprintf(`#pt-bulk-group-moved li[data-client-id="%d"] a`, created.ID)
 	b.waitFor("the moved client in the report", fmt.Sprintf(`!!document.querySelector(%s)`, jsString(link)))
@@ -95,4 +120,13 @@ func TestPersontjenestenBulkRefresh(t *testing.T) {
 		stored.Version != 2 || stored.StreetAddress == p.StreetAddress {
 		t.Errorf("client after the run: %d %+v (was at %q)", code, stored, p.StreetAddress)
 	}
+}
+
+// startBulk presses "Oppdater alle fra Persontjenesten" and answers yes.
+func startBulk(b *browser) {
+	b.t.Helper()
+	b.click("#pt-bulk-start")
+	b.waitFor("the question", `!!document.querySelector('#pt-bulk-confirm[open]')`)
+	b.click(`#pt-bulk-confirm [data-action="confirm"]`)
+	b.waitFor("the question answered", `!document.querySelector('#pt-bulk-confirm')`)
 }

@@ -27,6 +27,10 @@ func MessageNB(code string) string {
 		return "Teksten er for lang. Kort den ned."
 	case CodeControlChars:
 		return "Feltet inneholder usynlige eller ugyldige tegn. Skriv inn teksten på nytt."
+	case CodeNoVisibleText:
+		return "Navnet består bare av usynlige tegn. Skriv inn navnet på nytt."
+	case CodeBidiControl:
+		return "Navnet inneholder tegn som snur skriveretningen, så det kan se annerledes ut enn det er. Skriv inn navnet på nytt uten dem."
 	case CodeDate:
 		return "Skriv en gyldig dato som ikke er fram i tid."
 	case CodeBirthDateMismatch:
@@ -77,6 +81,10 @@ func MessageEN(code string) string {
 		return "The text is too long. Please shorten it."
 	case CodeControlChars:
 		return "The field contains invisible or invalid characters. Please type the text again."
+	case CodeNoVisibleText:
+		return "The name is made only of invisible characters. Please type the name again."
+	case CodeBidiControl:
+		return "The name contains characters that change the writing direction, so it can look different from what it is. Please type the name again without them."
 	case CodeDate:
 		return "Enter a valid date that is not in the future."
 	case CodeBirthDateMismatch:

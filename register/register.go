@@ -65,10 +65,38 @@ type Query struct {
 	Offset int
 }
 
+// ClientSummary is what the client list shows of a client: the names, birth
+// date, identity number, phone, city, the markers behind the list's badges
+// (address protection, status, death date) and the version. The full record
+// is read one client at a time.
+type ClientSummary struct {
+	ID                int64  `json:"id"`
+	NIN               string `json:"nin"`
+	GivenName         string `json:"givenName"`
+	MiddleName        string `json:"middleName"`
+	FamilyName        string `json:"familyName"`
+	BirthDate         string `json:"birthDate"`
+	Phone             string `json:"phone"`
+	City              string `json:"city"`
+	AddressProtection string `json:"addressProtection"`
+	Status            string `json:"status"`
+	DeathDate         string `json:"deathDate"`
+	Version           int64  `json:"version"`
+}
+
+// Summary is the part of c the client list shows.
+func (c *Client) Summary() ClientSummary {
+	return ClientSummary{
+		ID: c.ID, NIN: c.NIN, GivenName: c.GivenName, MiddleName: c.MiddleName, FamilyName: c.FamilyName,
+		BirthDate: c.BirthDate, Phone: c.Phone, City: c.City, AddressProtection: c.AddressProtection,
+		Status: c.Status, DeathDate: c.DeathDate, Version: c.Version,
+	}
+}
+
 // Page is one page of search results and the total number of matches.
 type Page struct {
-	Results []Client `json:"results"`
-	Total   int      `json:"total"`
+	Results []ClientSummary `json:"results"`
+	Total   int             `json:"total"`
 }
 
 // ErrNotFound means the client does not exist (or no longer exists).

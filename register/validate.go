@@ -23,6 +23,8 @@ const (
 	CodeRequired          = "required"
 	CodeTooLong           = "too_long"
 	CodeControlChars      = "control_chars"
+	CodeNoVisibleText     = "no_visible_text"
+	CodeBidiControl       = "bidi_control"
 	CodeDate              = "date"
 	CodeBirthDateMismatch = "birth_date_mismatch"
 	CodeDeathBeforeBirth  = "death_before_birth"
@@ -87,6 +89,9 @@ func validate(c *Client, today string) error {
 		v.fail("notes", CodeTooLong)
 	}
 
+	v.name("givenName", c.GivenName)
+	v.name("middleName", c.MiddleName)
+	v.name("familyName", c.FamilyName)
 	if c.GivenName == "" {
 		v.fail("givenName", CodeRequired)
 	}
@@ -150,6 +155,40 @@ func (v *validator) line(field, s string, maxLen int) {
 	case maxLen > 0 && len(s) > maxLen && utf8.RuneCountInString(s) > maxLen:
 		v.fail(field, CodeTooLong)
 	}
+}
+
+// name refuses a name with bidirectional controls, which can make it show
+// as something other than what is stored (and sort and search as that), and
+// a name made only of invisible characters (U+200B, U+00AD, fillers), which
+// shows as an empty name.
+func (v *validator) name(field, s string) {
+	if s == "" || !v.ok(field) {
+		return
+	}
+	if strings.ContainsFunc(s, isBidiControl) {
+		v.fail(field, CodeBidiControl)
+		return
+	}
+	if !strings.ContainsFunc(s, isVisible) {
+		v.fail(field, CodeNoVisibleText)
+	}
+}
+
+// isBidiControl: the embeddings and overrides (U+202A–U+202E) and the
+// isolates (U+2066–U+2069).
+func isBidiControl(r rune) bool {
+	return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069)
+}
+
+// isVisible reports whether r leaves a mark: a graphic character that is
+// neither white space, a format character (U+200B, U+00AD, U+2060, …) nor
+// one of the fillers that are letters by category but draw nothing.
+func isVisible(r rune) bool {
+	switch r {
+	case 0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800, 0x034F:
+		return false
+	}
+	return unicode.IsGraphic(r) && !unicode.IsSpace(r) && !unicode.Is(unicode.Cf, r) && !unicode.Is(unicode.Mn, r)
 }
 
 // identity checks the identity number and fills what follows from it.

@@ -393,6 +393,7 @@ func TestMessages(t *testing.T) {
 		"org.length", "org.digits", "org.checksum",
 		CodeRequired, CodeTooLong, CodeControlChars, CodeDate, CodeBirthDateMismatch, CodeDeathBeforeBirth,
 		CodeInvalid, CodeAddressProtected, CodePostalCode, CodeMunicipality, CodePhone, CodeEmail,
+		CodeNoVisibleText, CodeBidiControl,
 	}
 	const genericNB, genericEN = "Sjekk dette feltet.", "Check this field."
 	seenNB, seenEN := map[string]string{}, map[string]string{}
@@ -491,5 +492,50 @@ func BenchmarkValidate(b *testing.B) {
 		if err := validate(&c, testToday); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// Names made only of invisible characters, or with bidirectional controls
+// that make them show as something else, are field errors; names with such
+// characters among visible letters (a soft hyphen, a zero-width joiner) and
+// names in any script are not.
+func TestValidateInvisibleAndBidiNames(t *testing.T) {
+	tests := []struct {
+		name, given, family string
+		want                map[string]string
+	}{
+		{"zero-width space only", "\u200b", "Nordmann", map[string]string{"givenName": CodeNoVisibleText}},
+		{"soft hyphen only", "Kari", "\u00ad\u00ad", map[string]string{"familyName": CodeNoVisibleText}},
+		{"fillers and joiners", "\u3164\u200d\u2060", "Nordmann", map[string]string{"givenName": CodeNoVisibleText}},
+		{"combining mark only", "\u0301", "Nordmann", map[string]string{"givenName": CodeNoVisibleText}},
+		{"right-to-left override", "Kari\u202e", "Nordmann", map[string]string{"givenName": CodeBidiControl}},
+		{"override hiding a name", "Kari", "\u202ennamdroN", map[string]string{"familyName": CodeBidiControl}},
+		{"isolate", "Kari", "Nord\u2067mann\u2069", map[string]string{"familyName": CodeBidiControl}},
+		{"soft hyphen inside a name", "Kari", "Nord\u00admann", nil},
+		{"zero-width space after a name", "Kari", "Nordmann\u200b", nil},
+		{"Arabic", "\u0645\u062d\u0645\u062f", "\u0639\u0644\u064a", nil},
+		{"Sámi and NFD", "A\u030ase", "\u00c1ill\u00e1", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := validClient()
+			c.GivenName, c.FamilyName = tc.given, tc.family
+			err := validate(&c, testToday)
+			var verr *ValidationError
+			if tc.want == nil {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			if !errors.As(err, &verr) || !maps.Equal(verr.Fields, tc.want) {
+				t.Fatalf("got %v, want fields %v", err, tc.want)
+			}
+			for _, code := range tc.want {
+				if MessageNB(code) == MessageNB("unknown") || MessageEN(code) == MessageEN("unknown") {
+					t.Errorf("no message for %s", code)
+				}
+			}
+		})
 	}
 }

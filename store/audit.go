@@ -87,8 +87,13 @@ func (db *DB) ListAudit(ctx context.Context, f register.AuditFilter) (register.A
 	}
 	if !f.To.IsZero() {
 		to := time.Date(f.To.Year(), f.To.Month(), f.To.Day(), 0, 0, 0, 0, f.To.Location()).AddDate(0, 0, 1).UTC()
-		where = append(where, "time < ?")
-		args = append(args, to.Format(timeLayout))
+		// Times are stored as text with four-digit years and compared as
+		// text: an end in year 10000 would sort before them all. No entry
+		// is that late, so such an end bounds nothing.
+		if to.Year() <= 9999 {
+			where = append(where, "time < ?")
+			args = append(args, to.Format(timeLayout))
+		}
 	}
 	if f.Action != "" {
 		where = append(where, "action = ?")

@@ -44,3 +44,16 @@ func (db *DB) UpdateClientAudited(ctx context.Context, c register.Client, e regi
 	}
 	return saved, nil
 }
+
+// readClients appends the clients of rows to dst and closes rows.
+func readClients(rows *sql.Rows, dst []register.Client) ([]register.Client, error) {
+	defer rows.Close()
+	for rows.Next() {
+		c, err := scanClient(rows)
+		if err != nil {
+			return dst, err
+		}
+		dst = append(dst, c)
+	}
+	return dst, rows.Err()
+}

@@ -16,18 +16,31 @@ const (
 
 const (
 	sqlCountAll = `SELECT count(*) FROM clients`
-	sqlListAll  = `SELECT ` + clientColumns + ` FROM clients ORDER BY sort_key, id LIMIT ? OFFSET ?`
+	sqlListAll  = `SELECT ` + summaryColumns + ` FROM clients ORDER BY sort_key, id LIMIT ? OFFSET ?`
 	// One pass over the search index gives the total and every hit.
 	sqlHits = `SELECT count(*), coalesce(json_group_array(rowid), '[]')
 	FROM clients_fts WHERE clients_fts MATCH ?`
 	// A few hits (a JSON array of ids): SQLite sorts them.
-	sqlListIDs = `SELECT ` + clientColumns + ` FROM clients
+	sqlListIDs = `SELECT ` + summaryColumns + ` FROM clients
 	WHERE id IN (SELECT value FROM json_each(?))
 	ORDER BY sort_key, id LIMIT ? OFFSET ?`
 	// The rows of a page picked in Go, in any order.
-	sqlGetIDs = `SELECT ` + clientColumns + ` FROM clients
+	sqlGetIDs = `SELECT ` + summaryColumns + ` FROM clients
 	WHERE id IN (SELECT value FROM json_each(?))`
 )
+
+// summaryColumns are the columns of a register.ClientSummary, in the order
+// scanSummary reads them: a page of the list reads only what the list shows.
+const summaryColumns = `id, nin, given_name, middle_name, family_name, birth_date, phone, city,
+	address_protection, status, death_date, version`
+
+// scanSummary reads one row of summaryColumns.
+func scanSummary(row scanner) (register.ClientSummary, error) {
+	var c register.ClientSummary
+	err := row.Scan(&c.ID, &c.NIN, &c.GivenName, &c.MiddleName, &c.FamilyName, &c.BirthDate,
+		&c.Phone, &c.City, &c.AddressProtection, &c.Status, &c.DeathDate, &c.Version)
+	return c, err
+}
 
 // maxDirectHits is the most hits SQLite looks up and sorts itself (about a
 // microsecond per hit); past it the page is picked in Go with the sort keys
@@ -49,7 +62,7 @@ func (db *DB) SearchClients(ctx context.Context, q register.Query) (register.Pag
 
 	mq := parseQuery(q.Q)
 	if mq.none {
-		return register.Page{Results: []register.Client{}}, nil
+		return register.Page{Results: []register.ClientSummary{}}, nil
 	}
 	var page register.Page
 	var err error
@@ -82,7 +95,7 @@ func (db *DB) search(ctx context.Context, mq matchQuery, limit, offset int) (reg
 	}
 	defer tx.Rollback()
 
-	page := register.Page{Results: []register.Client{}}
+	page := register.Page{Results: []register.ClientSummary{}}
 	var list *sql.Stmt
 	var args []any
 	switch {
@@ -109,17 +122,17 @@ func (db *DB) search(ctx context.Context, mq matchQuery, limit, offset int) (reg
 	if err != nil {
 		return register.Page{}, fmt.Errorf("list: %w", err)
 	}
-	if page.Results, err = readClients(rows, page.Results); err != nil {
+	if page.Results, err = readSummaries(rows, page.Results); err != nil {
 		return register.Page{}, fmt.Errorf("list: %w", err)
 	}
 	return page, nil
 }
 
-// readClients appends the clients of rows to dst and closes rows.
-func readClients(rows *sql.Rows, dst []register.Client) ([]register.Client, error) {
+// readSummaries appends the clients of rows to dst and closes rows.
+func readSummaries(rows *sql.Rows, dst []register.ClientSummary) ([]register.ClientSummary, error) {
 	defer rows.Close()
 	for rows.Next() {
-		c, err := scanClient(rows)
+		c, err := scanSummary(rows)
 		if err != nil {
 			return dst, err
 		}
@@ -169,7 +182,7 @@ func (db *DB) searchNames(ctx context.Context, words []string, limit, offset int
 		return register.Page{}, err
 	}
 	defer db.names.gate.RUnlock()
-	page := register.Page{Results: []register.Client{}}
+	page := register.Page{Results: []register.ClientSummary{}}
 	var ids []int64
 	page.Total, ids = db.names.find(words, limit, offset)
 	if len(ids) == 0 {
@@ -191,16 +204,16 @@ func (db *DB) searchNames(ctx context.Context, words []string, limit, offset int
 
 // readPage reads the rows of the clients ids (in any order) and returns them
 // in the order of ids; ids without a row are left out.
-func readPage(rows *sql.Rows, ids []int64) ([]register.Client, error) {
+func readPage(rows *sql.Rows, ids []int64) ([]register.ClientSummary, error) {
 	defer rows.Close()
 	pos := make(map[int64]int, len(ids))
 	for i, id := range ids {
 		pos[id] = i
 	}
-	out := make([]register.Client, len(ids))
+	out := make([]register.ClientSummary, len(ids))
 	found := make([]bool, len(ids))
 	for rows.Next() {
-		c, err := scanClient(rows)
+		c, err := scanSummary(rows)
 		if err != nil {
 			return nil, err
 		}

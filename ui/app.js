@@ -9,6 +9,7 @@ import { h, replace } from './dom.js';
 import { I18n } from './i18n.js';
 import { PAGES } from './pages/index.js';
 import { Router } from './router.js';
+import { installShortcuts, messages as shortcutTexts, showShortcuts } from './shortcuts.js';
 
 /**
  * How long a status message stays visible. It also goes away when the user
@@ -21,6 +22,7 @@ function boot(win) {
   const root = doc.getElementById('root');
   const i18n = new I18n(win.localStorage);
   for (const page of PAGES) i18n.add(page.messages || {});
+  i18n.add(shortcutTexts);
   i18n.add(aboutMessages);
 
   let sessionEnded = false;
@@ -91,6 +93,7 @@ function boot(win) {
     );
     // «Om Resepsjon» and «Avslutt» are actions, not places: buttons below the menu.
     const actions = [
+      h('li', {}, h('button', { type: 'button', class: 'nav-action', id: 'nav-keys', 'aria-keyshortcuts': '?', title: `${i18n.t('keys.open')} (?)`, text: i18n.t('keys.open'), on: { click: () => showShortcuts(i18n) } })),
       h('li', {}, h('button', { type: 'button', class: 'nav-action', id: 'nav-about', text: i18n.t('about.open'), on: { click: () => showAbout(ctx) } })),
       appInfo.canQuit
         ? h('li', {}, h('button', { type: 'button', class: 'nav-action', id: 'nav-quit', text: i18n.t('quit.open'), on: { click: () => quitApp(ctx, showStopped) } }))
@@ -177,6 +180,8 @@ function boot(win) {
     },
   });
   ctx.router = router;
+
+  installShortcuts(win, { i18n, go: (hash) => router.navigate(hash) });
 
   win.addEventListener('beforeunload', (e) => {
     if (!sessionEnded && !router.canLeave()) e.preventDefault();

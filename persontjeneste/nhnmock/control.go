@@ -44,6 +44,21 @@ type personChangeJSON struct {
 	FamilyName string `json:"familyName,omitempty"`
 }
 
+// loopbackHost reports whether a Host header names this machine's loopback:
+// localhost or a loopback IP address, with or without a port.
+func loopbackHost(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
 func controlError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"error": msg})
 }
@@ -55,6 +70,13 @@ func (m *Mock) serveControl(w http.ResponseWriter, r *http.Request) {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
 		controlError(w, http.StatusForbidden, "the control API answers loopback callers only")
+		return
+	}
+	if !loopbackHost(r.Host) {
+		// A page whose DNS name was re-pointed at 127.0.0.1 (DNS
+		// rebinding) reaches the mock from the local browser, but with
+		// its own name in Host.
+		controlError(w, http.StatusForbidden, "the control API answers requests addressed to a loopback name only")
 		return
 	}
 	route := r.Method + " " + strings.TrimSuffix(r.URL.Path, "/")

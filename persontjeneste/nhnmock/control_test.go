@@ -2,6 +2,7 @@ package nhnmock
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -289,4 +290,53 @@ func privateJWK(t *testing.T, k *testKey) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestMockRefusesForeignHosts: a web page whose DNS name was re-pointed at
+// 127.0.0.1 reaches the mock from the local browser with its own name in
+// Host. The control API refuses it, and a mock started on loopback refuses
+// every such request.
+func TestMockRefusesForeignHosts(t *testing.T) {
+	e := newEnv(t, nil)
+	for _, host := range []string{"evil.example", "evil.example:8080", "127.0.0.1.evil.example", "localhost.evil.example:1"} {
+		req := httptest.NewRequest(http.MethodPut, "/_mock/faults", bytes.NewReader([]byte(`{"persontjenestenDown":true}`)))
+		req.Header.Set("Content-Type", "application/json")
+		req.RemoteAddr = "127.0.0.1:40000"
+		req.Host = host
+		rec := httptest.NewRecorder()
+		e.mock.Handler().ServeHTTP(rec, req)
+		if rec.Code != http.StatusForbidden {
+			t.Errorf("control API with Host %q: %d, want 403", host, rec.Code)
+		}
+	}
+	if f := e.mock.Faults(); f.PersontjenestenDown {
+		t.Fatal("a refused request changed the faults")
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv, err := Start(ctx, "127.0.0.1:0", e.mock, ServeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(srv.URL)
+	for _, tc := range []struct {
+		host string
+		want int
+	}{
+		{"evil.example:" + u.Port(), http.StatusForbidden},
+		{u.Host, http.StatusOK},
+		{"localhost:" + u.Port(), http.StatusOK},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/_mock/counters", nil)
+		req.Host = tc.host
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("started mock, Host %q: %d, want %d", tc.host, resp.StatusCode, tc.want)
+		}
+	}
 }

@@ -78,8 +78,21 @@ func Start(ctx context.Context, addr string, m *Mock, opts ServeOptions) (*Serve
 	if err != nil {
 		return nil, fmt.Errorf("serve mock: %w", err)
 	}
+	handler := m.Handler()
+	if !opts.AllowRemote {
+		// On loopback only, every request must be addressed to a loopback
+		// name: DNS rebinding cannot drive the mock from a web page.
+		next := handler
+		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !loopbackHost(r.Host) {
+				http.Error(w, "the mock answers requests addressed to a loopback name only", http.StatusForbidden)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
 	srv := &http.Server{
-		Handler:           m.Handler(),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       2 * time.Minute,

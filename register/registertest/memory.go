@@ -137,13 +137,15 @@ func (s *Store) SearchClients(_ context.Context, q register.Query) (register.Pag
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	all := s.sorted()
-	page := register.Page{Total: len(all), Results: []register.Client{}}
+	page := register.Page{Total: len(all), Results: []register.ClientSummary{}}
 	if q.Offset < len(all) {
 		all = all[q.Offset:]
 		if q.Limit > 0 && len(all) > q.Limit {
 			all = all[:q.Limit]
 		}
-		page.Results = all
+		for i := range all {
+			page.Results = append(page.Results, all[i].Summary())
+		}
 	}
 	return page, nil
 }

@@ -6,7 +6,10 @@
 import { ApiError, errorText as apiErrorText, isAbort, SessionEndedError } from '../api.js';
 import { h, replace, say as sayIn } from '../dom.js';
 import { formatDate, formatNin, fullName, parseDate } from '../format.js';
+import { strictBanner } from './badges.js';
 import { displayValue, EDITABLE, GROUPS, READ_ONLY } from './client-fields.js';
+import { ninFacts } from '../nin.js';
+import { withKey } from '../shortcuts.js';
 import { persontjenestenFormActions } from './persontjenesten-form.js';
 
 /**
@@ -24,6 +27,8 @@ export function renderClientForm(ctx, { signal, query }, id) {
   let snapshot = null;
   let saving = false;
   let saved = false;
+  // The user has seen the same-name-and-birth-date warning and saves anyway.
+  let duplicateSeen = false;
 
   const inputs = {};
   const errors = {};
@@ -34,7 +39,10 @@ export function renderClientForm(ctx, { signal, query }, id) {
   const heading = h('h1', { tabindex: '-1', text: t(editing ? 'form.editTitle' : 'form.addTitle') });
   const message = h('div', { class: 'page-message', id: 'form-message', tabindex: '-1' });
   const registerBox = h('div', { class: 'register-box' });
-  const saveButton = h('button', { type: 'submit', class: 'button button-primary', id: 'save', text: t('form.save') });
+  // Shown above the form whenever the address protection is "strengt fortrolig".
+  const strict = strictBanner(i18n, 'form-strict-banner');
+  strict.hidden = true;
+  const saveButton = h('button', { type: 'submit', class: 'button button-primary', id: 'save', 'aria-keyshortcuts': 'Control+S', title: withKey(t('form.save'), 'save'), text: t('form.save') });
   const cancelLink = h('a', { class: 'button', id: 'cancel', href: editing ? `#/clients/${id}` : '#/clients', text: t('form.cancel') });
 
   const fieldsets = GROUPS.map((g) =>
@@ -63,7 +71,7 @@ export function renderClientForm(ctx, { signal, query }, id) {
       return true;
     },
     markChanged: (names) => {
-      for (const name of names) markChanged(name);
+      for (const name of names) markChanged(name, t('form.changedNote'));
     },
     say: (kind, text) => (text ? say(kind, text) : replace(message)),
     focusFirst: () => inputs[EDITABLE[0].name].focus(),
@@ -78,7 +86,7 @@ export function renderClientForm(ctx, { signal, query }, id) {
     h('div', { class: 'form-actions' }, saveButton, cancelLink),
   );
   const loading = h('p', { class: 'muted', text: t('common.loading'), hidden: !editing });
-  const node = h('section', { class: 'page page-form' }, heading, message, loading, form);
+  const node = h('section', { class: 'page page-form' }, heading, strict, message, loading, form);
 
   function field(f) {
     const fid = `f-${f.name}`;
@@ -107,13 +115,11 @@ export function renderClientForm(ctx, { signal, query }, id) {
     if (f.kind === 'nin') hintText = t('form.ninHint');
     if (f.name === 'addressProtection') hintText = t('form.strictHint');
     const hint = hintText ? h('p', { class: 'hint', id: `${fid}-hint`, text: hintText }) : null;
+    if (f.kind === 'nin') input.addEventListener('change', () => fillFromNin(input.value));
     if (f.name === 'addressProtection') {
       // Only relevant for one choice; shown when it is made.
       hint.hidden = true;
-      input.addEventListener('change', () => {
-        hint.hidden = input.value !== 'StrictlyConfidential';
-        describe(f.name);
-      });
+      input.addEventListener('change', () => showStrict());
     }
     const error = h('p', { class: 'field-error', id: `${fid}-error`, hidden: true });
     const stored = h('p', { class: 'stored-note', id: `${fid}-stored`, hidden: true });
@@ -127,6 +133,46 @@ export function renderClientForm(ctx, { signal, query }, id) {
     return h('div', { class: `field${f.wide ? ' field-wide' : ''}`, dataset: { field: f.name } }, label, input, hint, changed, error, stored);
   }
 
+  /** A valid number fills birth date and gender where they are still empty. */
+  function fillFromNin(text) {
+    const facts = ninFacts(text);
+    if (!facts.ok) return;
+    const filled = [];
+    if (!inputs.birthDate.value.trim()) {
+      inputs.birthDate.value = formatDate(facts.birthDate);
+      filled.push('birthDate');
+    }
+    if (!inputs.gender.value) {
+      inputs.gender.value = facts.gender;
+      filled.push('gender');
+    }
+    for (const name of filled) markChanged(name, t('form.fromNin'));
+  }
+
+  /**
+   * Clients already registered with the same name and birth date (a likely
+   * duplicate without an identity number to catch it). Empty when the
+   * search fails: the warning is a help, not a gate.
+   */
+  async function sameNameAndBirth(payload) {
+    if (!payload.birthDate || !payload.givenName.trim() || !payload.familyName.trim()) return [];
+    const same = (a, b) => String(a || '').trim().toLocaleLowerCase('nb') === String(b || '').trim().toLocaleLowerCase('nb');
+    try {
+      const found = await api.listClients({ q: formatDate(payload.birthDate), limit: 50 }, signal);
+      return (found.results || []).filter((c) => String(c.id) !== String(id) && c.birthDate === payload.birthDate && same(c.givenName, payload.givenName) && same(c.familyName, payload.familyName));
+    } catch {
+      return [];
+    }
+  }
+
+  /** The strict-address hint and banner follow the address protection chosen. */
+  function showStrict() {
+    const on = inputs.addressProtection.value === 'StrictlyConfidential';
+    hints.addressProtection.hidden = !on;
+    strict.hidden = !on;
+    describe('addressProtection');
+  }
+
   /** Points aria-describedby at whatever help is visible for the field. */
   function describe(name) {
     const ids = [hints[name], changedNotes[name], errors[name], storedNotes[name]].filter((el) => el && !el.hidden).map((el) => el.id);
@@ -138,9 +184,10 @@ export function renderClientForm(ctx, { signal, query }, id) {
    * Marks a field the Persontjenesten update filled ("Ny fra Folkeregisteret")
    * until the form is saved or the receptionist types in it.
    */
-  function markChanged(name) {
+  function markChanged(name, text = '') {
     const note = changedNotes[name];
     if (!note) return;
+    if (text) note.textContent = text;
     note.hidden = false;
     note.parentElement.classList.add('field-changed');
     describe(name);
@@ -184,8 +231,7 @@ export function renderClientForm(ctx, { signal, query }, id) {
       }
       input.value = v;
     }
-    hints.addressProtection.hidden = inputs.addressProtection.value !== 'StrictlyConfidential';
-    describe('addressProtection');
+    showStrict();
   }
 
   /**
@@ -307,6 +353,13 @@ export function renderClientForm(ctx, { signal, query }, id) {
     form.setAttribute('aria-busy', 'true');
     saveButton.textContent = t('form.saving');
     try {
+      if (!editing && !duplicateSeen) {
+        const twins = await sameNameAndBirth(payload);
+        if (twins.length) {
+          warnDuplicate(twins);
+          return;
+        }
+      }
       const result = editing ? await api.updateClient(id, payload) : await api.createClient(payload);
       saved = true;
       router.navigate(`#/clients/${result.id}`, { replace: !editing });
@@ -318,6 +371,25 @@ export function renderClientForm(ctx, { signal, query }, id) {
       form.removeAttribute('aria-busy');
       saveButton.textContent = t('form.save');
     }
+  }
+
+  /** Warns about a likely duplicate; "Lagre likevel" saves. */
+  function warnDuplicate(twins) {
+    const links = twins.map((c) => h('li', {}, h('a', { href: `#/clients/${c.id}`, class: 'duplicate-twin', text: `${fullName(c)}, ${formatDate(c.birthDate)}${c.nin ? ` (${formatNin(c.nin)})` : ''}` })));
+    const anyway = h('button', {
+      type: 'button',
+      class: 'button',
+      id: 'save-anyway',
+      text: t('form.saveAnyway'),
+      on: {
+        click: () => {
+          duplicateSeen = true;
+          form.requestSubmit();
+        },
+      },
+    });
+    say('info', t('form.maybeDuplicate'), h('ul', { id: 'duplicate-twins' }, links), h('div', { class: 'message-actions' }, anyway));
+    message.focus();
   }
 
   function failed(err) {

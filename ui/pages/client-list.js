@@ -1,10 +1,12 @@
 // The client list: a search box that searches as you type, a table of
-// matches, paging. The search text and page live in the address
+// matches, paging. The server answers only the fields the table shows (see
+// GET /api/clients in the README). The search text and page live in the address
 // ("#/clients?q=...&page=2") so that Back from a client returns to the same list.
 
 import { errorText, isAbort } from '../api.js';
 import { h, replace, say } from '../dom.js';
 import { formatDate, formatNin, formatPhone, listName } from '../format.js';
+import { withKey } from '../shortcuts.js';
 import { clientBadges } from './badges.js';
 
 /** Rows per page. */
@@ -24,7 +26,7 @@ export function renderClientList(ctx, { query, signal }) {
   // What the table shows now, so Enter can open a single match.
   let shown = null;
 
-  const addButton = h('a', { class: 'button button-primary', id: 'add-client', href: '#/clients/new', text: t('clients.add') });
+  const addButton = h('a', { class: 'button button-primary', id: 'add-client', href: '#/clients/new', 'aria-keyshortcuts': 'Alt+N', title: withKey(t('clients.add'), 'newClient'), text: t('clients.add') });
   const search = h('input', {
     type: 'search',
     id: 'search',
@@ -32,6 +34,8 @@ export function renderClientList(ctx, { query, signal }) {
     autocomplete: 'off',
     spellcheck: 'false',
     value: q,
+    'aria-keyshortcuts': 'Alt+K',
+    title: withKey(t('clients.searchLabel'), 'search'),
   });
   const summary = h('p', { class: 'result-summary', id: 'result-summary', 'aria-live': 'polite' });
   const results = h('div', { class: 'results', id: 'results' });
@@ -133,7 +137,7 @@ export function renderClientList(ctx, { query, signal }) {
       const badges = clientBadges(i18n, c);
       return h(
         'tr',
-        { class: 'client-row', dataset: { id: String(c.id) }, on: { click: (e) => openRow(e, href) } },
+        { class: `client-row${c.addressProtection === 'StrictlyConfidential' ? ' row-strict' : ''}`, dataset: { id: String(c.id) }, on: { click: (e) => openRow(e, href) } },
         h('td', { class: 'col-name' }, link, badges.length ? h('span', { class: 'badges' }, badges) : null),
         h('td', { class: 'col-birthDate', text: formatDate(c.birthDate) }),
         h('td', { class: 'col-nin nowrap', text: formatNin(c.nin) }),

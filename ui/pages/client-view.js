@@ -4,7 +4,7 @@
 import { ApiError, errorText as apiErrorText, isAbort, SessionEndedError } from '../api.js';
 import { h, messageBox, replace } from '../dom.js';
 import { fullName } from '../format.js';
-import { clientBadges } from './badges.js';
+import { clientBadges, strictBanner } from './badges.js';
 import { ADDRESS_FIELDS, displayValue, GROUPS, READ_ONLY } from './client-fields.js';
 import { openPortalPanel, portalSection } from './portal-panel.js';
 
@@ -68,7 +68,8 @@ export function renderClientView(ctx, { params, signal }) {
     portal = portalSection(ctx, c, name, signal);
     sections.push(portal.node);
     body.removeAttribute('aria-busy');
-    replace(body, badges.length ? h('p', { class: 'badges badges-large' }, badges) : null, actions, h('div', { class: 'sections' }, sections));
+    const strict = c.addressProtection === 'StrictlyConfidential' ? strictBanner(i18n, 'strict-banner') : null;
+    replace(body, strict, badges.length ? h('p', { class: 'badges badges-large' }, badges) : null, actions, h('div', { class: 'sections' }, sections));
   }
 
   function section(c, key, fields) {

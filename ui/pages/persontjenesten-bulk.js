@@ -75,7 +75,8 @@ export function bulkCard(ctx, { signal }) {
   }
 
   function drawResult(job) {
-    const summary = t(`pt.bulk.summary.${job.state}`, { done: job.done, total: job.total, changed: job.changed, failed: job.failed });
+    const key = job.state !== 'done' && job.done === 0 ? `pt.bulk.summary.${job.state}None` : `pt.bulk.summary.${job.state}`;
+    const summary = t(key, { done: job.done, total: job.total, changed: job.changed, failed: job.failed, kept: job.kept || 0 });
     const kind = job.state === 'done' ? (job.failed ? 'info' : 'ok') : job.state === 'cancelled' ? 'info' : 'error';
     say(message, kind, summary, job.error && job.error.message ? h('p', { id: 'pt-bulk-error', text: job.error.message }) : null);
     const when = job.finishedAt ? h('p', { class: 'hint', text: t('pt.bulk.finishedAt', { time: formatDateTime(job.finishedAt) }) }) : null;
@@ -129,9 +130,32 @@ export function bulkCard(ctx, { signal }) {
       .join('; ');
   }
 
+  /** Asks first: how many clients, what may change, what never does. */
+  async function confirmStart() {
+    let total = null;
+    try {
+      total = (await ctx.api.listClients({ q: '', limit: 1 }, signal)).total;
+    } catch (err) {
+      if (isQuiet(err)) return false;
+      // Without the count the question is still worth asking.
+    }
+    return ctx.confirm({
+      id: 'pt-bulk-confirm',
+      title: t('pt.bulk.confirmTitle'),
+      text: [total === null ? t('pt.bulk.confirmWho') : t('pt.bulk.confirmCount', { n: total }), t('pt.bulk.confirmWhat')].join(' '),
+      confirmLabel: t('pt.bulk.confirmStart'),
+      cancelLabel: t('common.cancel'),
+    });
+  }
+
   start.addEventListener('click', async () => {
     start.disabled = true;
     say(message, '', '');
+    if (!(await confirmStart())) {
+      start.disabled = false;
+      start.focus();
+      return;
+    }
     try {
       // The progress line (a status region) says that it started; a
       // toast would cover the Avbryt button on a small screen.

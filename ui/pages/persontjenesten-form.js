@@ -6,6 +6,7 @@
 
 import { modal } from '../dialog.js';
 import { h, say } from '../dom.js';
+import { withKey } from '../shortcuts.js';
 import { busyIndicator, errorText, isNotActivated, isQuiet, notActivatedDialog } from './persontjenesten-common.js';
 import { openPersonSearch } from './persontjenesten-search.js';
 import { displayValue } from './client-fields.js';
@@ -56,14 +57,14 @@ export function persontjenestenFormActions(ctx, form) {
   const answer = h('div', { class: 'pt-answer', id: 'pt-update-message', tabindex: '-1' });
   let node;
   if (!form.editing) {
-    const link = h('button', { type: 'button', class: 'link-button', id: 'pt-search-link', text: t('pt.form.searchLink') });
+    const link = h('button', { type: 'button', class: 'link-button', id: 'pt-search-link', 'aria-keyshortcuts': 'Alt+P', title: withKey(t('pt.form.searchLink'), 'persontjenesten'), text: t('pt.form.searchLink') });
     link.addEventListener('click', async () => {
       if (!(await ensureActivated())) return;
       openPersonSearch(ctx, { onPick: fill });
     });
     node = h('div', { class: 'pt-form-actions' }, link, note);
   } else {
-    const button = h('button', { type: 'button', class: 'button', id: 'pt-update', text: t('pt.form.updateButton') });
+    const button = h('button', { type: 'button', class: 'button', id: 'pt-update', 'aria-keyshortcuts': 'Alt+P', title: withKey(t('pt.form.updateButton'), 'persontjenesten'), text: t('pt.form.updateButton') });
     button.addEventListener('click', () => runUpdate(button));
     node = h('div', { class: 'pt-form-actions' }, button, note, busy.node, answer);
   }

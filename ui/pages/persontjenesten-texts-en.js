@@ -279,8 +279,20 @@ export const en = {
   'pt.bulk.count': '{done} of {total} clients',
   'pt.bulk.cancelling': 'Cancelling …',
   'pt.bulk.summary.done': 'Done: {total} clients checked, {changed} changed, {failed} not updated.',
-  'pt.bulk.summary.cancelled': 'Cancelled after {done} of {total} clients. {changed} were changed before that; the others are unchanged.',
-  'pt.bulk.summary.failed': 'The update stopped after {done} of {total} clients. {changed} were changed before it stopped; the others are unchanged.',
+  'pt.bulk.summary.cancelled':
+    'Cancelled. {done} of {total} clients were checked, and {changed} of them were changed. The rest are unchanged.',
+  'pt.bulk.summary.failed':
+    'The update stopped. {done} of {total} clients were checked, and {changed} of them were changed. The rest are unchanged.',
+  'pt.bulk.confirmTitle': 'Update all clients?',
+  'pt.bulk.confirmCount':
+    'The register has {n} clients. Everyone with an identity number or D number is fetched from the population register, and what has changed is saved: address, name, death, new number and address protection.',
+  'pt.bulk.confirmWho':
+    'Every client with an identity number or D number is fetched from the population register, and what has changed is saved: address, name, death, new number and address protection.',
+  'pt.bulk.confirmWhat':
+    'Phone and email come from the contact register, but a number or address changed in Resepsjon since the last fetch is kept. Notes never change. It can take a few minutes.',
+  'pt.bulk.confirmStart': 'Start the update',
+  'pt.bulk.summary.cancelledNone': 'Cancelled before any client was checked. No clients were changed.',
+  'pt.bulk.summary.failedNone': 'The update stopped before any client was checked. No clients were changed.',
   'pt.bulk.finishedAt': 'Last run {time}.',
   'pt.bulk.nothing': 'No changes.',
   'pt.bulk.groupCount': '{group} ({n})',

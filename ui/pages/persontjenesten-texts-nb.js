@@ -287,8 +287,20 @@ export const nb = {
   'pt.bulk.count': '{done} av {total} klienter',
   'pt.bulk.cancelling': 'Avbryter …',
   'pt.bulk.summary.done': 'Ferdig: {total} klienter sjekket, {changed} endret, {failed} ikke oppdatert.',
-  'pt.bulk.summary.cancelled': 'Avbrutt etter {done} av {total} klienter. {changed} ble endret før avbruddet; de andre er uendret.',
-  'pt.bulk.summary.failed': 'Oppdateringen stoppet etter {done} av {total} klienter. {changed} ble endret før stoppet; de andre er uendret.',
+  'pt.bulk.summary.cancelled':
+    'Avbrutt. {done} av {total} klienter ble sjekket, og {changed} av dem ble endret. Resten er ikke endret.',
+  'pt.bulk.summary.failed':
+    'Oppdateringen stoppet. {done} av {total} klienter ble sjekket, og {changed} av dem ble endret. Resten er ikke endret.',
+  'pt.bulk.confirmTitle': 'Oppdatere alle klienter?',
+  'pt.bulk.confirmCount':
+    'Registeret har {n} klienter. Alle som har fødselsnummer eller D-nummer, hentes fra Folkeregisteret, og det som er endret, lagres: adresse, navn, dødsfall, nytt nummer og adressebeskyttelse.',
+  'pt.bulk.confirmWho':
+    'Alle klienter som har fødselsnummer eller D-nummer, hentes fra Folkeregisteret, og det som er endret, lagres: adresse, navn, dødsfall, nytt nummer og adressebeskyttelse.',
+  'pt.bulk.confirmWhat':
+    'Telefon og e-post hentes fra Kontaktregisteret, men et nummer eller en adresse som er endret i Resepsjon etter forrige henting, beholdes. Notater endres aldri. Det kan ta noen minutter.',
+  'pt.bulk.confirmStart': 'Start oppdateringen',
+  'pt.bulk.summary.cancelledNone': 'Avbrutt før noen klient ble sjekket. Ingen klienter er endret.',
+  'pt.bulk.summary.failedNone': 'Oppdateringen stoppet før noen klient ble sjekket. Ingen klienter er endret.',
   'pt.bulk.finishedAt': 'Sist kjørt {time}.',
   'pt.bulk.nothing': 'Ingen endringer.',
   'pt.bulk.groupCount': '{group} ({n})',

@@ -26,6 +26,10 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
 	stop()
+	if errors.Is(err, errRestart) {
+		// A restore from the UI: start again, which swaps it in.
+		err = restartProgram()
+	}
 	if err != nil {
 		if !errors.Is(err, pflag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "resepsjon:", err)

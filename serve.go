@@ -24,7 +24,9 @@ import (
 	"resepsjon/config"
 	"resepsjon/instance"
 	"resepsjon/logfile"
+	"resepsjon/lookup"
 	"resepsjon/persontjeneste/helseid"
+	"resepsjon/refresh"
 	"resepsjon/register"
 	"resepsjon/store"
 )
@@ -173,6 +175,14 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 	if err != nil {
 		return err
 	}
+	look, err := lookup.New(lookup.Config{Connection: conn, Clients: db, Audit: db, OSUser: currentOSUser(), Logger: log})
+	if err != nil {
+		return err
+	}
+	runner, err := refresh.New(refresh.Config{Connection: conn, Lookup: look, Clients: db, Logger: log})
+	if err != nil {
+		return err
+	}
 	if demoNet != nil {
 		if err := demoNet.configurePractice(ctx, conn); err != nil {
 			return fmt.Errorf("demo practice: %w", err)
@@ -214,12 +224,20 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 				pp.patientURL, demoPortalPassword)
 		}
 	}
+	// Backups run by themselves while the app serves, and once more when
+	// it stops (before the register is closed).
+	safe, err := startSafekeeping(ctx, db, cfg.DataDir, demo, log)
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("backups: %w", err)
+	}
+	defer safe.wait()
 	srv, err := app.New(app.Config{
-		Clients: db, Audit: db, Connection: conn, UI: ui, Logger: log, Token: token, BaseURL: baseURL, Port: port,
-		ExtraHosts: extra, Demo: demo, Build: build, Language: cfg.Language,
+		Clients: db, Audit: db, Connection: conn, Lookup: look, Refresh: runner, UI: ui, Logger: log, Token: token,
+		BaseURL: baseURL, Port: port, ExtraHosts: extra, Demo: demo, Build: build, Language: cfg.Language,
 		DataDir: cfg.DataDir, DBPath: f.db, Quit: quit,
 		OSUser: currentOSUser(), DemoOrganisations: demoOrganisations(demoNet),
-		Portal: pp.staff,
+		Portal: pp.staff, Transfer: safe.transfer(db, cfg.DataDir, quit),
 	})
 	if err != nil {
 		ln.Close()
@@ -251,7 +269,13 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 		return err
 	}
 	env.openBrowser(cfg.NoBrowser, launch, "Resepsjon er klar. / Resepsjon is ready.")
-	return srv.Serve(ctx, ln)
+	if err := srv.Serve(ctx, ln); err != nil {
+		return err
+	}
+	if safe.restart.Load() {
+		return errRestart
+	}
+	return nil
 }
 
 // currentOSUser is the logged-in user's name for the audit log.

@@ -58,13 +58,13 @@ const keyTimeout = 30 * time.Second
 
 // Settings is the practice's Persontjenesten set-up.
 type Settings struct {
-	OrgNumber        string   `json:"orgNumber"`
-	SubOrgNumber     string   `json:"subOrgNumber"`
-	Name             string   `json:"name"`
-	Environment      string   `json:"environment"`
-	ClientID         string   `json:"clientId"`
-	Tenancy          string   `json:"tenancy"`
-	InformationParts []string `json:"informationParts"`
+	OrgNumber        string                           `json:"orgNumber"`
+	SubOrgNumber     string                           `json:"subOrgNumber"`
+	Name             string                           `json:"name"`
+	Environment      string                           `json:"environment"`
+	ClientID         string                           `json:"clientId"`
+	Tenancy          string                           `json:"tenancy"`
+	InformationParts []persontjeneste.InformationPart `json:"informationParts"`
 }
 
 // CheckResult is the stored outcome of one activation check.

@@ -10,6 +10,7 @@ import (
 
 	"resepsjon/config"
 	"resepsjon/nin"
+	"resepsjon/persontjeneste"
 	"resepsjon/persontjeneste/helseid"
 	"resepsjon/persontjeneste/nhnmock"
 	"resepsjon/persontjeneste/nhnmock/population"
@@ -94,9 +95,9 @@ func TestUpdateValidates(t *testing.T) {
 		{"unknown environment", Change{HelseID: &HelseIDChange{Environment: str("prod")}}, "helseid.environment", register.CodeInvalid},
 		{"bad tenancy", Change{HelseID: &HelseIDChange{Tenancy: str("both")}}, "helseid.tenancy", register.CodeInvalid},
 		{"control character in client id", Change{HelseID: &HelseIDChange{ClientID: str("a\x01")}}, "helseid.clientId", register.CodeInvalid},
-		{"no parts", Change{InformationParts: []string{}}, "informationParts", register.CodeRequired},
-		{"unknown part", Change{InformationParts: []string{"Name", "ShoeSize"}}, "informationParts", register.CodeInvalid},
-		{"parts in contract order", Change{InformationParts: []string{"Name", "Birth"}}, "", ""},
+		{"no parts", Change{InformationParts: []persontjeneste.InformationPart{}}, "informationParts", register.CodeRequired},
+		{"unknown part", Change{InformationParts: []persontjeneste.InformationPart{"Name", "ShoeSize"}}, "informationParts", register.CodeInvalid},
+		{"parts in contract order", Change{InformationParts: []persontjeneste.InformationPart{"Name", "Birth"}}, "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			store := registertest.New()

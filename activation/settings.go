@@ -17,7 +17,7 @@ type Change struct {
 	Practice *PracticeChange
 	HelseID  *HelseIDChange
 	// InformationParts replaces the parts fetched when not nil.
-	InformationParts []string
+	InformationParts []persontjeneste.InformationPart
 }
 
 // PracticeChange replaces the practice's organisation numbers and name.
@@ -84,7 +84,7 @@ func (s *Service) Update(ctx context.Context, ch Change) (State, error) {
 		}
 	}
 	if ch.InformationParts != nil {
-		var parts []string
+		var parts []persontjeneste.InformationPart
 		for _, part := range persontjeneste.AllInformationParts() {
 			if slices.Contains(ch.InformationParts, part) {
 				parts = append(parts, part)

@@ -39,7 +39,7 @@ func (s *Server) appInfo(c echo.Context) error {
 		Version: b.Version, Commit: b.Commit, Built: b.Date, Go: b.Go, Platform: b.OS,
 		Demo: s.cfg.Demo, Language: s.cfg.Language, DataDir: s.cfg.DataDir,
 		DBBytes: dbSize(s.cfg.DBPath), CanQuit: s.cfg.Quit != nil,
-		UpdateAllRunning: s.bulk.running(),
+		UpdateAllRunning: s.refresh.Running(),
 	})
 }
 

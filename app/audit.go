@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/csv"
+	"io"
 	"net/http"
 	"regexp"
 	"slices"
@@ -115,21 +116,42 @@ func (s *Server) getAudit(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"results": rows, "total": page.Total})
 }
 
+// auditCSVHeaders are the export's column headers, bokmål and English.
+var auditCSVHeaders = [2][]string{
+	{"Tid", "Bruker", "Handling", "Hva som ble spurt om", "Antall treff", "Person-ID-er", "Utfall", "Feilkode"},
+	{"Time", "User", "Action", "What was asked", "Results", "Person IDs", "Outcome", "Error code"},
+}
+
+// writeAuditCSV writes the rows as Norwegian Excel opens them with a double
+// click: UTF-8 with a byte-order mark, semicolons, local time, headers in
+// the language asked for (lang=nb|en, else Accept-Language).
 func (s *Server) writeAuditCSV(c echo.Context, entries []register.AuditEntry) error {
-	name := "resepsjon-logg-" + s.now().UTC().Format("2006-01-02") + ".csv"
+	lang := c.QueryParam("lang")
+	if lang != "nb" && lang != "en" {
+		lang = s.lang(c)
+	}
+	headers, layout := auditCSVHeaders[0], "02.01.2006 15:04:05"
+	if lang == "en" {
+		headers, layout = auditCSVHeaders[1], "2006-01-02 15:04:05"
+	}
+	name := "resepsjon-logg-" + s.now().Local().Format("2006-01-02") + ".csv"
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	h.Set("Cache-Control", "no-store")
 	c.Response().WriteHeader(http.StatusOK)
+	if _, err := io.WriteString(c.Response(), "\uFEFF"); err != nil {
+		return err
+	}
 	w := csv.NewWriter(c.Response())
-	if err := w.Write([]string{"time", "os_user", "action", "query", "results", "person_ids", "outcome", "error_code"}); err != nil {
+	w.Comma = ';'
+	w.UseCRLF = true
+	if err := w.Write(headers); err != nil {
 		return err
 	}
 	for _, e := range entries {
-		rec := []string{e.Time.UTC().Format(time.RFC3339), e.OSUser, e.Action, csvSafe(e.Query), strconv.Itoa(e.Results),
+		rec := []string{e.Time.Local().Format(layout), csvSafe(e.OSUser), e.Action, csvSafe(e.Query), strconv.Itoa(e.Results),
 			strings.Join(e.PersonIDs, " "), e.Outcome, e.ErrorCode}
-		rec[1] = csvSafe(rec[1])
 		if err := w.Write(rec); err != nil {
 			return err
 		}

@@ -93,11 +93,18 @@ func TestAuditLogOfLookups(t *testing.T) {
 		!strings.HasPrefix(r.header.Get("Content-Disposition"), "attachment;") {
 		t.Fatalf("csv: %d %v", r.status, r.header)
 	}
-	records, err := csv.NewReader(strings.NewReader(string(r.body))).ReadAll()
+	// As Norwegian Excel opens it: a byte-order mark, semicolons, local time.
+	body, ok := strings.CutPrefix(string(r.body), "\uFEFF")
+	if !ok {
+		t.Error("the CSV has no UTF-8 byte-order mark")
+	}
+	rd := csv.NewReader(strings.NewReader(body))
+	rd.Comma = ';'
+	records, err := rd.ReadAll()
 	if err != nil {
 		t.Fatalf("csv does not parse: %v", err)
 	}
-	header := []string{"time", "os_user", "action", "query", "results", "person_ids", "outcome", "error_code"}
+	header := []string{"Tid", "Bruker", "Handling", "Hva som ble spurt om", "Antall treff", "Person-ID-er", "Utfall", "Feilkode"}
 	if len(records) != len(rows)+1 || !slices.Equal(records[0], header) {
 		t.Fatalf("csv header %v, %d records", records[0], len(records))
 	}
@@ -107,11 +114,18 @@ func TestAuditLogOfLookups(t *testing.T) {
 	if rec := records[2]; rec[3] != fmt.Sprintf("clientId=%d nin=%s", created.ID, known) || rec[4] != "1" || rec[5] != person.PersonID {
 		t.Errorf("csv update row %v", rec)
 	}
-	if _, err := time.Parse(time.RFC3339, records[1][0]); err != nil {
+	if _, err := time.ParseInLocation("02.01.2006 15:04:05", records[1][0], time.Local); err != nil {
 		t.Errorf("csv time %q: %v", records[1][0], err)
 	}
+	// English headers when the screen is in English.
+	r = h.do(http.MethodGet, "/api/audit?format=csv&lang=en", nil)
+	if first, _, _ := strings.Cut(strings.TrimPrefix(string(r.body), "\uFEFF"), "\r\n"); first != "Time;User;Action;What was asked;Results;Person IDs;Outcome;Error code" {
+		t.Errorf("English header line %q", first)
+	}
 	r = h.do(http.MethodGet, "/api/audit?format=csv&action=update", nil)
-	records, err = csv.NewReader(strings.NewReader(string(r.body))).ReadAll()
+	rd = csv.NewReader(strings.NewReader(strings.TrimPrefix(string(r.body), "\uFEFF")))
+	rd.Comma = ';'
+	records, err = rd.ReadAll()
 	if err != nil || len(records) != 2 {
 		t.Errorf("filtered csv: %d records, %v", len(records), err)
 	}

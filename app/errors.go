@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"resepsjon/activation"
+	"resepsjon/lookup"
 	"resepsjon/persontjeneste/helseid"
 	"resepsjon/register"
 )
@@ -71,6 +72,9 @@ func message(code, lang string) string {
 		m, ok = persontjenestenMessages[code]
 	}
 	if !ok {
+		m, ok = transferMessages[code]
+	}
+	if !ok {
 		m = messages["internal"]
 	}
 	return inLang(m, lang)
@@ -87,6 +91,7 @@ func (s *Server) toAPIError(err error, lang string) *APIError {
 	var conflict *register.ConflictError
 	var dup *register.DuplicateError
 	var he *echo.HTTPError
+	var failure *lookup.Failure
 	if pe := portalError(err, lang); pe != nil {
 		return pe
 	}
@@ -117,6 +122,12 @@ func (s *Server) toAPIError(err error, lang string) *APIError {
 			}
 		}
 		return out
+	case errors.As(err, &failure):
+		status, ok := failureStatus[failure.Code]
+		if !ok {
+			status = http.StatusServiceUnavailable
+		}
+		return s.toAPIError(&APIError{Status: status, Code: failure.Code, Service: failure.Service, Fields: failure.Fields}, lang)
 	case errors.As(err, &conflict):
 		return &APIError{Status: http.StatusConflict, Code: "conflict", Message: message("conflict", lang), CurrentVersion: conflict.Current}
 	case errors.As(err, &dup):
@@ -133,6 +144,15 @@ func (s *Server) toAPIError(err error, lang string) *APIError {
 		}
 	}
 	return &APIError{Status: http.StatusInternalServerError, Code: "internal", Message: message("internal", lang)}
+}
+
+// failureStatus is the HTTP status of each failed lookup's code.
+var failureStatus = map[string]int{
+	lookup.CodeInvalidInput:   http.StatusBadRequest,
+	lookup.CodePersonNotFound: http.StatusNotFound,
+	lookup.CodeRateLimited:    http.StatusServiceUnavailable,
+	lookup.CodeNoAccess:       http.StatusForbidden,
+	lookup.CodeUnavailable:    http.StatusServiceUnavailable,
 }
 
 // echoErrorCodes are the API's codes for the statuses echo answers itself.

@@ -83,16 +83,16 @@ type attemptJSON struct {
 }
 
 type statusJSON struct {
-	Activated        bool              `json:"activated"`
-	Demo             bool              `json:"demo"`
-	Practice         practiceJSON      `json:"practice"`
-	HelseID          helseIDJSON       `json:"helseid"`
-	Environments     []environmentJSON `json:"environments"`
-	Delegation       checkJSON         `json:"delegation"`
-	Access           checkJSON         `json:"access"`
-	InformationParts []string          `json:"informationParts"`
-	AvailableParts   []string          `json:"availableParts"`
-	DefaultParts     []string          `json:"defaultParts"`
+	Activated        bool                             `json:"activated"`
+	Demo             bool                             `json:"demo"`
+	Practice         practiceJSON                     `json:"practice"`
+	HelseID          helseIDJSON                      `json:"helseid"`
+	Environments     []environmentJSON                `json:"environments"`
+	Delegation       checkJSON                        `json:"delegation"`
+	Access           checkJSON                        `json:"access"`
+	InformationParts []persontjeneste.InformationPart `json:"informationParts"`
+	AvailableParts   []persontjeneste.InformationPart `json:"availableParts"`
+	DefaultParts     []persontjeneste.InformationPart `json:"defaultParts"`
 	// DemoOrganisations lists the demo's organisation numbers and what each
 	// is for (demo only), so testers can try the failure paths.
 	DemoOrganisations []DemoOrganisation `json:"demoOrganisations,omitempty"`
@@ -185,7 +185,7 @@ type settingsBody struct {
 		ClientID    *string `json:"clientId"`
 		Tenancy     *string `json:"tenancy"`
 	} `json:"helseid"`
-	InformationParts []string `json:"informationParts"`
+	InformationParts []persontjeneste.InformationPart `json:"informationParts"`
 }
 
 func (s *Server) putPersontjenestenSettings(c echo.Context) error {

@@ -117,11 +117,11 @@ type ptStatus struct {
 	Environments []struct {
 		ID string `json:"id"`
 	} `json:"environments"`
-	Delegation       ptCheck  `json:"delegation"`
-	Access           ptCheck  `json:"access"`
-	InformationParts []string `json:"informationParts"`
-	AvailableParts   []string `json:"availableParts"`
-	DefaultParts     []string `json:"defaultParts"`
+	Delegation       ptCheck                          `json:"delegation"`
+	Access           ptCheck                          `json:"access"`
+	InformationParts []persontjeneste.InformationPart `json:"informationParts"`
+	AvailableParts   []persontjeneste.InformationPart `json:"availableParts"`
+	DefaultParts     []persontjeneste.InformationPart `json:"defaultParts"`
 }
 
 func (h *ptHarness) status(r reply) ptStatus {
@@ -614,7 +614,7 @@ func TestPersontjenestenEdgeCases(t *testing.T) {
 	t.Run("information parts", func(t *testing.T) {
 		st := h.status(h.do(http.MethodPut, "/api/persontjenesten/settings", map[string]any{
 			"informationParts": []string{"Name", "NorwegianIdentificationNumber", "Birth"}}))
-		if !st.Activated || !slices.Equal(st.InformationParts, []string{"Birth", "NorwegianIdentificationNumber", "Name"}) {
+		if !st.Activated || !slices.Equal(st.InformationParts, []persontjeneste.InformationPart{"Birth", "NorwegianIdentificationNumber", "Name"}) {
 			t.Fatalf("parts %v activated %v", st.InformationParts, st.Activated)
 		}
 		number := h.pop.SampleNINs(7)[6]

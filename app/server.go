@@ -19,6 +19,8 @@ import (
 
 	"resepsjon/activation"
 	"resepsjon/buildinfo"
+	"resepsjon/lookup"
+	"resepsjon/refresh"
 	"resepsjon/register"
 )
 
@@ -29,7 +31,11 @@ type Config struct {
 	Audit   register.AuditLog
 	// Connection is the practice's connection to NHN: settings, key,
 	// activation checks and the Persontjenesten client.
-	Connection   *activation.Service
+	Connection *activation.Service
+	// Lookup is search, lookup and "Oppdater via Persontjenesten".
+	Lookup *lookup.Service
+	// Refresh is "Oppdater alle"; the server stops it when it shuts down.
+	Refresh      *refresh.Runner
 	UI           fs.FS // the ui/ directory: index.html, app.js, ...
 	Logger       *slog.Logger
 	Token        string   // session secret: cookie value and bearer token
@@ -57,6 +63,8 @@ type Config struct {
 	// Quit asks the program to stop (the UI's «Avslutt»); nil: the UI
 	// cannot stop the program.
 	Quit func()
+	// Transfer is import, export, backups and restore (app/transfer.go).
+	Transfer TransferConfig
 }
 
 // Server serves the UI and the JSON API.
@@ -67,20 +75,26 @@ type Server struct {
 	launches *launchTokens
 	now      register.Clock
 	conn     *activation.Service
-	bulk     *bulkRuns       // "Oppdater alle"
+	lookup   *lookup.Service
+	refresh  *refresh.Runner
+	imports  imports         // client lists uploaded for import
 	routes   map[string]bool // "METHOD /path" of every route but the catch-alls
 }
 
 // New builds the server; it does not listen.
 func New(cfg Config) (*Server, error) {
-	if cfg.Clients == nil || cfg.Audit == nil || cfg.Connection == nil || cfg.UI == nil || cfg.Token == "" || cfg.Port == 0 {
-		return nil, errors.New("app: Clients, Audit, Connection, UI, Token and Port are required")
+	if cfg.Clients == nil || cfg.Audit == nil || cfg.Connection == nil || cfg.Lookup == nil || cfg.Refresh == nil ||
+		cfg.UI == nil || cfg.Token == "" || cfg.Port == 0 {
+		return nil, errors.New("app: Clients, Audit, Connection, Lookup, Refresh, UI, Token and Port are required")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.Transfer.MaxUploadBytes <= 0 {
+		cfg.Transfer.MaxUploadBytes = 64 << 20
 	}
 	if cfg.Language == "" {
 		cfg.Language = "nb"
@@ -92,8 +106,7 @@ func New(cfg Config) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	s.conn = cfg.Connection
-	s.bulk = newBulkRuns(cfg.Clients)
+	s.conn, s.lookup, s.refresh = cfg.Connection, cfg.Lookup, cfg.Refresh
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
@@ -115,6 +128,7 @@ func New(cfg Config) (*Server, error) {
 	api.DELETE("/clients/:id", s.deleteClient)
 	s.persontjenestenRoutes(api)
 	s.portalRoutes(api)
+	s.transferRoutes(api)
 	api.Any("/*", s.apiFallback)
 	s.echo = e
 	s.routes = map[string]bool{}
@@ -173,7 +187,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	// A running "Oppdater alle" stops with the server, after the client
 	// being saved is saved.
-	s.bulk.stop()
+	s.refresh.Stop()
 	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutCtx); err != nil {

@@ -20,7 +20,9 @@ import (
 	"resepsjon/activation"
 	"resepsjon/app"
 	"resepsjon/config"
+	"resepsjon/lookup"
 	"resepsjon/persontjeneste/helseid"
+	"resepsjon/refresh"
 	"resepsjon/register"
 	"resepsjon/store"
 )
@@ -34,6 +36,9 @@ type testConfig struct {
 	OSUser string
 	// PortalWire builds the portal's staff side over the test database.
 	PortalWire func(db *store.DB) app.PortalConfig
+	// TransferWire builds import, export, backups and restore over the
+	// test database.
+	TransferWire func(db *store.DB) app.TransferConfig
 }
 
 // wire builds the use cases over db the way the program does and returns
@@ -49,10 +54,21 @@ func wire(t testing.TB, db *store.DB, cfg testConfig) app.Config {
 	if err != nil {
 		t.Fatal(err)
 	}
+	look, err := lookup.New(lookup.Config{Connection: conn, Clients: db, Audit: db, Now: cfg.Now, OSUser: cfg.OSUser, Logger: cfg.Logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runner, err := refresh.New(refresh.Config{Connection: conn, Lookup: look, Clients: db, Now: cfg.Now, Logger: cfg.Logger})
+	if err != nil {
+		t.Fatal(err)
+	}
 	out := cfg.Config
-	out.Clients, out.Audit, out.Connection, out.OSUser = db, db, conn, cfg.OSUser
+	out.Clients, out.Audit, out.Connection, out.Lookup, out.Refresh, out.OSUser = db, db, conn, look, runner, cfg.OSUser
 	if cfg.PortalWire != nil {
 		out.Portal = cfg.PortalWire(db)
+	}
+	if cfg.TransferWire != nil {
+		out.Transfer = cfg.TransferWire(db)
 	}
 	return out
 }

@@ -335,5 +335,25 @@ func TestReceptionDesk(t *testing.T) {
 			t.Error("Lagre likevel opened the existing client instead of saving a new one")
 		}
 	})
+
+	// Issue item 8: the audit log reads as sentences, without codes.
+	t.Run("audit log in sentences", func(t *testing.T) {
+		b.t = t
+		b.do(chromedp.Navigate(s.URL + "/#/audit"))
+		b.waitFor("the audit rows", `document.querySelectorAll('#audit-rows tr').length > 0`)
+		rows := eval[string](b, `document.querySelector('#audit-rows').innerText`)
+		for _, code := range []string{"org=", "clientId=", "nin=", "job=", "nhn_", "tenancy="} {
+			if strings.Contains(rows, code) {
+				t.Errorf("the audit log shows %q:\n%s", code, rows)
+			}
+		}
+		if !strings.Contains(rows, "Søk i Persontjenesten på fødselsnummer") || !strings.Contains(rows, "treff") {
+			t.Errorf("no search row reads as a sentence:\n%s", rows)
+		}
+		if href := b.attr("#audit-export", "href"); !strings.Contains(href, "lang=nb") {
+			t.Errorf("the export link %q does not ask for Norwegian headers", href)
+		}
+		b.checkLayout("audit log in sentences")
+	})
 	b.t = t
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -82,6 +83,33 @@ func TestPersontjenestenBulkRefresh(t *testing.T) {
 	}
 	mockControl(t, base, http.MethodPut, "/_mock/faults", map[string]any{})
 
+	// A phone typed at the desk after the client's last fetch: the run
+	// keeps it and the report says so.
+	var typedID int64
+	for _, q := range freshPersons(t, s, base, 6) {
+		var got struct {
+			Draft map[string]any `json:"draft"`
+		}
+		s.api(t, http.MethodPost, "/api/persontjenesten/lookup", map[string]string{"nin": q.NIN}, &got)
+		if phone, _ := got.Draft["phone"].(string); phone == "" {
+			continue
+		}
+		got.Draft["fetchedAt"] = time.Now().Add(-3 * time.Hour).UTC().Format(time.RFC3339)
+		var c map[string]any
+		if code := s.api(t, http.MethodPost, "/api/clients", got.Draft, &c); code != http.StatusCreated {
+			t.Fatalf("create: %d", code)
+		}
+		c["phone"] = "+47 912 00 111"
+		if code := s.api(t, http.MethodPut, fmt.Sprintf("/api/clients/%d", int64(c["id"].(float64))), c, nil); code != http.StatusOK {
+			t.Fatalf("typing the phone: %d", code)
+		}
+		typedID = int64(c["id"].(float64))
+		break
+	}
+	if typedID == 0 {
+		t.Fatal("no person with a phone in the contact register")
+	}
+
 	// The whole run: the report, grouped.
 	startBulk(b)
 	b.waitText("#pt-bulk-message", "Ferdig")
@@ -104,6 +132,21 @@ func TestPersontjenestenBulkRefresh(t *testing.T) {
 	}
 	if got := b.text("#pt-bulk-group-failed li"); !strings.Contains(got, "Folkeregisteret har ingen person") {
 		t.Errorf("a made-up client's reason: %q", got)
+	}
+	kept := fmt.Sprintf(`#pt-bulk-report li[data-client-id="%d"]`, typedID)
+	b.waitFor("the kept phone in the report", fmt.Sprintf(`!!document.querySelector(%s)`, jsString(kept)))
+	if got := b.text(kept); !strings.Contains(got, "Telefon: beholdt din verdi") {
+		t.Errorf("the typed phone's report row: %q", got)
+	}
+	var typed struct {
+		Phone string `json:"phone"`
+	}
+	s.api(t, http.MethodGet, fmt.Sprintf("/api/clients/%d", typedID), nil, &typed)
+	if !strings.Contains(strings.ReplaceAll(typed.Phone, " ", ""), "91200111") {
+		t.Errorf("the typed phone became %q", typed.Phone)
+	}
+	if n := eval[int](b, `[...document.querySelectorAll('#pt-bulk-group-failed li')].filter(li => li.textContent.includes('Ikke oppdatert:')).length`); n > 0 {
+		t.Errorf("%d failed rows repeat «Ikke oppdatert:»", n)
 	}
 	b.checkLayout("refresh all report")
 	eval[bool](b, `(document.querySelector('#pt-bulk').scrollIntoView(), true)`)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -41,27 +42,48 @@ type Lock struct {
 // file's modification time is set to now: a server file older than that is
 // a leftover of an earlier holder (see Holder).
 func Acquire(path string) (*Lock, error) {
-	fl := flock.New(path, flock.SetPermissions(0o600))
-	ok, err := fl.TryLock()
-	if err != nil {
-		return nil, fmt.Errorf("lock %s: %w", filepath.Base(path), err)
+	for range 5 {
+		fl := flock.New(path, flock.SetPermissions(0o600))
+		ok, err := fl.TryLock()
+		if err != nil {
+			return nil, fmt.Errorf("lock %s: %w", filepath.Base(path), err)
+		}
+		if !ok {
+			return nil, ErrLocked
+		}
+		// A holder that was letting go may have removed the file between
+		// our open and our lock: a lock on a removed file guards nothing.
+		locked, lerr := fl.Stat()
+		named, nerr := os.Stat(path)
+		if lerr != nil || nerr != nil || !os.SameFile(locked, named) {
+			fl.Unlock()
+			continue
+		}
+		now := time.Now()
+		if err := os.Chtimes(path, now, now); err != nil {
+			fl.Unlock()
+			return nil, fmt.Errorf("lock %s: %w", filepath.Base(path), err)
+		}
+		return &Lock{fl: fl}, nil
 	}
-	if !ok {
-		return nil, ErrLocked
-	}
-	now := time.Now()
-	if err := os.Chtimes(path, now, now); err != nil {
-		fl.Unlock()
-		return nil, fmt.Errorf("lock %s: %w", filepath.Base(path), err)
-	}
-	return &Lock{fl: fl}, nil
+	return nil, ErrLocked
 }
 
-// Release lets go of the lock. The lock file stays: removing it would let a
-// third process lock a new file while a second still waits on the old one.
+// Release lets go of the lock and removes the lock file. The file is
+// removed while still locked where the system allows it (Unix), and after
+// the unlock where it does not (Windows); Acquire checks that the file it
+// locked is still the one at the path, so a process that opened the old file
+// just before cannot hold a lock on it unnoticed.
 func (l *Lock) Release() error {
+	path := l.fl.Path()
+	removeErr := os.Remove(path)
 	if err := l.fl.Unlock(); err != nil {
-		return fmt.Errorf("unlock %s: %w", filepath.Base(l.fl.Path()), err)
+		return fmt.Errorf("unlock %s: %w", filepath.Base(path), err)
+	}
+	if removeErr != nil {
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("remove %s: %w", filepath.Base(path), err)
+		}
 	}
 	return nil
 }
@@ -72,6 +94,9 @@ func (l *Lock) Path() string { return l.fl.Path() }
 // held reports whether another process holds the lock at path, by trying
 // to take it and letting go at once.
 func held(path string) (bool, error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return false, nil // nobody has a lock file there
+	}
 	fl := flock.New(path, flock.SetPermissions(0o600))
 	ok, err := fl.TryLock()
 	if err != nil {

@@ -46,6 +46,9 @@ func TestAcquireIsExclusive(t *testing.T) {
 	if err := l.Release(); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("lock file after Release: %v, want it removed", err)
+	}
 	l2, err := Acquire(path)
 	if err != nil {
 		t.Fatalf("Acquire after Release: %v", err)

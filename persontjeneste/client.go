@@ -14,8 +14,9 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"resepsjon/persontjeneste/helseid"
 )
@@ -31,10 +32,12 @@ const (
 	defaultBaseDelay     = 200 * time.Millisecond
 	defaultMaxDelay      = 3 * time.Second
 	defaultMaxRetryAfter = 10 * time.Second
-	bulkConcurrency      = 4
-	maxResponseBytes     = 32 << 20 // a bulk answer of 100 persons with every part stays well below this
-	maxNINLength         = 12
-	maxPersonIDLength    = 64
+	// BulkConcurrency is how many bulk calls BulkByNIN and BulkByID run
+	// at once.
+	BulkConcurrency   = 4
+	maxResponseBytes  = 32 << 20 // a bulk answer of 100 persons with every part stays well below this
+	maxNINLength      = 12
+	maxPersonIDLength = 64
 )
 
 // RetryPolicy bounds the retries of failed calls. Only unavailability (5xx,
@@ -139,7 +142,7 @@ func New(cfg Config) (*Client, error) {
 // number; historic numbers are accepted, so a D-number that became a
 // fødselsnummer still finds the person. Empty parts means
 // DefaultInformationParts.
-func (c *Client) GetByNIN(ctx context.Context, nin string, parts []string, includeHistory bool) (Person, error) {
+func (c *Client) GetByNIN(ctx context.Context, nin string, parts []InformationPart, includeHistory bool) (Person, error) {
 	const op = "get person by identity number"
 	nin = strings.TrimSpace(nin)
 	if nin == "" || len(nin) > maxNINLength {
@@ -155,7 +158,7 @@ func (c *Client) GetByNIN(ctx context.Context, nin string, parts []string, inclu
 }
 
 // GetByID fetches the person with Persontjenesten's person id.
-func (c *Client) GetByID(ctx context.Context, id string, parts []string, includeHistory bool) (Person, error) {
+func (c *Client) GetByID(ctx context.Context, id string, parts []InformationPart, includeHistory bool) (Person, error) {
 	const op = "get person by id"
 	if id == "" || len(id) > maxPersonIDLength {
 		return Person{}, fmt.Errorf("%s: %w", op, &InvalidQueryError{Detail: "person id must be 1 to 64 characters"})
@@ -174,19 +177,33 @@ func (c *Client) GetByID(ctx context.Context, id string, parts []string, include
 // found (no error for unknown numbers), so the result may be shorter than
 // nins; it keeps the order of the calls' answers. Match persons back to
 // input with Person.HasNIN, or by person id.
-func (c *Client) BulkByNIN(ctx context.Context, nins []string, parts []string) ([]Person, error) {
+func (c *Client) BulkByNIN(ctx context.Context, nins []string, parts []InformationPart) ([]Person, error) {
 	return c.bulk(ctx, "bulk get persons by identity number", "/person/bulk-by-nin", "nins", maxNINLength, nins, parts)
 }
 
 // BulkByID fetches many persons by person id; see BulkByNIN.
-func (c *Client) BulkByID(ctx context.Context, ids []string, parts []string) ([]Person, error) {
+func (c *Client) BulkByID(ctx context.Context, ids []string, parts []InformationPart) ([]Person, error) {
 	return c.bulk(ctx, "bulk get persons by id", "/person/bulk-by-id", "personIds", maxPersonIDLength, ids, parts)
+}
+
+// EachBulkByNIN fetches persons by identity number in calls of at most
+// MaxBulk, at most limit calls at a time, and hands each call's numbers and
+// answer to fn as it arrives; fn runs in the call's goroutine, so calls of
+// fn may overlap. The first error, of a call or of fn, cancels the calls
+// not yet done and is returned. "Oppdater alle" applies each answer as it
+// comes this way.
+func (c *Client) EachBulkByNIN(ctx context.Context, nins []string, parts []InformationPart, limit int,
+	fn func(ctx context.Context, nins []string, persons []Person) error) error {
+	return c.eachBulk(ctx, "bulk get persons by identity number", "/person/bulk-by-nin", "nins", maxNINLength, nins, parts, limit,
+		func(ctx context.Context, _ int, chunk []string, persons []Person) error {
+			return fn(ctx, chunk, persons)
+		})
 }
 
 // Search finds at most 100 persons matching q on current register data. q
 // is checked with ValidateSearch first, so a query the API would refuse
 // fails with a *SearchRuleError without a call.
-func (c *Client) Search(ctx context.Context, q SearchQuery, parts []string) ([]Person, error) {
+func (c *Client) Search(ctx context.Context, q SearchQuery, parts []InformationPart) ([]Person, error) {
 	const op = "search persons"
 	q = q.trimmed()
 	if err := ValidateSearch(q); err != nil {
@@ -239,62 +256,16 @@ func (e EventDocument) Sequence() (int64, error) {
 	return n, nil
 }
 
-// bulk refuses, without a call, values the contract does not allow: empty
-// or longer than maxLen (12 for identity numbers, 64 for person ids).
-func (c *Client) bulk(ctx context.Context, op, path, key string, maxLen int, values, parts []string) ([]Person, error) {
-	if len(values) == 0 {
-		return nil, nil
-	}
-	q, err := partsQuery(parts, false)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
-	for _, v := range values {
-		if v == "" || len(v) > maxLen {
-			return nil, fmt.Errorf("%s: %w", op, &InvalidQueryError{Detail: "identifiers must be 1 to " + strconv.Itoa(maxLen) + " characters"})
-		}
-	}
-	nChunks := (len(values) + MaxBulk - 1) / MaxBulk
-	results := make([][]Person, nChunks)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstErr error
-	)
-	sem := make(chan struct{}, bulkConcurrency)
-launch:
-	for i := range nChunks {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-			break launch
-		}
-		lo, hi := i*MaxBulk, min((i+1)*MaxBulk, len(values))
-		wg.Go(func() {
-			defer func() { <-sem }()
-			var persons []Person
-			err := c.do(ctx, call{op: op, method: http.MethodPost, path: path, query: q, form: url.Values{key: values[lo:hi]}}, &persons)
-			if err != nil {
-				mu.Lock()
-				if firstErr == nil {
-					firstErr = fmt.Errorf("items %d-%d: %w", lo+1, hi, err)
-					cancel() // the other calls' work would be thrown away
-				}
-				mu.Unlock()
-				return
-			}
+// bulk collects the answers of eachBulk in the order of the calls.
+func (c *Client) bulk(ctx context.Context, op, path, key string, maxLen int, values []string, parts []InformationPart) ([]Person, error) {
+	results := make([][]Person, (len(values)+MaxBulk-1)/MaxBulk)
+	err := c.eachBulk(ctx, op, path, key, maxLen, values, parts, BulkConcurrency,
+		func(_ context.Context, i int, _ []string, persons []Person) error {
 			results[i] = persons
+			return nil
 		})
-	}
-	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
+	if err != nil {
+		return nil, err
 	}
 	var out []Person
 	for _, r := range results {
@@ -303,9 +274,53 @@ launch:
 	return out, nil
 }
 
+// eachBulk is the one place bulk calls are split and run concurrently
+// (errgroup with SetLimit). It refuses, without a call, values the contract
+// does not allow: empty or longer than maxLen (12 for identity numbers, 64
+// for person ids).
+func (c *Client) eachBulk(ctx context.Context, op, path, key string, maxLen int, values []string, parts []InformationPart, limit int,
+	fn func(ctx context.Context, i int, chunk []string, persons []Person) error) error {
+	if len(values) == 0 {
+		return nil
+	}
+	q, err := partsQuery(parts, false)
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	for _, v := range values {
+		if v == "" || len(v) > maxLen {
+			return fmt.Errorf("%s: %w", op, &InvalidQueryError{Detail: "identifiers must be 1 to " + strconv.Itoa(maxLen) + " characters"})
+		}
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(max(limit, 1))
+	for lo := 0; lo < len(values); lo += MaxBulk {
+		if gctx.Err() != nil {
+			break // a call failed: the rest would be thrown away
+		}
+		hi := min(lo+MaxBulk, len(values))
+		chunk := values[lo:hi]
+		g.Go(func() error {
+			var persons []Person
+			err := c.do(gctx, call{op: op, method: http.MethodPost, path: path, query: q, form: url.Values{key: chunk}}, &persons)
+			if err != nil {
+				return fmt.Errorf("items %d-%d: %w", lo+1, hi, err)
+			}
+			return fn(gctx, lo/MaxBulk, chunk, persons)
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	return nil
+}
+
 // partsQuery builds the informationParts (repeated key) and includeHistory
 // query parameters.
-func partsQuery(parts []string, includeHistory bool) (url.Values, error) {
+func partsQuery(parts []InformationPart, includeHistory bool) (url.Values, error) {
 	if len(parts) == 0 {
 		parts = DefaultInformationParts()
 	}
@@ -314,7 +329,7 @@ func partsQuery(parts []string, includeHistory bool) (url.Values, error) {
 		if !ValidInformationPart(p) {
 			return nil, &InvalidQueryError{Detail: fmt.Sprintf("unknown information part %q", p)}
 		}
-		q.Add("informationParts", p)
+		q.Add("informationParts", string(p))
 	}
 	if includeHistory {
 		q.Set("includeHistory", "true")

@@ -164,7 +164,7 @@ func problem(status int, title, detail string) string {
 
 func TestClientCalls(t *testing.T) {
 	c := loadContract(t)
-	defaultParts := url.Values{"informationParts": DefaultInformationParts()}
+	defaultParts := url.Values{"informationParts": partStrings(DefaultInformationParts())}
 	const nin = "05898540032"
 	const personID = "b9dc63e3c1e325f7bee6d09801e19dfa8efccdf57ec9b4cc892cde7848847203"
 
@@ -194,7 +194,7 @@ func TestClientCalls(t *testing.T) {
 		{
 			name: "get by nin with history and chosen parts",
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.GetByNIN(ctx, " 08877910017 ", []string{"Name", "NorwegianIdentificationNumber"}, true)
+				return c.GetByNIN(ctx, " 08877910017 ", []InformationPart{"Name", "NorwegianIdentificationNumber"}, true)
 			},
 			reply: jsonReply(fixtureDNumberToFnr), wantMethod: http.MethodPost, wantPath: "/api/legal-basis/person/get-by-nin",
 			wantQuery: url.Values{"informationParts": {"Name", "NorwegianIdentificationNumber"}, "includeHistory": {"true"}},
@@ -208,7 +208,7 @@ func TestClientCalls(t *testing.T) {
 		{
 			name: "get by id",
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.GetByID(ctx, personID, []string{"Name"}, false)
+				return c.GetByID(ctx, personID, []InformationPart{"Name"}, false)
 			},
 			reply: jsonReply(fixtureOrdinary), wantMethod: http.MethodGet, wantPath: "/api/legal-basis/person/" + personID,
 			wantQuery: url.Values{"informationParts": {"Name"}}, wantVersion: "2",
@@ -223,7 +223,7 @@ func TestClientCalls(t *testing.T) {
 			edit:  func(cfg *Config) { cfg.LegalBasis = false; cfg.APIVersion = "3" },
 			call:  func(ctx context.Context, c *Client) (any, error) { return c.GetByID(ctx, personID, nil, true) },
 			reply: jsonReply(fixtureOrdinary), wantMethod: http.MethodGet, wantPath: "/api/no-legal-basis/person/" + personID,
-			wantQuery: url.Values{"informationParts": DefaultInformationParts(), "includeHistory": {"true"}}, wantVersion: "3",
+			wantQuery: url.Values{"informationParts": partStrings(DefaultInformationParts()), "includeHistory": {"true"}}, wantVersion: "3",
 			check: func(t *testing.T, got any) {
 				if got.(Person).ID != personID {
 					t.Errorf("person id = %q", got.(Person).ID)
@@ -248,7 +248,7 @@ func TestClientCalls(t *testing.T) {
 		{
 			name: "bulk by id",
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.BulkByID(ctx, []string{personID}, []string{"Name", "Status"})
+				return c.BulkByID(ctx, []string{personID}, []InformationPart{"Name", "Status"})
 			},
 			reply:      jsonReply("[" + fixtureOrdinary + "]"),
 			wantMethod: http.MethodPost, wantPath: "/api/legal-basis/person/bulk-by-id",
@@ -278,7 +278,7 @@ func TestClientCalls(t *testing.T) {
 		{
 			name: "search without matches",
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.Search(ctx, SearchQuery{FullName: "Ingen Slik", MunicipalityNumber: "0301"}, []string{"Name"})
+				return c.Search(ctx, SearchQuery{FullName: "Ingen Slik", MunicipalityNumber: "0301"}, []InformationPart{"Name"})
 			},
 			reply:      jsonReply(`{"results":[]}`),
 			wantMethod: http.MethodPost, wantPath: "/api/legal-basis/search/person", wantQuery: url.Values{"informationParts": {"Name"}},
@@ -404,7 +404,7 @@ func TestLocalRefusalsSendNothing(t *testing.T) {
 		{"empty nin", func() error { _, err := client.GetByNIN(ctx, "  ", nil, false); return err }, func(e error) bool { return errors.As(e, &iq) }},
 		{"nin too long", func() error { _, err := client.GetByNIN(ctx, "0589854003200", nil, false); return err }, func(e error) bool { return errors.As(e, &iq) }},
 		{"empty id", func() error { _, err := client.GetByID(ctx, "", nil, false); return err }, func(e error) bool { return errors.As(e, &iq) }},
-		{"unknown part", func() error { _, err := client.GetByID(ctx, "x", []string{"Navn"}, false); return err }, func(e error) bool {
+		{"unknown part", func() error { _, err := client.GetByID(ctx, "x", []InformationPart{"Navn"}, false); return err }, func(e error) bool {
 			return errors.As(e, &iq) && strings.Contains(iq.Detail, "Navn")
 		}},
 		{"empty bulk identifier", func() error { _, err := client.BulkByNIN(ctx, []string{"05898540032", ""}, nil); return err }, func(e error) bool { return errors.As(e, &iq) }},
@@ -808,7 +808,7 @@ func TestBulkSplitting(t *testing.T) {
 		return bulkResponder(r)
 	})
 	client := newTestClient(t, f, &sleeps{}, nil)
-	persons, err := client.BulkByNIN(context.Background(), nins, []string{"NorwegianIdentificationNumber"})
+	persons, err := client.BulkByNIN(context.Background(), nins, []InformationPart{"NorwegianIdentificationNumber"})
 	if err != nil {
 		t.Fatalf("BulkByNIN: %v", err)
 	}
@@ -853,8 +853,8 @@ func TestBulkConcurrencyIsBounded(t *testing.T) {
 	if len(persons) != 1000 || len(f.recorded()) != 10 {
 		t.Errorf("got %d persons from %d calls, want 1000 from 10", len(persons), len(f.recorded()))
 	}
-	if p := peak.Load(); p > bulkConcurrency {
-		t.Errorf("%d calls in flight at once, want at most %d", p, bulkConcurrency)
+	if p := peak.Load(); p > BulkConcurrency {
+		t.Errorf("%d calls in flight at once, want at most %d", p, BulkConcurrency)
 	}
 }
 
@@ -1029,4 +1029,12 @@ func TestErrorMessages(t *testing.T) {
 			t.Errorf("Error() = %q, want %q", got, tt.want)
 		}
 	}
+}
+
+func partStrings(parts []InformationPart) []string {
+	out := make([]string, len(parts))
+	for i, p := range parts {
+		out[i] = string(p)
+	}
+	return out
 }

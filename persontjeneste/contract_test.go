@@ -181,9 +181,9 @@ func TestPartsMatchContract(t *testing.T) {
 	if c == nil {
 		t.Skip("contract absent; see log")
 	}
-	var enum []string
+	var enum []InformationPart
 	for _, v := range c.doc.Components.Schemas["InformationPart"].Value.Enum {
-		enum = append(enum, v.(string))
+		enum = append(enum, InformationPart(v.(string)))
 	}
 	if !slices.Equal(enum, AllInformationParts()) {
 		t.Errorf("AllInformationParts() = %v, contract enum = %v", AllInformationParts(), enum)

@@ -2,68 +2,85 @@ package persontjeneste
 
 import "slices"
 
+// InformationPart is a part of a person's record that a call asks for (the
+// contract's InformationPart values). A practice fetches only the parts it
+// needs (data minimisation).
+type InformationPart string
+
+// The contract's information parts, in its order.
+const (
+	PartAddressProtection                          InformationPart = "AddressProtection"
+	PartCitizenshipRetention                       InformationPart = "CitizenshipRetention"
+	PartResidentialAddress                         InformationPart = "ResidentialAddress"
+	PartUseOfSamiLanguage                          InformationPart = "UseOfSamiLanguage"
+	PartSharedResidence                            InformationPart = "SharedResidence"
+	PartDeath                                      InformationPart = "Death"
+	PartFalseIdentity                              InformationPart = "FalseIdentity"
+	PartFamilyRelation                             InformationPart = "FamilyRelation"
+	PartBirth                                      InformationPart = "Birth"
+	PartBirthInNorway                              InformationPart = "BirthInNorway"
+	PartParentalResponsibility                     InformationPart = "ParentalResponsibility"
+	PartSamiParliamentElectoralRegistryStatus      InformationPart = "SamiParliamentElectoralRegistryStatus"
+	PartNorwegianIdentificationNumber              InformationPart = "NorwegianIdentificationNumber"
+	PartIdentityVerification                       InformationPart = "IdentityVerification"
+	PartImmigrationToNorway                        InformationPart = "ImmigrationToNorway"
+	PartGender                                     InformationPart = "Gender"
+	PartResiduaryEstateContactInformation          InformationPart = "ResiduaryEstateContactInformation"
+	PartIdentificationDocument                     InformationPart = "IdentificationDocument"
+	PartName                                       InformationPart = "Name"
+	PartResidencePermit                            InformationPart = "ResidencePermit"
+	PartStayOnSvalbard                             InformationPart = "StayOnSvalbard"
+	PartPresentAddress                             InformationPart = "PresentAddress"
+	PartPostalAddress                              InformationPart = "PostalAddress"
+	PartForeignPostalAddress                       InformationPart = "ForeignPostalAddress"
+	PartPreferredContactAddress                    InformationPart = "PreferredContactAddress"
+	PartMaritalStatus                              InformationPart = "MaritalStatus"
+	PartCitizenship                                InformationPart = "Citizenship"
+	PartStatus                                     InformationPart = "Status"
+	PartForeignPersonIdentificationNumber          InformationPart = "ForeignPersonIdentificationNumber"
+	PartEmigrationFromNorway                       InformationPart = "EmigrationFromNorway"
+	PartImmigrationAuthoritiesIdentificationNumber InformationPart = "ImmigrationAuthoritiesIdentificationNumber"
+	PartGuardianshipOrFuturePowerOfAttorney        InformationPart = "GuardianshipOrFuturePowerOfAttorney"
+	PartDeprivedLegalAuthority                     InformationPart = "DeprivedLegalAuthority"
+	PartCommonContactRegisterInformation           InformationPart = "CommonContactRegisterInformation"
+	PartLegalAuthority                             InformationPart = "LegalAuthority"
+)
+
 // DefaultInformationParts is the practice's data-minimising default: what the
-// client register holds and nothing more. Names are the contract's
-// InformationPart values.
-func DefaultInformationParts() []string {
-	return []string{
-		"Name",
-		"NorwegianIdentificationNumber",
-		"Birth",
-		"Gender",
-		"Status",
-		"Death",
-		"AddressProtection",
-		"ResidentialAddress",
-		"PostalAddress",
-		"PreferredContactAddress",
-		"CommonContactRegisterInformation",
+// client register holds and nothing more.
+func DefaultInformationParts() []InformationPart {
+	return []InformationPart{
+		PartName,
+		PartNorwegianIdentificationNumber,
+		PartBirth,
+		PartGender,
+		PartStatus,
+		PartDeath,
+		PartAddressProtection,
+		PartResidentialAddress,
+		PartPostalAddress,
+		PartPreferredContactAddress,
+		PartCommonContactRegisterInformation,
 	}
 }
 
 // AllInformationParts lists every InformationPart value of the contract, in
 // the contract's order.
-func AllInformationParts() []string {
-	return []string{
-		"AddressProtection",
-		"CitizenshipRetention",
-		"ResidentialAddress",
-		"UseOfSamiLanguage",
-		"SharedResidence",
-		"Death",
-		"FalseIdentity",
-		"FamilyRelation",
-		"Birth",
-		"BirthInNorway",
-		"ParentalResponsibility",
-		"SamiParliamentElectoralRegistryStatus",
-		"NorwegianIdentificationNumber",
-		"IdentityVerification",
-		"ImmigrationToNorway",
-		"Gender",
-		"ResiduaryEstateContactInformation",
-		"IdentificationDocument",
-		"Name",
-		"ResidencePermit",
-		"StayOnSvalbard",
-		"PresentAddress",
-		"PostalAddress",
-		"ForeignPostalAddress",
-		"PreferredContactAddress",
-		"MaritalStatus",
-		"Citizenship",
-		"Status",
-		"ForeignPersonIdentificationNumber",
-		"EmigrationFromNorway",
-		"ImmigrationAuthoritiesIdentificationNumber",
-		"GuardianshipOrFuturePowerOfAttorney",
-		"DeprivedLegalAuthority",
-		"CommonContactRegisterInformation",
-		"LegalAuthority",
+func AllInformationParts() []InformationPart {
+	return []InformationPart{
+		PartAddressProtection, PartCitizenshipRetention, PartResidentialAddress, PartUseOfSamiLanguage,
+		PartSharedResidence, PartDeath, PartFalseIdentity, PartFamilyRelation, PartBirth, PartBirthInNorway,
+		PartParentalResponsibility, PartSamiParliamentElectoralRegistryStatus, PartNorwegianIdentificationNumber,
+		PartIdentityVerification, PartImmigrationToNorway, PartGender, PartResiduaryEstateContactInformation,
+		PartIdentificationDocument, PartName, PartResidencePermit, PartStayOnSvalbard, PartPresentAddress,
+		PartPostalAddress, PartForeignPostalAddress, PartPreferredContactAddress, PartMaritalStatus,
+		PartCitizenship, PartStatus, PartForeignPersonIdentificationNumber, PartEmigrationFromNorway,
+		PartImmigrationAuthoritiesIdentificationNumber, PartGuardianshipOrFuturePowerOfAttorney,
+		PartDeprivedLegalAuthority, PartCommonContactRegisterInformation, PartLegalAuthority,
 	}
 }
 
 // ValidInformationPart reports whether part is one of the contract's values.
-func ValidInformationPart(part string) bool {
+func ValidInformationPart(part InformationPart) bool {
 	return slices.Contains(AllInformationParts(), part)
 }

@@ -61,7 +61,7 @@ func TestAcceptedSearchesMatchContract(t *testing.T) {
 		if tc.WantRule != "" {
 			continue
 		}
-		if _, err := client.Search(context.Background(), tc.Query, []string{"Name"}); err != nil {
+		if _, err := client.Search(context.Background(), tc.Query, []InformationPart{"Name"}); err != nil {
 			t.Errorf("%s: %v", tc.Name, err)
 		}
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -143,7 +144,7 @@ func TestIntegrityCheck(t *testing.T) {
 	t.Run("client missing from the search index", func(t *testing.T) {
 		db := openTest(t)
 		c := mustCreate(t, db, register.Client{GivenName: "Kari"})
-		if _, err := db.w.ExecContext(ctx, "DELETE FROM clients_fts WHERE rowid = ?", c.ID); err != nil {
+		if err := db.write(ctx, func(tx *sql.Tx) error { return db.unindexClient(ctx, tx, c.ID) }); err != nil {
 			t.Fatal(err)
 		}
 		err := db.IntegrityCheck(ctx)

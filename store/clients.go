@@ -48,7 +48,12 @@ const (
 	sqlNINOwner  = `SELECT id FROM clients WHERE nin = ? AND nin <> '' AND id <> ?`
 	sqlDelete    = `DELETE FROM clients WHERE id = ?`
 	sqlFTSInsert = `INSERT INTO clients_fts (rowid, names, nin, phone, birth) VALUES (?, ?, ?, ?, ?)`
-	sqlFTSDelete = `DELETE FROM clients_fts WHERE rowid = ?`
+	// The search index row is removed with FTS5's delete command and the
+	// tokens it was written with (made again from the client row before it
+	// changes), so that with secure-delete they leave the index pages at
+	// once (see migration 0005).
+	sqlFTSDelete = `INSERT INTO clients_fts (clients_fts, rowid, names, nin, phone, birth) VALUES ('delete', ?, ?, ?, ?, ?)`
+	sqlIndexed   = `SELECT given_name, middle_name, family_name, nin, phone, birth_date FROM clients WHERE id = ?`
 )
 
 // CreateClient stores a new client and returns it with its id, version 1 and
@@ -189,12 +194,12 @@ func (db *DB) updateInTx(ctx context.Context, tx *sql.Tx, c register.Client) (re
 	c.UpdatedAt = time.Now().UTC()
 	c.FetchedAt = utcCopy(c.FetchedAt)
 	c.SequenceNumber = int64Copy(c.SequenceNumber)
+	if err := db.unindexClient(ctx, tx, c.ID); err != nil {
+		return c, err
+	}
 	args := append(clientArgs(c), c.ID)
 	if _, err := tx.StmtContext(ctx, db.stmts.update).ExecContext(ctx, args...); err != nil {
 		return c, err
-	}
-	if _, err := tx.StmtContext(ctx, db.stmts.ftsDelete).ExecContext(ctx, c.ID); err != nil {
-		return c, fmt.Errorf("unindex: %w", err)
 	}
 	return c, db.indexClient(ctx, tx, c)
 }
@@ -211,11 +216,11 @@ func (db *DB) DeleteClient(ctx context.Context, id, version int64) error {
 		if version != 0 && stored != version {
 			return &register.ConflictError{Current: stored}
 		}
-		if _, err := tx.StmtContext(ctx, db.stmts.delete).ExecContext(ctx, id); err != nil {
+		if err := db.unindexClient(ctx, tx, id); err != nil {
 			return err
 		}
-		if _, err := tx.StmtContext(ctx, db.stmts.ftsDelete).ExecContext(ctx, id); err != nil {
-			return fmt.Errorf("unindex: %w", err)
+		if _, err := tx.StmtContext(ctx, db.stmts.delete).ExecContext(ctx, id); err != nil {
+			return err
 		}
 		db.names.stage(nameChange{id: id})
 		if _, err := tx.StmtContext(ctx, db.stmts.recordDeleted).ExecContext(ctx, id, time.Now().UTC().Format(timeLayout)); err != nil {
@@ -282,6 +287,60 @@ func (db *DB) checkNIN(ctx context.Context, tx *sql.Tx, nin string, self int64) 
 		return fmt.Errorf("check identity number: %w", err)
 	}
 	return &register.DuplicateError{ExistingID: other}
+}
+
+// unindexClient removes the client's search index row, with the tokens of
+// the stored row: call it before the row changes.
+func (db *DB) unindexClient(ctx context.Context, tx *sql.Tx, id int64) error {
+	var given, middle, family, nin, phone, birth string
+	if err := tx.StmtContext(ctx, db.stmts.indexed).QueryRowContext(ctx, id).Scan(&given, &middle, &family, &nin, &phone, &birth); err != nil {
+		return fmt.Errorf("unindex: %w", err)
+	}
+	d := docFor(given, middle, family, nin, phone, birth)
+	if _, err := tx.StmtContext(ctx, db.stmts.ftsDelete).ExecContext(ctx, id, d.names, d.nin, d.phone, d.birth); err != nil {
+		return fmt.Errorf("unindex: %w", err)
+	}
+	return nil
+}
+
+// reindex fills the search index afresh from the clients when a migration
+// asked for it (the store.reindex setting), in one transaction.
+func (db *DB) reindex(ctx context.Context) error {
+	if _, ok, err := db.GetSetting(ctx, settingReindex); err != nil || !ok {
+		return err
+	}
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO clients_fts (clients_fts) VALUES ('delete-all')`); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id, given_name, middle_name, family_name, nin, phone, birth_date FROM clients`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		ins := tx.StmtContext(ctx, db.stmts.ftsInsert)
+		for rows.Next() {
+			var id int64
+			var given, middle, family, nin, phone, birth string
+			if err := rows.Scan(&id, &given, &middle, &family, &nin, &phone, &birth); err != nil {
+				return err
+			}
+			d := docFor(given, middle, family, nin, phone, birth)
+			if _, err := ins.ExecContext(ctx, id, d.names, d.nin, d.phone, d.birth); err != nil {
+				return err
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM settings WHERE key = ?`, settingReindex)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("rebuild the search index: %w", err)
+	}
+	db.log.InfoContext(ctx, "search index rebuilt")
+	return nil
 }
 
 // indexClient writes the client's search index row (rowid = client id).

@@ -15,6 +15,9 @@ const (
 	// settingDeletedMaxID is the highest id of a deleted client, so that
 	// no new client gets it (see sqlInsert).
 	settingDeletedMaxID = "store.deleted_max_client_id"
+	// settingReindex is set by a migration that needs the search index
+	// filled afresh (see DB.reindex).
+	settingReindex = "store.reindex"
 )
 
 const (

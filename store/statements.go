@@ -11,7 +11,7 @@ import (
 // each pooled connection as needed.
 type statements struct {
 	// writer
-	insert, update, version, ninOwner, delete, recordDeleted, ftsInsert, ftsDelete, putSetting *sql.Stmt
+	insert, update, version, ninOwner, delete, recordDeleted, ftsInsert, ftsDelete, indexed, putSetting *sql.Stmt
 	// readers
 	get, byNIN, countAll, listAll, hits, listIDs, getIDs, getSetting *sql.Stmt
 
@@ -32,6 +32,7 @@ func (s *statements) prepare(ctx context.Context, w, r *sql.DB) error {
 		{&s.recordDeleted, w, sqlRecordDeleted},
 		{&s.ftsInsert, w, sqlFTSInsert},
 		{&s.ftsDelete, w, sqlFTSDelete},
+		{&s.indexed, w, sqlIndexed},
 		{&s.putSetting, w, sqlPutSetting},
 		{&s.get, r, sqlGetClient},
 		{&s.byNIN, r, sqlClientByNIN},

@@ -137,6 +137,10 @@ func Open(ctx context.Context, path string, logger *slog.Logger) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := db.reindex(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -201,6 +205,9 @@ func dsn(path string, readOnly bool) string {
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", fmt.Sprintf("mmap_size(%d)", mmapBytes))
 	q.Add("_pragma", fmt.Sprintf("cache_size(-%d)", cacheKiB))
+	// Deleted content is overwritten with zeros, so a deleted client's
+	// identity number and notes do not stay readable in the file.
+	q.Add("_pragma", "secure_delete(1)")
 	if readOnly {
 		q.Set("mode", "ro")
 		q.Add("_pragma", "query_only(1)")

@@ -154,7 +154,7 @@ func (m *Mock) readParts(w http.ResponseWriter, r *http.Request, c *apiCall) boo
 	}
 	for _, p := range raw {
 		// The client's list is checked against the contract (TestPartsMatchContract).
-		if !persontjeneste.ValidInformationPart(p) {
+		if !persontjeneste.ValidInformationPart(persontjeneste.InformationPart(p)) {
 			m.writeProblem(w, r, http.StatusBadRequest, "The value '"+p+"' is not a valid InformationPart.",
 				withFieldError("informationParts", "The value '"+p+"' is not valid."))
 			return false

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"resepsjon/persontjeneste"
 	"resepsjon/persontjeneste/nhnmock/population"
 )
 
@@ -46,7 +47,7 @@ func BenchmarkFetchPersons(b *testing.B) {
 		b.Fatalf("%d identity numbers, want %d", len(nins), benchPersons)
 	}
 	ctx := context.Background()
-	parts := []string{"Name", "Birth", "ResidentialAddress"}
+	parts := []persontjeneste.InformationPart{"Name", "Birth", "ResidentialAddress"}
 	if _, err := a.client.GetByNIN(ctx, nins[0], parts, false); err != nil { // the token
 		b.Fatal(err)
 	}

@@ -5,6 +5,7 @@
 
 import { h, replace, say } from '../dom.js';
 import { formatDate, formatDateTime, parseDate } from '../format.js';
+import { describe, en as sentenceEn, nb as sentenceNb, outcomeText } from './audit-sentence.js';
 import { errorText, isQuiet } from './persontjenesten-common.js';
 
 const ACTIONS = ['search', 'lookup', 'update', 'activate', 'refresh', 'bulk', 'import', 'export', 'restore'];
@@ -13,7 +14,7 @@ const PAGE_SIZE = 100;
 const nb = {
   'audit.nav': 'Logg',
   'audit.title': 'Logg over oppslag',
-  'audit.intro': 'Alle oppslag i Persontjenesten. Fødselsnumre er delvis skjult her; eksporten har fulle verdier for den dataansvarlige.',
+  'audit.intro': 'Alle oppslag i Persontjenesten. Fødselsnumre er delvis skjult her. Eksporten har fulle verdier for den dataansvarlige og åpnes direkte i Excel.',
   'audit.from': 'Fra dato',
   'audit.to': 'Til dato',
   'audit.action': 'Handling',
@@ -24,8 +25,7 @@ const nb = {
   'audit.col.time': 'Tid',
   'audit.col.osUser': 'Bruker',
   'audit.col.action': 'Handling',
-  'audit.col.query': 'Spørsmål',
-  'audit.col.results': 'Treff',
+  'audit.col.query': 'Hva som ble gjort',
   'audit.col.outcome': 'Utfall',
   'audit.action.search': 'Søk',
   'audit.action.lookup': 'Henting',
@@ -48,7 +48,7 @@ const nb = {
 const en = {
   'audit.nav': 'Log',
   'audit.title': 'Log of lookups',
-  'audit.intro': 'Every lookup in the Person Service. Identity numbers are partly hidden here; the export has the full values for the data controller.',
+  'audit.intro': 'Every lookup in the Person Service. Identity numbers are partly hidden here. The export has the full values for the data controller and opens directly in Excel.',
   'audit.from': 'From date',
   'audit.to': 'To date',
   'audit.action': 'Action',
@@ -59,8 +59,7 @@ const en = {
   'audit.col.time': 'Time',
   'audit.col.osUser': 'User',
   'audit.col.action': 'Action',
-  'audit.col.query': 'Query',
-  'audit.col.results': 'Results',
+  'audit.col.query': 'What was done',
   'audit.col.outcome': 'Outcome',
   'audit.action.search': 'Search',
   'audit.action.lookup': 'Fetch',
@@ -103,7 +102,7 @@ function renderAudit(ctx, { query, signal }) {
     'table',
     { class: 'table audit-table', id: 'audit-table' },
     h('caption', { class: 'visually-hidden', text: t('audit.caption') }),
-    h('thead', {}, h('tr', {}, ['time', 'osUser', 'action', 'query', 'results', 'outcome'].map((c) => h('th', { scope: 'col', class: `col-${c}`, text: t(`audit.col.${c}`) })))),
+    h('thead', {}, h('tr', {}, ['time', 'osUser', 'action', 'query', 'outcome'].map((c) => h('th', { scope: 'col', class: `col-${c}`, text: t(`audit.col.${c}`) })))),
     tbody,
   );
 
@@ -150,6 +149,8 @@ function renderAudit(ctx, { query, signal }) {
   function exportHref(params) {
     const p = new URLSearchParams(params);
     p.set('format', 'csv');
+    // Column headers in the language on screen.
+    p.set('lang', i18n.lang);
     return `/api/audit?${p}`;
   }
 
@@ -178,7 +179,6 @@ function renderAudit(ctx, { query, signal }) {
   }
 
   function row(r) {
-    const outcome = r.outcome === 'ok' ? t('audit.outcome.ok') : `${t('audit.outcome.error')}${r.errorCode ? ` (${r.errorCode})` : ''}`;
     const label = t(`audit.action.${r.action}`);
     return h(
       'tr',
@@ -186,9 +186,8 @@ function renderAudit(ctx, { query, signal }) {
       h('td', { class: 'col-time nowrap', text: formatDateTime(r.time) }),
       h('td', { class: 'col-osUser', text: r.osUser || '–' }),
       h('td', { class: 'col-action', text: label === `audit.action.${r.action}` ? r.action : label }),
-      h('td', { class: 'col-query', text: r.query || '' }),
-      h('td', { class: 'col-results', text: String(r.results ?? 0) }),
-      h('td', { class: 'col-outcome', text: outcome }),
+      h('td', { class: 'col-query', text: describe(t, r) }),
+      h('td', { class: 'col-outcome', text: outcomeText(t, r) }),
     );
   }
 
@@ -214,7 +213,7 @@ function renderAudit(ctx, { query, signal }) {
 export default {
   id: 'audit',
   nav: { labelKey: 'audit.nav', href: '#/audit' },
-  messages: { nb, en },
+  messages: { nb: { ...nb, ...sentenceNb }, en: { ...en, ...sentenceEn } },
   routes: [
     { path: '/audit', render: renderAudit },
     { path: '/settings/audit', render: renderAudit },

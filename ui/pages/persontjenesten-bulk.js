@@ -90,8 +90,12 @@ export function bulkCard(ctx, { signal }) {
       const inGroup = items.filter((it) => !it.error && it.kinds.includes(k));
       if (inGroup.length) groups.push(group(k, inGroup));
     }
-    const other = items.filter((it) => !it.error && !it.kinds.some((k) => KINDS.includes(k)));
+    const changedOnly = (it) => !it.error && (it.changes || []).length > 0;
+    const other = items.filter((it) => changedOnly(it) && !it.kinds.some((k) => KINDS.includes(k)));
     if (other.length) groups.push(group('other', other));
+    // Phone or e-mail typed in Resepsjon since the last fetch, and nothing else new.
+    const kept = items.filter((it) => !it.error && !(it.changes || []).length && (it.kept || []).length);
+    if (kept.length) groups.push(group('kept', kept));
     const failed = items.filter((it) => it.error);
     if (failed.length) groups.push(group('failed', failed));
     replace(report, when, groups);
@@ -111,7 +115,7 @@ export function bulkCard(ctx, { signal }) {
             'li',
             { 'data-client-id': String(it.clientId) },
             h('a', { href: `#/clients/${encodeURIComponent(it.clientId)}`, text: it.name || t('pt.bulk.noName', { id: it.clientId }) }),
-            it.error ? h('span', { class: 'hint', text: ` – ${it.error.message}` }) : h('span', { class: 'hint', text: ` – ${describe(it.changes)}` }),
+            h('span', { class: 'hint', text: ` – ${it.error ? it.error.message : [describe(it.changes), describeKept(it.kept)].filter(Boolean).join('; ')}` }),
           ),
         ),
       ),
@@ -146,6 +150,13 @@ export function bulkCard(ctx, { signal }) {
       confirmLabel: t('pt.bulk.confirmStart'),
       cancelLabel: t('common.cancel'),
     });
+  }
+
+  /** "Telefon: beholdt din verdi (Kontaktregisteret har 412 34 567)". */
+  function describeKept(kept) {
+    return (kept || [])
+      .map((c) => t('pt.bulk.keptYours', { field: t(`field.${c.field}`), value: displayValue(ctx.i18n, c.field, c.new) || '–' }))
+      .join('; ');
   }
 
   start.addEventListener('click', async () => {

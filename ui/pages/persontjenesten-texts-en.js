@@ -303,5 +303,7 @@ export const en = {
   'pt.bulk.kind.new_number': 'New number',
   'pt.bulk.kind.protected': 'Address protection',
   'pt.bulk.kind.other': 'Other changes',
+  'pt.bulk.kind.kept': 'Kept your value',
+  'pt.bulk.keptYours': '{field}: kept your value (the contact register has {value})',
   'pt.bulk.kind.failed': 'Not updated',
 };

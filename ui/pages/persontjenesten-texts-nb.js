@@ -311,5 +311,7 @@ export const nb = {
   'pt.bulk.kind.new_number': 'Nytt nummer',
   'pt.bulk.kind.protected': 'Adressesperre',
   'pt.bulk.kind.other': 'Andre endringer',
+  'pt.bulk.kind.kept': 'Beholdt din verdi',
+  'pt.bulk.keptYours': '{field}: beholdt din verdi (Kontaktregisteret har {value})',
   'pt.bulk.kind.failed': 'Ikke oppdatert',
 };

@@ -1,0 +1,87 @@
+package persontjeneste
+
+import "resepsjon/register"
+
+// ChangeKind is what a change of a client field means in the report of
+// "Oppdater alle": the groups the practice reads.
+type ChangeKind string
+
+// Report groups; KindNone is a field whose change is not grouped.
+const (
+	KindNone      ChangeKind = ""
+	KindMoved     ChangeKind = "moved"
+	KindRenamed   ChangeKind = "renamed"
+	KindDeceased  ChangeKind = "deceased"
+	KindNewNumber ChangeKind = "new_number"
+	KindProtected ChangeKind = "protected"
+)
+
+// Field is one client field that the population register supplies: the one
+// table that mapping, the diff, the merge rules and the update-all report
+// read. A new register field is one row here (and its column in the store).
+type Field struct {
+	// Name is the field's JSON name, as in the API and in a change.
+	Name string
+	// Parts are the information parts that carry the field; when none of
+	// them was fetched, the client's own value is kept.
+	Parts []InformationPart
+	Get   func(*register.Client) string
+	Set   func(*register.Client, string)
+	// Address fields are removed for a strictly confidential address,
+	// fetched or not.
+	Address bool
+	// KeepWhenBlank: a blank from the register never erases the client's
+	// value (contact details that many persons have not registered).
+	KeepWhenBlank bool
+	// Unset is the value a kept field takes when the client has none.
+	Unset string
+	// Kind groups a change in the report; ReportIf, when set, says which
+	// new values count (a death date that is set, not one removed).
+	Kind     ChangeKind
+	ReportIf func(new string) bool
+}
+
+func notEmpty(v string) bool { return v != "" }
+
+// Fields lists the client fields the population register supplies, in the
+// order changes are shown.
+var Fields = []Field{
+	{Name: "givenName", Parts: []InformationPart{PartName}, Kind: KindRenamed,
+		Get: func(c *register.Client) string { return c.GivenName }, Set: func(c *register.Client, v string) { c.GivenName = v }},
+	{Name: "middleName", Parts: []InformationPart{PartName}, Kind: KindRenamed,
+		Get: func(c *register.Client) string { return c.MiddleName }, Set: func(c *register.Client, v string) { c.MiddleName = v }},
+	{Name: "familyName", Parts: []InformationPart{PartName}, Kind: KindRenamed,
+		Get: func(c *register.Client) string { return c.FamilyName }, Set: func(c *register.Client, v string) { c.FamilyName = v }},
+	{Name: "nin", Parts: []InformationPart{PartNorwegianIdentificationNumber}, Kind: KindNewNumber,
+		Get: func(c *register.Client) string { return c.NIN }, Set: func(c *register.Client, v string) { c.NIN = v }},
+	{Name: "ninType", Parts: []InformationPart{PartNorwegianIdentificationNumber},
+		Get: func(c *register.Client) string { return c.NINType }, Set: func(c *register.Client, v string) { c.NINType = v }},
+	{Name: "birthDate", Parts: []InformationPart{PartBirth},
+		Get: func(c *register.Client) string { return c.BirthDate }, Set: func(c *register.Client, v string) { c.BirthDate = v }},
+	{Name: "gender", Parts: []InformationPart{PartGender},
+		Get: func(c *register.Client) string { return c.Gender }, Set: func(c *register.Client, v string) { c.Gender = v }},
+	{Name: "status", Parts: []InformationPart{PartStatus}, Kind: KindDeceased,
+		ReportIf: func(v string) bool { return v == StatusDeceased },
+		Get:      func(c *register.Client) string { return c.Status }, Set: func(c *register.Client, v string) { c.Status = v }},
+	{Name: "deathDate", Parts: []InformationPart{PartDeath}, Kind: KindDeceased, ReportIf: notEmpty,
+		Get: func(c *register.Client) string { return c.DeathDate }, Set: func(c *register.Client, v string) { c.DeathDate = v }},
+	{Name: "addressProtection", Parts: []InformationPart{PartAddressProtection}, Address: true,
+		Unset: register.AddressProtectionNone, Kind: KindProtected,
+		ReportIf: func(v string) bool { return v != "" && v != register.AddressProtectionNone },
+		Get:      func(c *register.Client) string { return c.AddressProtection },
+		Set:      func(c *register.Client, v string) { c.AddressProtection = v }},
+	{Name: "streetAddress", Parts: []InformationPart{PartResidentialAddress}, Address: true, Kind: KindMoved,
+		Get: func(c *register.Client) string { return c.StreetAddress }, Set: func(c *register.Client, v string) { c.StreetAddress = v }},
+	{Name: "postalCode", Parts: []InformationPart{PartResidentialAddress}, Address: true, Kind: KindMoved,
+		Get: func(c *register.Client) string { return c.PostalCode }, Set: func(c *register.Client, v string) { c.PostalCode = v }},
+	{Name: "city", Parts: []InformationPart{PartResidentialAddress}, Address: true, Kind: KindMoved,
+		Get: func(c *register.Client) string { return c.City }, Set: func(c *register.Client, v string) { c.City = v }},
+	{Name: "municipalityNumber", Parts: []InformationPart{PartResidentialAddress}, Address: true, Kind: KindMoved,
+		Get: func(c *register.Client) string { return c.MunicipalityNumber }, Set: func(c *register.Client, v string) { c.MunicipalityNumber = v }},
+	{Name: "postalAddress", Parts: []InformationPart{PartPostalAddress, PartPreferredContactAddress}, Address: true, Kind: KindMoved,
+		Get: func(c *register.Client) string { return c.PostalAddress }, Set: func(c *register.Client, v string) { c.PostalAddress = v }},
+	{Name: "phone", Parts: []InformationPart{PartCommonContactRegisterInformation}, KeepWhenBlank: true,
+		Get: func(c *register.Client) string { return c.Phone }, Set: func(c *register.Client, v string) { c.Phone = v }},
+	{Name: "email", Parts: []InformationPart{PartCommonContactRegisterInformation}, KeepWhenBlank: true,
+		Get: func(c *register.Client) string { return c.Email }, Set: func(c *register.Client, v string) { c.Email = v }},
+}

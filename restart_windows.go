@@ -1,0 +1,25 @@
+//go:build windows
+
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+)
+
+// restartProgram starts a new run of the program with the same arguments
+// and lets this one end; the lock is free once this process has exited, and
+// the new run waits for it.
+func restartProgram() error {
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("restart: %w", err)
+	}
+	cmd := exec.Command(exe, os.Args[1:]...)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("restart: %w", err)
+	}
+	return nil
+}

@@ -33,6 +33,10 @@ type portalParts struct {
 	patientLn   net.Listener
 	patientURL  string
 	patientPort int
+
+	stop    context.CancelFunc
+	done    chan struct{}
+	running int
 }
 
 // mailKeyringAccount is the keyring account of the SMTP password.
@@ -130,20 +134,34 @@ func setupPortal(cfg config.Config, db *store.DB, demo bool, log *slog.Logger) (
 	return p, nil
 }
 
-// run delivers mail and serves the patient side until ctx ends.
+// run delivers mail and serves the patient side until ctx ends or close.
 func (p *portalParts) run(ctx context.Context, log *slog.Logger) {
-	go p.sender.Run(ctx)
+	ctx, p.stop = context.WithCancel(ctx)
+	p.done = make(chan struct{}, 2)
+	p.running = 1
+	go func() { p.sender.Run(ctx); p.done <- struct{}{} }()
 	if p.patient != nil {
+		p.running++
 		log.Info("patient portal serving", "url", p.patientURL)
 		go func() {
 			if err := p.patient.Serve(ctx, p.patientLn); err != nil {
 				log.Error("patient portal stopped", "err", err)
 			}
+			p.done <- struct{}{}
 		}()
 	}
 }
 
+// close stops the sender and the patient side and waits for them, so that
+// nothing uses the database after it is closed.
 func (p *portalParts) close() {
+	if p.stop != nil {
+		p.stop()
+		for range p.running {
+			<-p.done
+		}
+		p.stop = nil
+	}
 	if p.patientLn != nil {
 		p.patientLn.Close()
 	}

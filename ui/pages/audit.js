@@ -8,7 +8,11 @@ import { formatDate, formatDateTime, parseDate } from '../format.js';
 import { describe, en as sentenceEn, nb as sentenceNb, outcomeText } from './audit-sentence.js';
 import { errorText, isQuiet } from './persontjenesten-common.js';
 
-const ACTIONS = ['search', 'lookup', 'update', 'activate', 'refresh', 'bulk', 'import', 'export', 'restore'];
+const ACTIONS = [
+  'search', 'lookup', 'update', 'activate', 'refresh', 'bulk', 'import', 'export', 'restore',
+  'portal_create', 'portal_update', 'portal_resend', 'portal_reset', 'portal_delete', 'portal_retry_mail', 'portal_settings',
+  'portal_activated', 'portal_password_reset', 'portal_password_change', 'portal_login', 'portal_preference',
+];
 const PAGE_SIZE = 100;
 
 const nb = {
@@ -36,6 +40,18 @@ const nb = {
   'audit.action.import': 'Import av klienter',
   'audit.action.export': 'Eksport av klienter',
   'audit.action.restore': 'Gjenoppretting',
+  'audit.action.portal_create': 'Pasientportal: opprettet',
+  'audit.action.portal_update': 'Pasientportal: endret',
+  'audit.action.portal_resend': 'Pasientportal: sendt på nytt',
+  'audit.action.portal_reset': 'Pasientportal: ny kode',
+  'audit.action.portal_delete': 'Pasientportal: slettet',
+  'audit.action.portal_retry_mail': 'Pasientportal: prøv igjen',
+  'audit.action.portal_settings': 'Pasientportal: innstillinger',
+  'audit.action.portal_activated': 'Pasientportal: aktivert av pasienten',
+  'audit.action.portal_password_reset': 'Pasientportal: nytt passord (lenke)',
+  'audit.action.portal_password_change': 'Pasientportal: passord byttet',
+  'audit.action.portal_login': 'Pasientportal: innlogging',
+  'audit.action.portal_preference': 'Pasientportal: pasientens valg',
   'audit.outcome.ok': 'OK',
   'audit.outcome.error': 'Feil',
   'audit.empty': 'Ingen oppslag i perioden.',
@@ -70,6 +86,18 @@ const en = {
   'audit.action.import': 'Client import',
   'audit.action.export': 'Client export',
   'audit.action.restore': 'Restore',
+  'audit.action.portal_create': 'Patient portal: created',
+  'audit.action.portal_update': 'Patient portal: changed',
+  'audit.action.portal_resend': 'Patient portal: sent again',
+  'audit.action.portal_reset': 'Patient portal: new password link',
+  'audit.action.portal_delete': 'Patient portal: deleted',
+  'audit.action.portal_retry_mail': 'Patient portal: try again',
+  'audit.action.portal_settings': 'Patient portal: settings',
+  'audit.action.portal_activated': 'Patient portal: activated by the patient',
+  'audit.action.portal_password_reset': 'Patient portal: new password (link)',
+  'audit.action.portal_password_change': 'Patient portal: password changed',
+  'audit.action.portal_login': 'Patient portal: login',
+  'audit.action.portal_preference': "Patient portal: the patient's choices",
   'audit.outcome.ok': 'OK',
   'audit.outcome.error': 'Error',
   'audit.empty': 'No lookups in this period.',

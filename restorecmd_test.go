@@ -3,10 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
+
+	"resepsjon/instance"
 
 	"resepsjon/register"
 	"resepsjon/store"
@@ -75,5 +81,91 @@ func TestRestoreCommand(t *testing.T) {
 	audit, err := db.ListAudit(ctx, register.AuditFilter{Action: register.ActionRestore})
 	if err != nil || audit.Total != 1 || audit.Entries[0].Query != "kopi.db" || audit.Entries[0].Results != 12 {
 		t.Fatalf("audit %+v, %v", audit, err)
+	}
+}
+
+// TestRestoreFromTheAppRestarts asks the running program to restore a
+// backup: it answers, restarts by itself into the restored register (a new
+// session token, the same data directory), keeps the register it replaced
+// and logs the restore. A damaged backup is refused and nothing restarts.
+func TestRestoreFromTheAppRestarts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the program")
+	}
+	bin := buildBinary(t)
+	dataDir, folder := t.TempDir(), t.TempDir()
+	proc, info, out, exited := startServe(t, bin, dataDir)
+	api := secAPI{t: t, base: info.URL, header: map[string]string{"Authorization": "Bearer " + info.Token}, client: &http.Client{Timeout: 30 * time.Second}}
+	mustCall := func(method, path string, body any, want int) []byte {
+		t.Helper()
+		code, b := api.call(method, path, body)
+		if code != want {
+			t.Fatalf("%s %s: %d %s\n%s", method, path, code, b, out.String())
+		}
+		return b
+	}
+	mustCall("POST", "/api/clients", register.Client{GivenName: "Før", FamilyName: "Kopien"}, 201)
+	mustCall("PUT", "/api/backup/settings", map[string]any{"folder": folder, "schedule": "daily", "atShutdown": true,
+		"retention": map[string]int{"Daily": 7, "Weekly": 4, "Monthly": 12}}, 200)
+	var res struct {
+		File struct{ Path string }
+	}
+	if err := json.Unmarshal(mustCall("POST", "/api/backup/run", nil, 200), &res); err != nil || res.File.Path == "" {
+		t.Fatalf("backup: %v", err)
+	}
+	mustCall("POST", "/api/clients", register.Client{GivenName: "Etter", FamilyName: "Kopien"}, 201)
+
+	// A damaged copy: refused, the program keeps running as it was.
+	bad := filepath.Join(folder, "skadet.db")
+	b, _ := os.ReadFile(res.File.Path)
+	b[len(b)/2] ^= 0xff
+	os.WriteFile(bad, b, 0o600)
+	os.WriteFile(bad+".sha256", []byte(strings.Repeat("0", 64)+"  skadet.db\n"), 0o600)
+	if code, body := api.call("POST", "/api/backup/restore", map[string]any{"path": bad}); code != 400 || !strings.Contains(string(body), "restore.checksum_mismatch") {
+		t.Fatalf("damaged: %d %s", code, body)
+	}
+
+	mustCall("POST", "/api/backup/restore", map[string]any{"path": res.File.Path}, 202)
+	// The same process (on Unix it replaces itself) serves again with a
+	// new token.
+	deadline := time.Now().Add(60 * time.Second)
+	var again instance.Info
+	for {
+		select {
+		case err := <-exited:
+			t.Fatalf("the program exited instead of restarting: %v\n%s", err, out.String())
+		default:
+		}
+		if i, err := instance.Read(filepath.Join(dataDir, "server.json")); err == nil && i.Token != info.Token && i.PID == proc.Process.Pid {
+			again = i
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no restart after 60 s\n%s", out.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	api = secAPI{t: t, base: again.URL, header: map[string]string{"Authorization": "Bearer " + again.Token}, client: &http.Client{Timeout: 30 * time.Second}}
+	var page register.Page
+	if err := json.Unmarshal(mustCall("GET", "/api/clients?q=Kopien", nil, 200), &page); err != nil || page.Total != 1 || page.Results[0].GivenName != "Før" {
+		t.Fatalf("restored register: %+v %v", page, err)
+	}
+	var audit struct {
+		Total int `json:"total"`
+	}
+	json.Unmarshal(mustCall("GET", "/api/audit?action=restore", nil, 200), &audit)
+	if audit.Total != 1 {
+		t.Errorf("%d restore rows in the log", audit.Total)
+	}
+	kept, _ := filepath.Glob(filepath.Join(dataDir, "resepsjon-before-restore-*.db"))
+	if len(kept) != 1 {
+		t.Fatalf("kept copies: %v", kept)
+	}
+	if _, err := os.Stat(filepath.Join(dataDir, "restore-pending.json")); err == nil {
+		t.Error("the restore note is still there")
+	}
+	proc.Process.Signal(syscall.SIGTERM)
+	if err := <-exited; err != nil {
+		t.Fatalf("exit after the restart: %v\n%s", err, out.String())
 	}
 }

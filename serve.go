@@ -148,7 +148,14 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 		log.Error("restore not carried out; the register is as it was", "err", err)
 	}
 	db, err := store.Open(ctx, f.db, log)
-	if err != nil {
+	switch {
+	case errors.Is(err, register.ErrReadOnly):
+		return fmt.Errorf("Registeret %s kan ikke skrives til. Be den som har ansvar for PC-en gi deg skrivetilgang til filen og mappen, og start Resepsjon igjen.\n"+
+			"The register %s cannot be written to. Ask whoever looks after the PC to give you write access to the file and its folder, and start Resepsjon again: %w", f.db, f.db, err)
+	case errors.Is(err, register.ErrDiskFull):
+		return fmt.Errorf("Disken der registeret %s ligger, er full. Frigjør plass på disken og start Resepsjon igjen.\n"+
+			"The disk holding the register %s is full. Free some space on the disk and start Resepsjon again: %w", f.db, f.db, err)
+	case err != nil:
 		return fmt.Errorf("open database: %w", err)
 	}
 	defer db.Close()

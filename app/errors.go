@@ -45,6 +45,12 @@ var messages = map[string][2]string{
 		"Resepsjon accepts only JSON here. Reload the page and try again; scripts must send Content-Type: application/json."},
 	"invalid_query": {"Adressen har en ødelagt parameter (for eksempel et %-tegn som ikke er kodet). Rett adressen, eller gå tilbake til klientlisten og søk på nytt.",
 		"The address has a broken parameter (a % sign that is not encoded, for example). Correct the address, or go back to the client list and search again."},
+	"disk_full": {"Disken der registeret ligger, er full, så ingenting ble lagret. Det du skrev, er ikke tapt: la siden stå åpen, frigjør plass på disken (tøm papirkurven, slett store filer du ikke trenger) og lagre på nytt.",
+		"The disk holding the register is full, so nothing was saved. What you typed is not lost: leave this page open, free some space on the disk (empty the recycle bin, delete large files you do not need) and save again."},
+	"read_only": {"Registerfilen kan ikke skrives til, så ingenting ble lagret. Det du skrev, er ikke tapt: la siden stå åpen, be den som har ansvar for PC-en gi deg skrivetilgang til datamappen til Resepsjon, og lagre på nytt.",
+		"The register file cannot be written to, so nothing was saved. What you typed is not lost: leave this page open, ask whoever looks after the PC to give you write access to Resepsjon's data folder, and save again."},
+	"register_moved": {"Registerfilen er flyttet eller slettet mens Resepsjon kjørte, så ingenting ble lagret. Lukk Resepsjon og start programmet på nytt; mangler registeret da, hent det tilbake fra sikkerhetskopien.",
+		"The register file was moved or deleted while Resepsjon was running, so nothing was saved. Close Resepsjon and start it again; if the register is missing then, restore it from the backup."},
 	"too_large": {"Det som ble sendt, er for stort. Kort ned teksten og prøv igjen.", "What was sent is too large. Shorten the text and try again."},
 	"method_not_allowed": {"Resepsjon kan ikke gjøre denne typen forespørsel her. Last inn siden på nytt og prøv igjen.",
 		"Resepsjon cannot do this kind of request here. Reload the page and try again."},
@@ -136,6 +142,12 @@ func (s *Server) toAPIError(err error, lang string) *APIError {
 		return &APIError{Status: http.StatusConflict, Code: "not_activated", Message: message("not_activated", lang)}
 	case errors.Is(err, helseid.ErrNoKeyring):
 		return &APIError{Status: http.StatusServiceUnavailable, Code: "keyring_unavailable", Message: message("keyring_unavailable", lang)}
+	case errors.Is(err, register.ErrDiskFull):
+		return &APIError{Status: http.StatusInsufficientStorage, Code: "disk_full", Message: message("disk_full", lang)}
+	case errors.Is(err, register.ErrReadOnly):
+		return &APIError{Status: http.StatusServiceUnavailable, Code: "read_only", Message: message("read_only", lang)}
+	case errors.Is(err, register.ErrRegisterMoved):
+		return &APIError{Status: http.StatusServiceUnavailable, Code: "register_moved", Message: message("register_moved", lang)}
 	case errors.Is(err, register.ErrNotFound):
 		return &APIError{Status: http.StatusNotFound, Code: "not_found", Message: message("not_found", lang)}
 	case errors.As(err, &he):

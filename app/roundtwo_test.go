@@ -1,7 +1,11 @@
 package app_test
 
 import (
+	"context"
+	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -166,5 +170,58 @@ func TestMalformedQueryRefused(t *testing.T) {
 		if !strings.Contains(r.apiError(t).Message, "søk") {
 			t.Errorf("%s: message %q does not say what to do", q, r.apiError(t).Message)
 		}
+	}
+}
+
+// failingClients is the register's storage whose saves fail with err.
+type failingClients struct {
+	register.ClientStore
+	err error
+}
+
+func (f failingClients) CreateClient(ctx context.Context, c register.Client) (register.Client, error) {
+	return register.Client{}, fmt.Errorf("create client: %w", f.err)
+}
+
+// A full disk, a read-only register and a register file moved away each
+// answer with their own code and a message that says what to do, and
+// nothing is saved.
+func TestStorageErrorsSayWhatToDo(t *testing.T) {
+	for _, tc := range []struct {
+		err    error
+		status int
+		code   string
+		nb, en string
+	}{
+		{register.ErrDiskFull, http.StatusInsufficientStorage, "disk_full", "frigjør plass", "free some space"},
+		{register.ErrReadOnly, http.StatusServiceUnavailable, "read_only", "skrivetilgang", "write access"},
+	} {
+		a := newTestAppWith(t, func(c *testConfig) {
+			c.WrapClients = func(s register.ClientStore) register.ClientStore { return failingClients{s, tc.err} }
+		})
+		r := a.do("POST", "/api/clients", validClient(t))
+		if e := r.apiError(t); r.status != tc.status || e.Code != tc.code || !strings.Contains(e.Message, tc.nb) {
+			t.Errorf("%v: %d %s, want %d %s", tc.err, r.status, r.body, tc.status, tc.code)
+		}
+		r = a.do("POST", "/api/clients", validClient(t), func(r *http.Request) { r.Header.Set("Accept-Language", "en") })
+		if e := r.apiError(t); !strings.Contains(e.Message, tc.en) {
+			t.Errorf("%v in English: %q", tc.err, e.Message)
+		}
+	}
+
+	// The real store, its file deleted while the app runs.
+	path := filepath.Join(t.TempDir(), "resepsjon.db")
+	a := newTestAppAt(t, path, nil)
+	if r := a.do("POST", "/api/clients", validClient(t)); r.status != http.StatusCreated {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		os.Remove(path + suffix)
+	}
+	c := validClient(t)
+	c.NIN = ""
+	r := a.do("POST", "/api/clients", c)
+	if e := r.apiError(t); r.status != http.StatusServiceUnavailable || e.Code != "register_moved" || !strings.Contains(e.Message, "start programmet på nytt") {
+		t.Fatalf("create after the file was deleted: %d %s, want 503 register_moved", r.status, r.body)
 	}
 }

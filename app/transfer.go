@@ -452,7 +452,7 @@ func (s *Server) getBackupFiles(c echo.Context) error {
 	}
 	files := []backup.File{}
 	if set.Folder != "" {
-		if fs, err := backup.List(set.Folder); err == nil {
+		if fs, err := backup.List(set.Folder); err == nil && fs != nil {
 			files = fs
 		}
 	}

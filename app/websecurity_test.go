@@ -39,6 +39,9 @@ type testConfig struct {
 	// TransferWire builds import, export, backups and restore over the
 	// test database.
 	TransferWire func(db *store.DB) app.TransferConfig
+	// WrapClients, when set, stands between the handlers and the
+	// register's storage (to make it fail).
+	WrapClients func(register.ClientStore) register.ClientStore
 }
 
 // wire builds the use cases over db the way the program does and returns
@@ -64,6 +67,9 @@ func wire(t testing.TB, db *store.DB, cfg testConfig) app.Config {
 	}
 	out := cfg.Config
 	out.Clients, out.Audit, out.Connection, out.Lookup, out.Refresh, out.OSUser = db, db, conn, look, runner, cfg.OSUser
+	if cfg.WrapClients != nil {
+		out.Clients = cfg.WrapClients(db)
+	}
 	if cfg.PortalWire != nil {
 		out.Portal = cfg.PortalWire(db)
 	}

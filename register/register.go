@@ -102,6 +102,19 @@ type Page struct {
 // ErrNotFound means the client does not exist (or no longer exists).
 var ErrNotFound = errors.New("client not found")
 
+// Errors of the register's storage that the receptionist can do something
+// about; nothing was saved when they occur.
+var (
+	// ErrDiskFull: the disk holding the register is full.
+	ErrDiskFull = errors.New("the disk holding the register is full")
+	// ErrReadOnly: the register file or its folder cannot be written.
+	ErrReadOnly = errors.New("the register file cannot be written")
+	// ErrRegisterMoved: the register file was moved, renamed or deleted
+	// while the program had it open; writes would go to a file that is no
+	// longer there.
+	ErrRegisterMoved = errors.New("the register file was moved or deleted while in use")
+)
+
 // ConflictError means a save carried a stale version: someone else changed the
 // client since it was read.
 type ConflictError struct {

@@ -235,21 +235,30 @@ func (db *DB) DeleteClient(ctx context.Context, id, version int64) error {
 }
 
 // write runs fn in a write transaction on the single writer connection.
+//
+// Before it begins, it checks that the database file is still where it was
+// opened (register.ErrRegisterMoved). A full disk or a read-only file come
+// back as register.ErrDiskFull or register.ErrReadOnly.
 func (db *DB) write(ctx context.Context, fn func(*sql.Tx) error) error {
+	if db.file != nil {
+		if err := db.checkFile(); err != nil {
+			return err
+		}
+	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return storageError(fmt.Errorf("begin: %w", err))
 	}
 	if err := fn(tx); err != nil {
 		db.names.takeStaged()
 		if rerr := tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
-			return errors.Join(err, fmt.Errorf("rollback: %w", rerr))
+			return storageError(errors.Join(err, fmt.Errorf("rollback: %w", rerr)))
 		}
-		return err
+		return storageError(err)
 	}
 	// The search's name index changes together with the commit.
 	if err := db.names.commit(ctx, db, db.names.takeStaged(), tx.Commit); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return storageError(fmt.Errorf("commit: %w", err))
 	}
 	return nil
 }

@@ -18,6 +18,9 @@ const (
 	// settingReindex is set by a migration that needs the search index
 	// filled afresh (see DB.reindex).
 	settingReindex = "store.reindex"
+	// settingOpenedAt is written at every Open: the check that the
+	// register can be written.
+	settingOpenedAt = "store.opened_at"
 )
 
 const (

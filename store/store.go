@@ -18,8 +18,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"resepsjon/register"
 )
@@ -66,6 +68,7 @@ type DB struct {
 	watch *sql.DB
 	log   *slog.Logger
 	path  string
+	file  os.FileInfo // the database file as opened: see checkFile
 	stmts statements
 	names nameIndex
 }
@@ -141,6 +144,16 @@ func Open(ctx context.Context, path string, logger *slog.Logger) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if db.file, err = os.Stat(abs); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	// Refuse to start on a register that cannot be written, rather than
+	// failing at the first save.
+	if err := db.checkWritable(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -155,6 +168,50 @@ func (db *DB) Close() error {
 		return fmt.Errorf("close database: %w", err)
 	}
 	return nil
+}
+
+// checkWritable writes the time of opening into the store's settings: a
+// register that cannot be written is refused at start (register.ErrReadOnly,
+// register.ErrDiskFull) rather than at the first save.
+func (db *DB) checkWritable(ctx context.Context) error {
+	opened := time.Now().UTC().Format(timeLayout)
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.StmtContext(ctx, db.stmts.putSetting).ExecContext(ctx, settingOpenedAt, opened, opened)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("open database: check that it can be written: %w", err)
+	}
+	return nil
+}
+
+// checkFile reports register.ErrRegisterMoved when the database file is no
+// longer at its path (moved, renamed or deleted, or replaced by another
+// file) while it is open: SQLite would go on writing to the open file, and
+// those writes would be lost at the next start.
+func (db *DB) checkFile() error {
+	now, err := os.Stat(db.path)
+	if err != nil || !os.SameFile(now, db.file) {
+		db.log.Error("the register file was moved or deleted while in use; refusing writes", "path", db.path, "err", err)
+		return register.ErrRegisterMoved
+	}
+	return nil
+}
+
+// storageError marks the SQLite errors the receptionist can act on with
+// the register's error values: a full disk and a read-only file.
+func storageError(err error) error {
+	var se interface{ Code() int }
+	if !errors.As(err, &se) {
+		return err
+	}
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_FULL:
+		return fmt.Errorf("%w: %w", register.ErrDiskFull, err)
+	case sqlite3.SQLITE_READONLY:
+		return fmt.Errorf("%w: %w", register.ErrReadOnly, err)
+	}
+	return err
 }
 
 // dataVersion reads PRAGMA data_version on the watch connection.

@@ -7,6 +7,7 @@ import { createApi, isAbort } from './api.js';
 import { confirmDialog } from './dialog.js';
 import { h, replace } from './dom.js';
 import { I18n } from './i18n.js';
+import { refreshBackupWarning } from './pages/backup.js';
 import { PAGES } from './pages/index.js';
 import { Router } from './router.js';
 import { installShortcuts, messages as shortcutTexts, showShortcuts } from './shortcuts.js';
@@ -44,6 +45,8 @@ function boot(win) {
   const main = h('main', { id: 'main', class: 'main', tabindex: '-1' });
   const nav = h('nav', { class: 'nav', id: 'nav' });
   const banner = h('div', { class: 'demo-banner', id: 'demo-banner', hidden: true });
+  // Backups that need attention are said above every screen (pages/backup.js).
+  const backupWarning = h('div', { class: 'backup-warning', id: 'backup-warning', role: 'status', hidden: true });
   const header = h('header', { class: 'topbar' });
   let statusTimer = 0;
   // Screens mounted so far, and how many there were when the status message
@@ -133,6 +136,7 @@ function boot(win) {
     redraw: () => {
       drawShell(router.activePage);
       router.refresh();
+      refreshBackupWarning(ctx);
     },
   };
 
@@ -187,7 +191,7 @@ function boot(win) {
     if (!sessionEnded && !router.canLeave()) e.preventDefault();
   });
 
-  replace(root, banner, header, h('div', { class: 'layout' }, nav, main), status);
+  replace(root, banner, header, backupWarning, h('div', { class: 'layout' }, nav, main), status);
   drawShell('');
 
   // The server's default language applies until the user picks one; knowing
@@ -202,7 +206,13 @@ function boot(win) {
       if (!isAbort(err)) appInfo.error = err;
     })
     .finally(() => {
-      if (!sessionEnded) router.start();
+      if (sessionEnded) return;
+      router.start();
+      refreshBackupWarning(ctx);
+      // The backup can fall behind, or its disk go away, while the app is open.
+      win.setInterval(() => {
+        if (!sessionEnded) refreshBackupWarning(ctx);
+      }, 5 * 60 * 1000);
     });
 }
 

@@ -11,9 +11,15 @@
 // Adding a page (Persontjenesten, Pasientportal, Logg) = one module + one line here.
 
 import audit from './audit.js';
+import backup from './backup.js';
 import clients from './clients.js';
+import importPage from './import.js';
 import persontjenesten from './persontjenesten.js';
 import portal from './portal.js';
 import settings from './settings.js';
 
+<<<<<<< HEAD
 export const PAGES = [clients, persontjenesten, portal, settings, audit];
+=======
+export const PAGES = [clients, persontjenesten, settings, audit, importPage, backup];
+>>>>>>> main

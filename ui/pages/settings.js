@@ -114,6 +114,9 @@ function renderSettings(ctx, { signal }) {
         { class: 'settings-links' },
         h('li', {}, h('a', { href: '#/settings/persontjenesten', id: 'settings-pt', text: t('settings.pt') }), h('p', { class: 'hint', text: t('settings.ptHint') })),
         h('li', {}, h('a', { href: '#/settings/audit', id: 'settings-audit', text: t('settings.audit') }), h('p', { class: 'hint', text: t('settings.auditHint') })),
+        h('li', {}, h('a', { href: '#/settings/import', id: 'settings-import', text: t('settings.import') }), h('p', { class: 'hint', text: t('settings.importHint') })),
+        h('li', {}, h('a', { href: '#/settings/export', id: 'settings-export', text: t('settings.export') }), h('p', { class: 'hint', text: t('settings.exportHint') })),
+        h('li', {}, h('a', { href: '#/settings/backup', id: 'settings-backup', text: t('settings.backup') }), h('p', { class: 'hint', text: t('settings.backupHint') })),
       ),
     ),
     h(

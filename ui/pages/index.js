@@ -18,8 +18,4 @@ import persontjenesten from './persontjenesten.js';
 import portal from './portal.js';
 import settings from './settings.js';
 
-<<<<<<< HEAD
-export const PAGES = [clients, persontjenesten, portal, settings, audit];
-=======
-export const PAGES = [clients, persontjenesten, settings, audit, importPage, backup];
->>>>>>> main
+export const PAGES = [clients, persontjenesten, portal, settings, audit, importPage, backup];

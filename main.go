@@ -18,13 +18,20 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"resepsjon/alert"
 	"resepsjon/buildinfo"
+	"resepsjon/messages"
 	"resepsjon/persontjeneste/helseid"
 )
 
 func main() {
+	// On Windows the program is built for the GUI subsystem (no console
+	// window on a double-click); started from a terminal it writes there.
+	console := attachConsole()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	env := newEnvironment(os.Stdout, os.Stderr, os.Getenv)
+	env.alert, env.console = alert.Native(os.Stderr), console
+	err := env.run(ctx, os.Args[1:])
 	stop()
 	if errors.Is(err, errRestart) {
 		// A restore from the UI: start again, which swaps it in.
@@ -32,7 +39,7 @@ func main() {
 	}
 	if err != nil {
 		if !errors.Is(err, pflag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "resepsjon:", err)
+			fmt.Fprintln(os.Stderr, "resepsjon:", messages.Terminal(err))
 		}
 		os.Exit(exitCode(err))
 	}
@@ -41,11 +48,20 @@ func main() {
 // run dispatches a command line. It is main without the process globals, so
 // tests can call it.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	return newEnvironment(stdout, stderr, getenv).run(ctx, args)
+}
+
+func newEnvironment(stdout, stderr io.Writer, getenv func(string) string) *environment {
+	return &environment{stdin: os.Stdin, stdout: stdout, stderr: stderr, getenv: getenv, keys: osKeyring}
+}
+
+// run dispatches a command line: the first argument names the command,
+// serving is the default.
+func (env *environment) run(ctx context.Context, args []string) error {
 	cmd := "serve"
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
 	}
-	env := &environment{stdin: os.Stdin, stdout: stdout, stderr: stderr, getenv: getenv, keys: osKeyring}
 	return env.dispatch(ctx, cmd, args)
 }
 
@@ -56,9 +72,9 @@ func osKeyring() helseid.KeyStore { return helseid.NewKeyringStore() }
 func (env *environment) dispatch(ctx context.Context, cmd string, args []string) error {
 	switch cmd {
 	case "serve":
-		return env.serve(ctx, args, false)
+		return env.reportStartFailure(ctx, env.serve(ctx, args, false))
 	case "demo":
-		return env.serve(ctx, args, true)
+		return env.reportStartFailure(ctx, env.serve(ctx, args, true))
 	case "mock":
 		return env.mock(ctx, args)
 	case "key":
@@ -125,6 +141,10 @@ type environment struct {
 	// keys opens the store for the HelseID private key: the OS keyring in
 	// the program, an in-memory store in tests.
 	keys func() helseid.KeyStore
+	// alert shows a serving command's start-up failure when there is no
+	// console (console false): a double-clicked program. Nil: never.
+	alert   alert.Shower
+	console bool
 	// handOverWait is how long a second launch waits for the process that
 	// holds the register to answer; 0 means defaultHandOverWait.
 	handOverWait time.Duration

@@ -25,6 +25,7 @@ import (
 	"resepsjon/instance"
 	"resepsjon/logfile"
 	"resepsjon/lookup"
+	"resepsjon/messages"
 	"resepsjon/persontjeneste/helseid"
 	"resepsjon/refresh"
 	"resepsjon/register"
@@ -106,17 +107,26 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 		return err
 	}
 	if err := ensureDataDir(cfg.DataDir); err != nil {
-		return err
+		return &dataDirError{err}
 	}
 	f := dataFiles(cfg.DataDir, demo)
 	// The log goes to the terminal and to a size-bounded file in the data
 	// directory: without a console that file is where problems can be read.
 	logFile, err := logfile.Open(f.log, logfile.DefaultMaxBytes, logfile.DefaultKeep)
 	if err != nil {
-		return err
+		return &dataDirError{err}
 	}
 	defer logFile.Close()
 	log := newLogger(io.MultiWriter(env.stderr, logFile), cfg.LogLevel)
+	if err := env.serveWith(ctx, cfg, f, demo, log); err != nil {
+		log.Error("resepsjon stopped with an error", "kind", failureKind(err), "err", err)
+		return &startError{logFile: f.log, err: err}
+	}
+	return nil
+}
+
+// serveWith runs the app with its configuration, files and logger.
+func (env *environment) serveWith(ctx context.Context, cfg config.Config, f files, demo bool, log *slog.Logger) error {
 	build := buildinfo.Get()
 	log.Info("resepsjon starting", "version", build.Version, "commit", build.Commit, "built", build.Date,
 		"go", build.Go, "platform", build.OS, "demo", demo)
@@ -255,9 +265,8 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 		if st, err := conn.Check(ctx, register.ActionActivate); err != nil || !st.Activated() {
 			log.Warn("demo: Persontjenesten activation against the mock did not pass", "err", err)
 		}
-		fmt.Fprintf(env.stdout, "NHN-mocken (syntetiske data) / the NHN mock (synthetic data): %s\n", demoNet.env.APIBaseURL)
-		fmt.Fprintf(env.stdout, "  organisasjonsnummer / organisation numbers: %s (aktivert / activated), %s (uten delegering / no delegation), %s (uten avtale / no agreement)\n",
-			demoNet.orgs.ok, demoNet.orgs.noDelegation, demoNet.orgs.noAgreement)
+		fmt.Fprintln(env.stdout, messages.Inline("cli.serve.demo_mock", demoNet.env.APIBaseURL))
+		fmt.Fprintln(env.stdout, messages.Both("cli.serve.demo_orgs", demoNet.orgs.ok, demoNet.orgs.noDelegation, demoNet.orgs.noAgreement))
 	}
 	pid := os.Getpid()
 	if err := instance.Write(f.server, instance.Info{URL: baseURL, Port: port, PID: pid, Token: token}); err != nil {
@@ -275,7 +284,7 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 		ln.Close()
 		return err
 	}
-	env.openBrowser(cfg.NoBrowser, launch, "Resepsjon er klar. / Resepsjon is ready.")
+	env.openBrowser(cfg.NoBrowser, launch, messages.Inline("cli.serve.ready"))
 	if err := srv.Serve(ctx, ln); err != nil {
 		return err
 	}
@@ -316,8 +325,7 @@ func listen(host string, port int) (net.Listener, error) {
 			firstErr = err
 		}
 	}
-	return nil, fmt.Errorf("Fant ingen ledig port fra %d til %d. Lukk programmer som bruker dem, eller velg en annen port (port i config.yaml).\n"+
-		"No free port from %d to %d. Close the programs using them, or choose another port (port in config.yaml): %w", port, port+19, port, port+19, firstErr)
+	return nil, &portsTakenError{from: port, to: port + 19, err: firstErr}
 }
 
 // openBrowser opens url, or prints it when asked not to or when no browser
@@ -329,7 +337,7 @@ func (env *environment) openBrowser(noBrowser bool, url, headline string) {
 			return
 		}
 	}
-	fmt.Fprintln(env.stdout, "Åpne denne adressen i nettleseren / Open this address in your browser:")
+	fmt.Fprintln(env.stdout, messages.Inline("cli.serve.open_address"))
 	fmt.Fprintln(env.stdout, "  "+url)
 }
 
@@ -351,8 +359,7 @@ func (env *environment) lockOrHandOver(ctx context.Context, f files, noBrowser b
 			return lock, false, nil
 		}
 		if !errors.Is(err, instance.ErrLocked) {
-			return nil, false, fmt.Errorf("Resepsjon kunne ikke låse registeret. Sjekk at datamappen finnes og at du kan skrive i den.\n"+
-				"Resepsjon could not lock the register. Check that the data directory exists and that you can write to it: %w", err)
+			return nil, false, &dataDirError{messages.Errorf(err, "cli.serve.lock_failed")}
 		}
 		info, err := instance.Holder(ctx, f.lock, f.server, wait)
 		if errors.Is(err, instance.ErrNotLocked) {
@@ -369,7 +376,7 @@ func (env *environment) lockOrHandOver(ctx context.Context, f files, noBrowser b
 		if err != nil {
 			return nil, false, errRegisterInUse(err)
 		}
-		env.openBrowser(noBrowser, launch, "Resepsjon kjører allerede. / Resepsjon is already running.")
+		env.openBrowser(noBrowser, launch, messages.Inline("cli.serve.already_running"))
 		return nil, true, nil
 	}
 	return nil, false, errRegisterInUse(instance.ErrLocked)
@@ -378,10 +385,7 @@ func (env *environment) lockOrHandOver(ctx context.Context, f files, noBrowser b
 // errRegisterInUse says that another Resepsjon holds the register and does
 // not answer, and what to do.
 func errRegisterInUse(err error) error {
-	return fmt.Errorf("Registeret er allerede i bruk av en annen Resepsjon på denne maskinen, men den svarer ikke. "+
-		"Vent et minutt og prøv igjen; hjelper ikke det, start PC-en på nytt.\n"+
-		"The register is already in use by another Resepsjon on this computer, but it does not answer. "+
-		"Wait a minute and try again; if that does not help, restart the PC: %w", err)
+	return &registerInUseError{messages.Errorf(err, "cli.serve.register_in_use")}
 }
 
 func (env *environment) backup(ctx context.Context, args []string) error {
@@ -414,6 +418,6 @@ func (env *environment) backup(ctx context.Context, args []string) error {
 	if err := backup.WriteChecksumFor(dest); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
-	fmt.Fprintf(env.stdout, "Sikkerhetskopi skrevet og kontrollert / Backup written and checked: %s\n", dest)
+	fmt.Fprintln(env.stdout, messages.Inline("cli.backup.done", dest))
 	return nil
 }

@@ -20,6 +20,8 @@ const (
 	CodeHelseIDUnavailable         = "helseid_unavailable"
 	CodeNoAgreement                = "no_agreement"
 	CodePersontjenestenUnavailable = "persontjenesten_unavailable"
+	CodeTokenRejected              = "token_rejected"
+	CodePersontjenestenRejected    = "persontjenesten_rejected"
 )
 
 // outageCode reports whether a check's failure code means only that the
@@ -162,6 +164,10 @@ func delegationCode(err error) string {
 // accessCode maps a failed access check to the reason shown.
 func accessCode(err error) string {
 	switch {
+	case errors.Is(err, persontjeneste.ErrTokenRejected):
+		return CodeTokenRejected
+	case errors.Is(err, persontjeneste.ErrRejected):
+		return CodePersontjenestenRejected
 	case errors.Is(err, persontjeneste.ErrNoAccess), errors.Is(err, persontjeneste.ErrUnauthorized):
 		if helseid.IsNoDelegation(err) {
 			return CodeNoDelegation

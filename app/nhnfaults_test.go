@@ -390,3 +390,66 @@ func TestNHNFaultConnectionRefused(t *testing.T) {
 		t.Fatalf("register: %d", r.status)
 	}
 }
+
+// TestNHNFaultRefusalsAreNotOutages: Persontjenesten answering a 4xx such
+// as 422 is nhn_rejected (not "no answer, try again"), asked once and
+// logged with its ProblemDetails title and detail but no personal data; a
+// 401 naming invalid_dpop_proof is retried once with a new token and then
+// reported as a HelseID/DPoP problem, in lookups and in the access check,
+// never as a missing agreement.
+func TestNHNFaultRefusalsAreNotOutages(t *testing.T) {
+	h := newFaultHarness(t, faultOptions{})
+	h.activate()
+	numbers := h.pop.SampleNINs(6)
+	for i, status := range []int{http.StatusUnprocessableEntity, http.StatusConflict, http.StatusUnsupportedMediaType, http.StatusGone} {
+		h.mock.SetFaults(nhnmock.Faults{RejectStatus: status})
+		before := apiCalls(h.mock.Counters())
+		r := h.lookupNIN(numbers[i])
+		h.wantNHNError(r, http.StatusBadGateway, "nhn_rejected")
+		if msg := r.apiError(t).Message; !strings.Contains(msg, "hjelper ikke å prøve igjen") || !strings.Contains(msg, "leverandøren") {
+			t.Errorf("%d: message %q does not say that retrying will not help and whom to tell", status, msg)
+		}
+		if calls := apiCalls(h.mock.Counters()) - before; calls != 1 {
+			t.Errorf("%d: %d calls to Persontjenesten, want 1 (a refusal is not retried)", status, calls)
+		}
+		if row := h.lastAudit(); row.ErrorCode != "nhn_rejected" {
+			t.Errorf("%d: audit %+v", status, row)
+		}
+	}
+	logs := h.logs.String()
+	if !strings.Contains(logs, "level=ERROR") || !strings.Contains(logs, `title="Unprocessable Entity"`) ||
+		!strings.Contains(logs, "information parts asked for cannot be combined") {
+		t.Errorf("the refusal was not logged at error level with its title and detail:\n%s", logs)
+	}
+
+	h.mock.SetFaults(nhnmock.Faults{RejectProof: true})
+	before := h.mock.Counters()
+	r := h.lookupNIN(numbers[4])
+	h.wantNHNError(r, http.StatusBadGateway, "helseid_token_rejected")
+	if msg := r.apiError(t).Message; !strings.Contains(msg, "klokken") || strings.Contains(msg, "bestilt tilgang") {
+		t.Errorf("token message %q", r.apiError(t).Message)
+	}
+	after := h.mock.Counters()
+	if got := apiCalls(after) - apiCalls(before); got != 2 {
+		t.Errorf("%d calls with a refused proof, want 2 (one retry with a new token)", got)
+	}
+	if got := after.TokenRequests - before.TokenRequests; got < 1 {
+		t.Errorf("no new token was asked for after invalid_dpop_proof")
+	}
+	st, att := h.refresh()
+	code := st.Access.Code
+	if att.Access.LastAttempt != nil {
+		code = att.Access.LastAttempt.Code
+	}
+	if code != "token_rejected" {
+		t.Errorf("access check with a refused proof: status %+v, attempt %+v; want token_rejected", st.Access, att.Access.LastAttempt)
+	}
+
+	h.mock.SetFaults(nhnmock.Faults{})
+	if st := h.status(h.do(http.MethodPost, "/api/persontjenesten/refresh", nil)); !st.Activated {
+		t.Fatalf("after the faults: %+v", st)
+	}
+	if r := h.lookupNIN(numbers[5]); r.status != http.StatusOK {
+		t.Fatalf("lookup after the faults: %d %s", r.status, r.body)
+	}
+}

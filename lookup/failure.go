@@ -3,6 +3,7 @@ package lookup
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"resepsjon/persontjeneste"
 	"resepsjon/persontjeneste/helseid"
@@ -19,6 +20,12 @@ const (
 	CodeRateLimited        = "nhn_rate_limited"
 	CodeNoAccess           = "nhn_no_access"
 	CodeUnavailable        = "nhn_unavailable"
+	// CodeRejected: Persontjenesten answered and refused the request (a
+	// 4xx such as 422): a fault in the program, not an outage.
+	CodeRejected = "nhn_rejected"
+	// CodeTokenRejected: Persontjenesten did not accept the HelseID token
+	// or the DPoP proof, also after a new token.
+	CodeTokenRejected = "helseid_token_rejected"
 )
 
 // Services named by an nhn_unavailable failure.
@@ -58,6 +65,23 @@ func (s *Service) Failed(ctx context.Context, api *persontjeneste.Client, err er
 		return &Failure{Code: CodePersonNotFound, Err: err}
 	case errors.As(err, &rl):
 		return &Failure{Code: CodeRateLimited, Err: err}
+	case errors.Is(err, persontjeneste.ErrTokenRejected):
+		// The transport has already tried once with a new token; the next
+		// try starts from a fresh client.
+		s.conn.Drop(api)
+		s.log.Error("Persontjenesten did not accept the HelseID token or DPoP proof, also with a new token", "err", redactDigits(err.Error()))
+		return &Failure{Code: CodeTokenRejected, Err: err}
+	case errors.Is(err, persontjeneste.ErrRejected):
+		attrs := []any{"err", redactDigits(err.Error())}
+		var se *persontjeneste.StatusError
+		if errors.As(err, &se) {
+			attrs = append(attrs, "status", se.StatusCode)
+			if se.Problem != nil {
+				attrs = append(attrs, "title", redactDigits(se.Problem.Title), "detail", redactDigits(se.Problem.Detail))
+			}
+		}
+		s.log.Error("Persontjenesten refused the request: a fault in Resepsjon to report", attrs...)
+		return &Failure{Code: CodeRejected, Err: err}
 	case errors.Is(err, persontjeneste.ErrNoAccess), errors.Is(err, persontjeneste.ErrUnauthorized):
 		s.log.Warn("Persontjenesten refused access", "err", err)
 		return &Failure{Code: CodeNoAccess, Err: err}
@@ -80,4 +104,36 @@ func (s *Service) Failed(ctx context.Context, api *persontjeneste.Client, err er
 		f.Service = ServiceHelseID
 	}
 	return f
+}
+
+// redactDigits masks every run of six or more digits (identity numbers,
+// birth dates written as digits) in text from NHN before it is logged.
+func redactDigits(s string) string {
+	var b strings.Builder
+	run := 0
+	flush := func(digits string) {
+		if len(digits) >= 6 {
+			b.WriteString(strings.Repeat("*", len(digits)))
+		} else {
+			b.WriteString(digits)
+		}
+	}
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			if run == 0 {
+				start = i
+			}
+			run++
+			continue
+		}
+		if run > 0 {
+			flush(s[start:i])
+			run = 0
+		}
+		if i < len(s) {
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
 }

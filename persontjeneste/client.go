@@ -427,7 +427,7 @@ func (c *Client) attempt(ctx context.Context, cl call, out any) error {
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return errorForStatus(resp.StatusCode, decodeProblem(resp.Header.Get("Content-Type"), body),
-			parseRetryAfter(resp.Header.Get("Retry-After"), c.now()))
+			parseRetryAfter(resp.Header.Get("Retry-After"), c.now()), helseid.ChallengeError(resp.Header))
 	}
 	if err := json.Unmarshal(body, out); err != nil {
 		return fmt.Errorf("decode response: %w", err)

@@ -468,6 +468,26 @@ func TestErrorMapping(t *testing.T) {
 			reply:        reply{status: 401, header: map[string]string{"WWW-Authenticate": `DPoP error="invalid_token"`}},
 			wantRequests: 1,
 			check: func(t *testing.T, err error) {
+				if !errors.Is(err, ErrTokenRejected) || errors.Is(err, ErrUnauthorized) {
+					t.Errorf("error = %v, want ErrTokenRejected (a HelseID/DPoP problem, not missing access)", err)
+				}
+			},
+		},
+		{
+			name:         "401 proof refused",
+			reply:        reply{status: 401, header: map[string]string{"WWW-Authenticate": `DPoP error="invalid_dpop_proof", error_description="bad iat", algs="ES256"`}},
+			wantRequests: 1,
+			check: func(t *testing.T, err error) {
+				if !errors.Is(err, ErrTokenRejected) || errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrUnavailable) {
+					t.Errorf("error = %v, want ErrTokenRejected", err)
+				}
+			},
+		},
+		{
+			name:         "401 without a token error",
+			reply:        reply{status: 401, header: map[string]string{"WWW-Authenticate": `DPoP algs="ES256"`}},
+			wantRequests: 1,
+			check: func(t *testing.T, err error) {
 				if !errors.Is(err, ErrUnauthorized) {
 					t.Errorf("error = %v, want ErrUnauthorized", err)
 				}
@@ -516,13 +536,25 @@ func TestErrorMapping(t *testing.T) {
 			},
 		},
 		{
-			name:         "unexpected 4xx",
+			name:         "other 4xx",
 			reply:        reply{status: 415, body: problem(415, "Unsupported Media Type", "")},
 			wantRequests: 1,
 			check: func(t *testing.T, err error) {
 				var se *StatusError
-				if !errors.As(err, &se) || se.StatusCode != 415 || se.Unwrap() != nil || errors.Is(err, ErrUnavailable) {
-					t.Errorf("error = %v, want a plain *StatusError 415", err)
+				if !errors.As(err, &se) || se.StatusCode != 415 || !errors.Is(err, ErrRejected) || errors.Is(err, ErrUnavailable) {
+					t.Errorf("error = %v, want a *StatusError 415 that is ErrRejected", err)
+				}
+			},
+		},
+		{
+			name:         "422 refused, not retried",
+			reply:        reply{status: 422, body: problem(422, "Unprocessable Entity", "informationParts cannot be combined")},
+			wantRequests: 1,
+			check: func(t *testing.T, err error) {
+				var se *StatusError
+				if !errors.Is(err, ErrRejected) || errors.Is(err, ErrUnavailable) || !errors.As(err, &se) ||
+					se.Problem == nil || se.Problem.Detail != "informationParts cannot be combined" {
+					t.Errorf("error = %v, want ErrRejected with the ProblemDetails", err)
 				}
 			},
 		},

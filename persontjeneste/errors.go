@@ -26,6 +26,15 @@ var (
 	// ErrUnavailable: Persontjenesten could not be reached or failed (5xx,
 	// network error, timeout). Worth trying again later.
 	ErrUnavailable = errors.New("Persontjenesten is unavailable")
+	// ErrTokenRejected: a 401 whose WWW-Authenticate challenge names a token
+	// or proof error (invalid_token, invalid_dpop_proof), still so after a
+	// new token: a HelseID/DPoP problem (clock, key, client), not a missing
+	// agreement.
+	ErrTokenRejected = errors.New("Persontjenesten did not accept the HelseID token or DPoP proof")
+	// ErrRejected: Persontjenesten answered and refused the request with a
+	// 4xx other than 400, 401, 403, 404 and 429 (422, 409, 415, ...): the
+	// request was wrong, which trying again does not change.
+	ErrRejected = errors.New("Persontjenesten refused the request")
 )
 
 // InvalidQueryError is a 400 from the API (or a request refused locally
@@ -97,8 +106,9 @@ func (p *ProblemDetails) summary() string {
 }
 
 // errorForStatus turns a non-2xx answer into the error the app acts on.
-// retryAfter is the parsed Retry-After header (zero when absent).
-func errorForStatus(status int, problem *ProblemDetails, retryAfter time.Duration) error {
+// retryAfter is the parsed Retry-After header (zero when absent);
+// challengeError is the error named by a 401's WWW-Authenticate challenge.
+func errorForStatus(status int, problem *ProblemDetails, retryAfter time.Duration, challengeError string) error {
 	switch {
 	case status == http.StatusBadRequest:
 		e := &InvalidQueryError{Problem: problem}
@@ -110,12 +120,16 @@ func errorForStatus(status int, problem *ProblemDetails, retryAfter time.Duratio
 		return &RateLimitedError{RetryAfter: retryAfter}
 	case status == http.StatusNotFound:
 		return &StatusError{StatusCode: status, Problem: problem, kind: ErrNotFound}
+	case status == http.StatusUnauthorized && (challengeError == "invalid_token" || challengeError == "invalid_dpop_proof"):
+		return &StatusError{StatusCode: status, Problem: problem, kind: ErrTokenRejected}
 	case status == http.StatusUnauthorized:
 		return &StatusError{StatusCode: status, Problem: problem, kind: ErrUnauthorized}
 	case status == http.StatusForbidden:
 		return &StatusError{StatusCode: status, Problem: problem, kind: ErrNoAccess}
 	case status >= 500:
 		return &StatusError{StatusCode: status, Problem: problem, kind: ErrUnavailable}
+	case status >= 400 && status < 500:
+		return &StatusError{StatusCode: status, Problem: problem, kind: ErrRejected}
 	default:
 		return &StatusError{StatusCode: status, Problem: problem}
 	}

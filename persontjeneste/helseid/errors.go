@@ -27,6 +27,7 @@ const (
 	CodeInvalidScope       = "invalid_scope"
 	CodeInvalidRequest     = "invalid_request"
 	CodeUseDPoPNonce       = "use_dpop_nonce"
+	CodeInvalidDPoPProof   = "invalid_dpop_proof"
 )
 
 // TokenError is an OAuth error answer from HelseID's token endpoint.

@@ -359,19 +359,6 @@ func TestKeyFormattingHidesSecrets(t *testing.T) {
 	}
 }
 
-// Windows Credential Manager takes at most 2560 bytes per secret; the
-// largest key this package generates must fit.
-func TestPrivateJWKFitsKeyringLimits(t *testing.T) {
-	k := mustKey(t, AlgRS512)
-	priv, err := k.PrivateJWK()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(priv) > 2560 {
-		t.Errorf("RSA-3072 private JWK is %d bytes, more than 2560", len(priv))
-	}
-}
-
 func FuzzImportKey(f *testing.F) {
 	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	sec1, _ := x509.MarshalECPrivateKey(ec)

@@ -103,7 +103,7 @@ func (goKeyring) Delete(service, user string) error        { return keyring.Dele
 
 // KeyringStore keeps keys in the OS keyring (Secret Service on Linux,
 // Keychain on macOS, Credential Manager on Windows): service "resepsjon",
-// account = kid, secret = the private JWK.
+// account = kid, secret = the key in its compact stored form (keyform.go).
 type KeyringStore struct {
 	service string
 	backend secretBackend
@@ -119,7 +119,7 @@ func (s *KeyringStore) Save(ctx context.Context, k *Key) error {
 	if k == nil {
 		return errors.New("save key: nil key")
 	}
-	secret, err := k.PrivateJWK()
+	secret, err := storedForm(k)
 	if err != nil {
 		return fmt.Errorf("save key: %w", err)
 	}
@@ -140,7 +140,7 @@ func (s *KeyringStore) Load(ctx context.Context, kid string) (*Key, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load key %q from keyring: %w", kid, err)
 	}
-	k, err := ImportKey([]byte(secret), "")
+	k, err := parseStored([]byte(secret))
 	if err != nil {
 		return nil, fmt.Errorf("load key %q from keyring: %w", kid, err)
 	}

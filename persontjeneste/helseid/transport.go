@@ -16,7 +16,8 @@ const maxDrainBytes = 64 << 10
 // (Persontjenesten). Each request gets "Authorization: DPoP <token>" and a
 // fresh DPoP proof (htm, htu without query, ath, and the API's nonce when it
 // gave one). A 401 asking for a DPoP nonce is retried once with the nonce; a
-// 401 invalid_token is retried once with a new token. Retried requests with
+// 401 invalid_token or invalid_dpop_proof is retried once with a new token
+// (and a new proof). Retried requests with
 // a body need req.GetBody, which http.NewRequest sets for bytes.Buffer,
 // bytes.Reader and strings.Reader bodies.
 type Transport struct {
@@ -110,7 +111,7 @@ func (t *Transport) roundTrip(req *http.Request) (*http.Response, error) {
 			}
 			nonceRetried = true
 			t.Tokens.logger.DebugContext(ctx, "api asked for a DPoP nonce; retrying")
-		case "invalid_token":
+		case "invalid_token", CodeInvalidDPoPProof:
 			if tokenRetried {
 				return resp, nil
 			}
@@ -140,6 +141,21 @@ func (t *Transport) roundTrip(req *http.Request) (*http.Response, error) {
 func discard(resp *http.Response) {
 	_, _ = io.CopyN(io.Discard, resp.Body, maxDrainBytes)
 	_ = resp.Body.Close()
+}
+
+// ChallengeError is the error a 401's WWW-Authenticate challenge names
+// (DPoP first, then Bearer): "invalid_token", "invalid_dpop_proof", ... or
+// "" when it names none.
+func ChallengeError(h http.Header) string {
+	if e := dpopError(h.Values("WWW-Authenticate")); e != "" {
+		return e
+	}
+	for _, ch := range parseChallenges(h.Values("WWW-Authenticate")) {
+		if strings.EqualFold(ch.scheme, "Bearer") {
+			return ch.params["error"]
+		}
+	}
+	return ""
 }
 
 // dpopError returns the error parameter of the DPoP challenge in the

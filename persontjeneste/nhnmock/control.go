@@ -21,6 +21,8 @@ type faultsJSON struct {
 	RetryAfter          string  `json:"retryAfter,omitempty"`
 	HelseIDDown         bool    `json:"helseIdDown"`
 	PersontjenestenDown bool    `json:"persontjenestenDown"`
+	RejectStatus        int     `json:"rejectStatus,omitempty"`
+	RejectProof         bool    `json:"rejectProof,omitempty"`
 }
 
 type clientJSON struct {
@@ -204,7 +206,8 @@ func decodeControl(w http.ResponseWriter, r *http.Request, v any) bool {
 
 func toFaultsJSON(f Faults) faultsJSON {
 	out := faultsJSON{ErrorRate: f.ErrorRate, RateLimitEvery: f.RateLimitEvery,
-		HelseIDDown: f.HelseIDDown, PersontjenestenDown: f.PersontjenestenDown}
+		HelseIDDown: f.HelseIDDown, PersontjenestenDown: f.PersontjenestenDown,
+		RejectStatus: f.RejectStatus, RejectProof: f.RejectProof}
 	if f.Latency > 0 {
 		out.Latency = f.Latency.String()
 	}
@@ -216,7 +219,11 @@ func toFaultsJSON(f Faults) faultsJSON {
 
 func fromFaultsJSON(f faultsJSON) (Faults, error) {
 	out := Faults{ErrorRate: f.ErrorRate, RateLimitEvery: f.RateLimitEvery,
-		HelseIDDown: f.HelseIDDown, PersontjenestenDown: f.PersontjenestenDown}
+		HelseIDDown: f.HelseIDDown, PersontjenestenDown: f.PersontjenestenDown,
+		RejectStatus: f.RejectStatus, RejectProof: f.RejectProof}
+	if out.RejectStatus != 0 && (out.RejectStatus < 400 || out.RejectStatus > 499) {
+		return Faults{}, fmt.Errorf("rejectStatus: %d is not a 4xx status", out.RejectStatus)
+	}
 	var err error
 	if f.Latency != "" {
 		if out.Latency, err = time.ParseDuration(f.Latency); err != nil {

@@ -68,6 +68,8 @@ func logPath(p string) string {
 
 type faultDecision struct {
 	latency    time.Duration
+	reject     int
+	badProof   bool
 	down       bool
 	fail       bool
 	limited    bool
@@ -84,6 +86,14 @@ func (m *Mock) decideFault(api bool) faultDecision {
 	}
 	if (api && f.PersontjenestenDown) || (!api && f.HelseIDDown) {
 		d.down = true
+		return d
+	}
+	if api && f.RejectProof {
+		d.badProof = true
+		return d
+	}
+	if api && f.RejectStatus >= 400 && f.RejectStatus < 500 {
+		d.reject = f.RejectStatus
 		return d
 	}
 	if f.ErrorRate > 0 {
@@ -122,6 +132,14 @@ func (m *Mock) injectFault(w http.ResponseWriter, r *http.Request, api bool) boo
 		}
 	}
 	switch {
+	case d.badProof:
+		m.countError("fault_invalid_dpop_proof")
+		m.challenge(w, r, protoErr("invalid_dpop_proof", "The DPoP proof was not accepted (simulated)"))
+		return true
+	case d.reject != 0:
+		m.countError("fault_" + strconv.Itoa(d.reject))
+		m.writeProblem(w, r, d.reject, "The request was refused (simulated): the information parts asked for cannot be combined")
+		return true
 	case d.down:
 		m.countError("fault_down")
 		if api {

@@ -87,6 +87,14 @@ type Faults struct {
 	HelseIDDown bool
 	// PersontjenestenDown answers every Persontjenesten endpoint with 503.
 	PersontjenestenDown bool
+	// RejectStatus answers every Persontjenesten call with this 4xx status
+	// (422, 409, 415, ...) and a ProblemDetails body: the service answered
+	// and refused the request. 0 disables it.
+	RejectStatus int
+	// RejectProof answers every Persontjenesten call with 401 and a DPoP
+	// challenge naming invalid_dpop_proof, as when the proof's clock, key or
+	// signature is not accepted.
+	RejectProof bool
 }
 
 // Config configures a Mock. Population is required; everything else has defaults.

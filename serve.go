@@ -157,7 +157,9 @@ func (env *environment) serveWith(ctx context.Context, cfg config.Config, f file
 	if err := applyPendingRestore(ctx, f.db, cfg.DataDir, log); err != nil {
 		log.Error("restore not carried out; the register is as it was", "err", err)
 	}
-	db, err := store.Open(ctx, f.db, log)
+	// One clock for the store and the app (tests give both the same fake).
+	clock := register.Clock(time.Now)
+	db, err := store.Open(ctx, f.db, log, store.WithClock(clock))
 	switch {
 	case errors.Is(err, register.ErrReadOnly):
 		return fmt.Errorf("Registeret %s kan ikke skrives til. Be den som har ansvar for PC-en gi deg skrivetilgang til filen og mappen, og start Resepsjon igjen.\n"+
@@ -254,7 +256,7 @@ func (env *environment) serveWith(ctx context.Context, cfg config.Config, f file
 		BaseURL: baseURL, Port: port, ExtraHosts: extra, Demo: demo, Build: build, Language: cfg.Language,
 		DataDir: cfg.DataDir, DBPath: f.db, Quit: quit,
 		OSUser: currentOSUser(), DemoOrganisations: demoOrganisations(demoNet),
-		Portal: pp.staff, Transfer: safe.transfer(db, cfg.DataDir, quit),
+		Portal: pp.staff, Transfer: safe.transfer(db, cfg.DataDir, quit), Now: clock,
 	})
 	if err != nil {
 		ln.Close()

@@ -21,24 +21,6 @@ import (
 // not hang on a keyring that waits to be unlocked.
 const statusKeyTimeout = 5 * time.Second
 
-// Outside services named in an nhn_unavailable error.
-const (
-	serviceHelseID         = "helseid"
-	servicePersontjenesten = "persontjenesten"
-)
-
-// nhnUnavailable is the answer when HelseID or Persontjenesten did not
-// answer (network, timeout, 5xx after retries); it names which, so the
-// message can say so.
-func nhnUnavailable(err error) *APIError {
-	e := newError(http.StatusServiceUnavailable, "nhn_unavailable")
-	e.Service = servicePersontjenesten
-	if helseid.IsUnavailable(err) {
-		e.Service = serviceHelseID
-	}
-	return e
-}
-
 // --- status ---------------------------------------------------------------
 
 type practiceJSON struct {

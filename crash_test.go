@@ -49,11 +49,10 @@ type crashClient struct {
 
 // crashLedger records what the API acknowledged and refused.
 type crashLedger struct {
-	mu       sync.Mutex
-	clients  map[string]*crashClient // by family name
-	refused  []string                // notes or family names of writes the API refused
-	acks     int                     // acknowledged writes in the current round
-	requests int
+	mu      sync.Mutex
+	clients map[string]*crashClient // by family name
+	refused []string                // notes or family names of writes the API refused
+	acks    int                     // acknowledged writes in the current round
 }
 
 func (l *crashLedger) ack() {

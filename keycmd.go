@@ -15,6 +15,7 @@ import (
 
 	"resepsjon/activation"
 	"resepsjon/config"
+	"resepsjon/messages"
 	"resepsjon/persontjeneste/helseid"
 	"resepsjon/register"
 	"resepsjon/store"
@@ -26,25 +27,6 @@ const keyringTimeout = 2 * time.Minute
 
 // maxKeyFile bounds what key import reads: a 4096-bit RSA JWK is about 3 KiB.
 const maxKeyFile = 1 << 20
-
-const msgNoKeyring = `Fant ingen nøkkelring (Secret Service) å lagre HelseID-nøkkelen i, eller den er låst.
-Resepsjon lagrer aldri private nøkler i klartekst. Start eller lås opp nøkkelringen
-(for eksempel GNOME Keyring eller KWallet) og prøv igjen.
-No OS keyring (Secret Service) was found to keep the HelseID key in, or it is locked.
-Resepsjon never stores private keys in plain text. Start or unlock the keyring
-(for example GNOME Keyring or KWallet) and try again.`
-
-const msgPrivateWarning = `
-!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!
-ADVARSEL: Den PRIVATE nøkkelen skrives ut nedenfor. Den er KUN for testklienten
-i NHN-mocken. Bruk den aldri mot ekte HelseID, og ikke lagre den der andre kan se den.
-WARNING: the PRIVATE key is printed below. It is ONLY for the NHN mock's test
-client. Never use it against the real HelseID; do not keep it where others can read it.
-!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!
-`
-
-const msgGenerateActive = "Det finnes allerede en aktiv HelseID-nøkkel (%s). Bruk --replace for å lage en ny og slette den gamle.\n" +
-	"A HelseID key is already active (%s). Use --replace to make a new one and delete the old one"
 
 func keyUsage(w io.Writer) {
 	fmt.Fprint(w, `Usage: resepsjon key COMMAND [flags]
@@ -131,9 +113,16 @@ func (env *environment) openKeySettings(ctx context.Context, cfg config.Config) 
 // act on; other errors keep their context.
 func keyringError(action string, err error) error {
 	if errors.Is(err, helseid.ErrNoKeyring) {
-		return fmt.Errorf("%s\n(%s: %w)", msgNoKeyring, action, err)
+		return messages.Errorf(fmt.Errorf("%s: %w", action, err), "cli.key.no_keyring")
 	}
 	return fmt.Errorf("%s: %w", action, err)
+}
+
+// printPrivateWarning warns, between two rows of "!", that a private key
+// follows.
+func printPrivateWarning(w io.Writer) {
+	bar := strings.Repeat("!", 80)
+	fmt.Fprintf(w, "\n%s\n%s\n%s\n", bar, messages.Both("cli.key.private_warning"), bar)
 }
 
 // printJWK writes an indented JSON object and a newline.
@@ -150,22 +139,21 @@ func printJWK(w io.Writer, jwk []byte) error {
 // activate makes k the active key through the practice's NHN connection
 // (which removes k again if it cannot be recorded) and says so when the
 // replaced key could not be deleted.
-func (env *environment) activate(ctx context.Context, conn *activation.Service, k *helseid.Key, replace bool, msgActive string) error {
+func (env *environment) activate(ctx context.Context, conn *activation.Service, k *helseid.Key, replace bool, codeActive string) error {
 	kctx, cancel := context.WithTimeout(ctx, keyringTimeout)
 	defer cancel()
 	done, err := conn.InstallKey(kctx, k, replace)
 	var active *activation.KeyActiveError
 	switch {
 	case errors.As(err, &active):
-		return fmt.Errorf(msgActive, active.KID, active.KID)
+		return messages.Errorf(nil, codeActive, active.KID)
 	case errors.Is(err, helseid.ErrNoKeyring):
 		return keyringError("store the key in the OS keyring", err)
 	case err != nil:
 		return err
 	}
 	if old := done.Replaced; old != "" && done.ReplacedNotDeleted != nil {
-		fmt.Fprintf(env.stderr, "Merk: den gamle nøkkelen %s kunne ikke slettes fra nøkkelringen (%v). Slett den der for hånd.\n"+
-			"Note: the old key %s could not be deleted from the keyring; delete it there by hand.\n", old, done.ReplacedNotDeleted, old)
+		fmt.Fprintln(env.stderr, messages.Both("cli.key.old_not_deleted", old, done.ReplacedNotDeleted))
 	}
 	return nil
 }
@@ -191,7 +179,7 @@ func (env *environment) keyGenerate(ctx context.Context, args []string) error {
 		return err
 	}
 	if old != "" && !*replace {
-		return fmt.Errorf(msgGenerateActive, old, old)
+		return messages.Errorf(nil, "cli.key.generate_active", old)
 	}
 	k, err := activation.NewKey(*alg, "alg")
 	if err != nil {
@@ -201,7 +189,7 @@ func (env *environment) keyGenerate(ctx context.Context, args []string) error {
 		}
 		return err
 	}
-	if err := env.activate(ctx, conn, k, *replace, msgGenerateActive); err != nil {
+	if err := env.activate(ctx, conn, k, *replace, "cli.key.generate_active"); err != nil {
 		return err
 	}
 	pub, err := k.PublicJWK()
@@ -211,15 +199,13 @@ func (env *environment) keyGenerate(ctx context.Context, args []string) error {
 	if err := printJWK(env.stdout, pub); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.stderr, "Ny HelseID-nøkkel lagret i nøkkelringen / New HelseID key stored in the OS keyring: %s (%s)\n"+
-		"Registrer den offentlige nøkkelen (JWK-en på standard ut) i HelseID selvbetjening.\n"+
-		"Register the public key (the JWK on standard output) in HelseID selvbetjening.\n", k.KID(), k.Alg())
+	fmt.Fprintln(env.stderr, messages.Both("cli.key.generated", k.KID(), k.Alg()))
 	if *printPrivate {
 		priv, err := k.PrivateJWK()
 		if err != nil {
 			return err
 		}
-		fmt.Fprint(env.stderr, msgPrivateWarning)
+		printPrivateWarning(env.stderr)
 		if err := printJWK(env.stdout, priv); err != nil {
 			return err
 		}
@@ -244,8 +230,7 @@ func (env *environment) keyShow(ctx context.Context, args []string) error {
 	}
 	if errors.Is(err, helseid.ErrKeyNotFound) {
 		id, _ := conn.ActiveKeyID(ctx)
-		return fmt.Errorf("Nøkkelen %s er valgt, men finnes ikke i nøkkelringen. Lag en ny med \"resepsjon key generate --replace\" og registrer den i HelseID selvbetjening.\n"+
-			"The key %s is selected but missing from the OS keyring. Make a new one with \"resepsjon key generate --replace\" and register it in HelseID selvbetjening", id, id)
+		return messages.Errorf(nil, "cli.key.missing_from_keyring", id)
 	}
 	if err != nil {
 		return keyringError("read the key from the OS keyring", err)
@@ -257,14 +242,11 @@ func (env *environment) keyShow(ctx context.Context, args []string) error {
 	if err := printJWK(env.stdout, pub); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.stderr, "Aktiv HelseID-nøkkel / Active HelseID key: %s (%s)\n", k.KID(), k.Alg())
+	fmt.Fprintln(env.stderr, messages.Inline("cli.key.active", k.KID(), k.Alg()))
 	return nil
 }
 
-func errNoActiveKey() error {
-	return errors.New("Ingen HelseID-nøkkel er satt opp. Lag en med \"resepsjon key generate\" eller hent en inn med \"resepsjon key import FIL\".\n" +
-		"No HelseID key is set up. Make one with \"resepsjon key generate\" or bring one in with \"resepsjon key import FILE\"")
-}
+func errNoActiveKey() error { return messages.Errorf(nil, "cli.key.none") }
 
 func (env *environment) keyImport(ctx context.Context, args []string) error {
 	fs := env.keyFlags("import")
@@ -285,15 +267,14 @@ func (env *environment) keyImport(ctx context.Context, args []string) error {
 	k, err := helseid.ImportKey(data, *alg)
 	clear(data)
 	if err != nil {
-		return fmt.Errorf("Kunne ikke lese nøkkelen i %s / could not read the key in %s: %w", name, name, err)
+		return messages.Errorf(err, "cli.key.unreadable", name)
 	}
 	db, conn, err := env.openKeySettings(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := env.activate(ctx, conn, k, *replace, "Det finnes allerede en aktiv HelseID-nøkkel (%s). Bruk --replace for å bytte den ut.\n"+
-		"A HelseID key is already active (%s). Use --replace to replace it"); err != nil {
+	if err := env.activate(ctx, conn, k, *replace, "cli.key.import_active"); err != nil {
 		return err
 	}
 	pub, err := k.PublicJWK()
@@ -303,8 +284,7 @@ func (env *environment) keyImport(ctx context.Context, args []string) error {
 	if err := printJWK(env.stdout, pub); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.stderr, "HelseID-nøkkelen er lagret i nøkkelringen / The HelseID key is stored in the OS keyring: %s (%s)\n"+
-		"Du kan nå slette filen %s. / You can now delete the file %s.\n", k.KID(), k.Alg(), name, name)
+	fmt.Fprintln(env.stderr, messages.Both("cli.key.imported", k.KID(), k.Alg(), name))
 	return nil
 }
 
@@ -319,7 +299,7 @@ func (env *environment) readKeyFile(name string) ([]byte, error) {
 	} else {
 		f, err := os.Open(name)
 		if err != nil {
-			return nil, fmt.Errorf("Kunne ikke åpne nøkkelfilen / could not open the key file: %w", err)
+			return nil, messages.Errorf(err, "cli.key.file_unopenable")
 		}
 		defer f.Close()
 		r = f
@@ -329,7 +309,7 @@ func (env *environment) readKeyFile(name string) ([]byte, error) {
 		return nil, fmt.Errorf("read the key file %s: %w", name, err)
 	}
 	if len(data) > maxKeyFile {
-		return nil, fmt.Errorf("%s er for stor til å være en nøkkel / %s is too large to be a key", name, name)
+		return nil, messages.Errorf(nil, "cli.key.file_too_large", name)
 	}
 	return data, nil
 }
@@ -342,12 +322,7 @@ func (env *environment) keyDelete(ctx context.Context, args []string) error {
 		return err
 	}
 	if !*yes {
-		return &usageError{strings.Join([]string{
-			"Sletting fjerner den private nøkkelen fra nøkkelringen for godt; Resepsjon kan ikke hente data fra Persontjenesten",
-			"før en ny nøkkel er laget og registrert i HelseID selvbetjening. Kjør \"resepsjon key delete --yes\" for å slette.",
-			"Deleting removes the private key from the OS keyring for good; Resepsjon cannot reach Persontjenesten until a new",
-			"key is made and registered in HelseID selvbetjening. Run \"resepsjon key delete --yes\" to delete it.",
-		}, "\n")}
+		return &usageError{messages.Both("cli.key.delete_confirm")}
 	}
 	db, conn, err := env.openKeySettings(ctx, cfg)
 	if err != nil {
@@ -367,9 +342,8 @@ func (env *environment) keyDelete(ctx context.Context, args []string) error {
 	}
 	id := removed.KID
 	if removed.WasMissing {
-		fmt.Fprintf(env.stderr, "Nøkkelen %s fantes ikke i nøkkelringen / The key %s was not in the OS keyring.\n", id, id)
+		fmt.Fprintln(env.stderr, messages.Inline("cli.key.not_in_keyring", id))
 	}
-	fmt.Fprintf(env.stderr, "HelseID-nøkkelen %s er slettet. Fjern også den offentlige nøkkelen i HelseID selvbetjening.\n"+
-		"The HelseID key %s is deleted. Remove its public key in HelseID selvbetjening as well.\n", id, id)
+	fmt.Fprintln(env.stderr, messages.Both("cli.key.deleted", id))
 	return nil
 }

@@ -20,6 +20,7 @@ import (
 
 	"resepsjon/alert"
 	"resepsjon/buildinfo"
+	"resepsjon/messages"
 	"resepsjon/persontjeneste/helseid"
 )
 
@@ -38,7 +39,7 @@ func main() {
 	}
 	if err != nil {
 		if !errors.Is(err, pflag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "resepsjon:", err)
+			fmt.Fprintln(os.Stderr, "resepsjon:", messages.Terminal(err))
 		}
 		os.Exit(exitCode(err))
 	}

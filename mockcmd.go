@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"resepsjon/config"
+	"resepsjon/messages"
 	"resepsjon/persontjeneste/helseid"
 	"resepsjon/persontjeneste/nhnmock"
 	"resepsjon/persontjeneste/nhnmock/population"
@@ -100,8 +101,7 @@ func (env *environment) mock(ctx context.Context, args []string) error {
 			return err
 		}
 		if holdsPrivateKey(data) {
-			return &usageError{fmt.Sprintf("--client-jwk %s inneholder en privat nøkkel; gi den offentlige JWK-en (resepsjon key show).\n"+
-				"--client-jwk %s holds a private key; give the public JWK (resepsjon key show)", o.clientJWK, o.clientJWK)}
+			return &usageError{messages.Both("cli.mock.private_client_jwk", o.clientJWK)}
 		}
 		publicJWK = data
 	} else {
@@ -159,23 +159,21 @@ func (env *environment) mock(ctx context.Context, args []string) error {
 	srv, err := nhnmock.Start(ctx, o.listen, m, nhnmock.ServeOptions{AllowRemote: o.allowRemote, Logger: log})
 	if err != nil {
 		if errors.Is(err, nhnmock.ErrNotLoopback) {
-			return &usageError{fmt.Sprintf("--listen %s er ikke en loopback-adresse; bruk 127.0.0.1, eller --allow-remote hvis du virkelig vil.\n"+
-				"--listen %s is not a loopback address; use 127.0.0.1, or --allow-remote if you really mean it", o.listen, o.listen)}
+			return &usageError{messages.Both("cli.mock.not_loopback", o.listen)}
 		}
 		return err
 	}
 	if host, _, _ := net.SplitHostPort(o.listen); o.allowRemote && !config.IsLoopback(host) && host != "" {
-		fmt.Fprintln(env.stderr, "Advarsel: NHN-mocken svarer nå fra nettverket (bare syntetiske data). / "+
-			"Warning: the NHN mock now answers from the network (synthetic data only).")
+		fmt.Fprintln(env.stderr, messages.Inline("cli.mock.remote_warning"))
 		if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
-			fmt.Fprintf(env.stderr, "Bytt %s i adressene under med maskinens adresse. / Replace %s in the addresses below with this machine's address.\n", host, host)
+			fmt.Fprintln(env.stderr, messages.Inline("cli.mock.replace_address", host))
 		}
 	}
 
 	env.printMockInfo(srv.URL, o, pop, publicJWK, privateJWK)
 	<-ctx.Done()
 	<-srv.Done()
-	fmt.Fprintln(env.stderr, "NHN-mocken er stoppet. / The NHN mock has stopped.")
+	fmt.Fprintln(env.stderr, messages.Inline("cli.mock.stopped"))
 	return nil
 }
 
@@ -210,7 +208,7 @@ func (o *mockOptions) check() error {
 func (env *environment) printMockInfo(base string, o mockOptions, pop *population.Population, publicJWK, privateJWK []byte) {
 	w := env.stdout
 	kid := jwkKeyID(publicJWK)
-	fmt.Fprintf(w, "NHN-mocken kjører (syntetiske data) / The NHN mock is running (synthetic data)\n")
+	fmt.Fprintln(w, messages.Inline("cli.mock.running"))
 	fmt.Fprintf(w, "  base URL:        %s\n", base)
 	fmt.Fprintf(w, "  discovery:       %s%s\n", base, mockDiscovery)
 	fmt.Fprintf(w, "  persontjenesten: %s\n", base)
@@ -220,7 +218,7 @@ func (env *environment) printMockInfo(base string, o mockOptions, pop *populatio
 	}
 	// The block below holds exactly the keys config/nhn.go reads, so it can
 	// be pasted into config.yaml as it is.
-	fmt.Fprintf(w, "\n# Lim inn i Resepsjons config.yaml / paste into Resepsjon's config.yaml:\n")
+	fmt.Fprintf(w, "\n# %s\n", messages.Inline("cli.mock.paste_config"))
 	fmt.Fprintf(w, "helseid:\n")
 	fmt.Fprintf(w, "  mock_authority: %s/\n", base)
 	fmt.Fprintf(w, "  mock_token_endpoint: %s%s\n", base, mockTokenPath)
@@ -229,10 +227,7 @@ func (env *environment) printMockInfo(base string, o mockOptions, pop *populatio
 	fmt.Fprintf(w, "  api_version: \"2\"\n")
 	fmt.Fprintf(w, "  legal_basis: true\n")
 
-	fmt.Fprintf(w, "\n# Skriv inn i appen under Innstillinger → Persontjenesten → Aktiver (miljø «Demo»);\n")
-	fmt.Fprintf(w, "# nøkkelen kan også legges inn med «resepsjon key import FILE».\n")
-	fmt.Fprintf(w, "# Enter in the app's activation screen, Settings → Persontjenesten → Activate (environment \"Demo\");\n")
-	fmt.Fprintf(w, "# the key can also be brought in with \"resepsjon key import FILE\".\n")
+	fmt.Fprintf(w, "\n%s\n", commentLines(messages.Both("cli.mock.enter_in_app")))
 	fmt.Fprintf(w, "  client id:       %s\n", o.clientID)
 	fmt.Fprintf(w, "  tenancy:         %s\n", o.tenancy)
 	fmt.Fprintf(w, "  org number:      %s\n", o.org)
@@ -242,7 +237,7 @@ func (env *environment) printMockInfo(base string, o mockOptions, pop *populatio
 	if kid != "" {
 		fmt.Fprintf(w, "  key id:          %s\n", kid)
 	}
-	fmt.Fprintf(w, "\n# Syntetiske fødselsnumre å prøve / synthetic identity numbers to try:\n")
+	fmt.Fprintf(w, "\n# %s\n", messages.Inline("cli.mock.samples"))
 	for _, n := range pop.SampleNINs(mockSampleCount) {
 		fmt.Fprintf(w, "sample: %s\n", n)
 	}
@@ -252,14 +247,18 @@ func (env *environment) printMockInfo(base string, o mockOptions, pop *populatio
 	}
 
 	if privateJWK != nil {
-		fmt.Fprint(env.stderr, msgPrivateWarning)
-		fmt.Fprintf(w, "\n# Testklientens PRIVATE nøkkel (kun for mocken) / the test client's PRIVATE key (mock only).\n")
-		fmt.Fprintf(w, "# Lagre linjen under i en fil og kjør / save the line below to a file and run: resepsjon key import FILE\n")
+		printPrivateWarning(env.stderr)
+		fmt.Fprintf(w, "\n# %s\n# %s\n", messages.Inline("cli.mock.private_key"), messages.Inline("cli.mock.save_private_key"))
 		fmt.Fprintf(w, "%s\n", oneLine(privateJWK))
 	} else {
-		fmt.Fprintf(w, "\n# Den registrerte offentlige nøkkelen / the registered public key: %s\n", oneLine(publicJWK))
+		fmt.Fprintf(w, "\n# %s\n", messages.Inline("cli.mock.public_key", oneLine(publicJWK)))
 	}
-	fmt.Fprintf(w, "\nStopp med Ctrl+C. / Stop with Ctrl+C.\n")
+	fmt.Fprintf(w, "\n%s\n", messages.Inline("cli.mock.stop"))
+}
+
+// commentLines puts "# " before every line of s (config.yaml comments).
+func commentLines(s string) string {
+	return "# " + strings.ReplaceAll(s, "\n", "\n# ")
 }
 
 // holdsPrivateKey reports whether a JWK or JWKS carries private key

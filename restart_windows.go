@@ -9,8 +9,9 @@ import (
 )
 
 // restartProgram starts a new run of the program with the same arguments
-// and lets this one end; the lock is free once this process has exited, and
-// the new run waits for it.
+// and lets this one end. This process has stopped serving already; the new
+// run takes the register's lock once this process has exited (a launch that
+// finds the lock held waits for its holder).
 func restartProgram() error {
 	exe, err := os.Executable()
 	if err != nil {

@@ -25,6 +25,7 @@ import (
 	"resepsjon/instance"
 	"resepsjon/logfile"
 	"resepsjon/lookup"
+	"resepsjon/messages"
 	"resepsjon/persontjeneste/helseid"
 	"resepsjon/refresh"
 	"resepsjon/register"
@@ -156,7 +157,9 @@ func (env *environment) serveWith(ctx context.Context, cfg config.Config, f file
 	if err := applyPendingRestore(ctx, f.db, cfg.DataDir, log); err != nil {
 		log.Error("restore not carried out; the register is as it was", "err", err)
 	}
-	db, err := store.Open(ctx, f.db, log)
+	// One clock for the store and the app (tests give both the same fake).
+	clock := register.Clock(time.Now)
+	db, err := store.Open(ctx, f.db, log, store.WithClock(clock))
 	switch {
 	case errors.Is(err, register.ErrReadOnly):
 		return fmt.Errorf("Registeret %s kan ikke skrives til. Be den som har ansvar for PC-en gi deg skrivetilgang til filen og mappen, og start Resepsjon igjen.\n"+
@@ -244,7 +247,7 @@ func (env *environment) serveWith(ctx context.Context, cfg config.Config, f file
 		BaseURL: baseURL, Port: port, ExtraHosts: extra, Demo: demo, Build: build, Language: cfg.Language,
 		DataDir: cfg.DataDir, DBPath: f.db, Quit: quit,
 		OSUser: currentOSUser(), DemoOrganisations: demoOrganisations(demoNet),
-		Portal: pp.staff, Transfer: safe.transfer(db, cfg.DataDir, quit),
+		Portal: pp.staff, Transfer: safe.transfer(db, cfg.DataDir, quit), Now: clock,
 	})
 	if err != nil {
 		ln.Close()
@@ -255,9 +258,8 @@ func (env *environment) serveWith(ctx context.Context, cfg config.Config, f file
 		if st, err := conn.Check(ctx, register.ActionActivate); err != nil || !st.Activated() {
 			log.Warn("demo: Persontjenesten activation against the mock did not pass", "err", err)
 		}
-		fmt.Fprintf(env.stdout, "NHN-mocken (syntetiske data) / the NHN mock (synthetic data): %s\n", demoNet.env.APIBaseURL)
-		fmt.Fprintf(env.stdout, "  organisasjonsnummer / organisation numbers: %s (aktivert / activated), %s (uten delegering / no delegation), %s (uten avtale / no agreement)\n",
-			demoNet.orgs.ok, demoNet.orgs.noDelegation, demoNet.orgs.noAgreement)
+		fmt.Fprintln(env.stdout, messages.Inline("cli.serve.demo_mock", demoNet.env.APIBaseURL))
+		fmt.Fprintln(env.stdout, messages.Both("cli.serve.demo_orgs", demoNet.orgs.ok, demoNet.orgs.noDelegation, demoNet.orgs.noAgreement))
 	}
 	pid := os.Getpid()
 	if err := instance.Write(f.server, instance.Info{URL: baseURL, Port: port, PID: pid, Token: token}); err != nil {
@@ -275,7 +277,7 @@ func (env *environment) serveWith(ctx context.Context, cfg config.Config, f file
 		ln.Close()
 		return err
 	}
-	env.openBrowser(cfg.NoBrowser, launch, "Resepsjon er klar. / Resepsjon is ready.")
+	env.openBrowser(cfg.NoBrowser, launch, messages.Inline("cli.serve.ready"))
 	if err := srv.Serve(ctx, ln); err != nil {
 		return err
 	}
@@ -328,7 +330,7 @@ func (env *environment) openBrowser(noBrowser bool, url, headline string) {
 			return
 		}
 	}
-	fmt.Fprintln(env.stdout, "Åpne denne adressen i nettleseren / Open this address in your browser:")
+	fmt.Fprintln(env.stdout, messages.Inline("cli.serve.open_address"))
 	fmt.Fprintln(env.stdout, "  "+url)
 }
 
@@ -350,8 +352,7 @@ func (env *environment) lockOrHandOver(ctx context.Context, f files, noBrowser b
 			return lock, false, nil
 		}
 		if !errors.Is(err, instance.ErrLocked) {
-			return nil, false, &dataDirError{fmt.Errorf("Resepsjon kunne ikke låse registeret. Sjekk at datamappen finnes og at du kan skrive i den.\n"+
-				"Resepsjon could not lock the register. Check that the data directory exists and that you can write to it: %w", err)}
+			return nil, false, &dataDirError{messages.Errorf(err, "cli.serve.lock_failed")}
 		}
 		info, err := instance.Holder(ctx, f.lock, f.server, wait)
 		if errors.Is(err, instance.ErrNotLocked) {
@@ -368,7 +369,7 @@ func (env *environment) lockOrHandOver(ctx context.Context, f files, noBrowser b
 		if err != nil {
 			return nil, false, errRegisterInUse(err)
 		}
-		env.openBrowser(noBrowser, launch, "Resepsjon kjører allerede. / Resepsjon is already running.")
+		env.openBrowser(noBrowser, launch, messages.Inline("cli.serve.already_running"))
 		return nil, true, nil
 	}
 	return nil, false, errRegisterInUse(instance.ErrLocked)
@@ -377,10 +378,7 @@ func (env *environment) lockOrHandOver(ctx context.Context, f files, noBrowser b
 // errRegisterInUse says that another Resepsjon holds the register and does
 // not answer, and what to do.
 func errRegisterInUse(err error) error {
-	return &registerInUseError{fmt.Errorf("Registeret er allerede i bruk av en annen Resepsjon på denne maskinen, men den svarer ikke. "+
-		"Vent et minutt og prøv igjen; hjelper ikke det, start PC-en på nytt.\n"+
-		"The register is already in use by another Resepsjon on this computer, but it does not answer. "+
-		"Wait a minute and try again; if that does not help, restart the PC: %w", err)}
+	return &registerInUseError{messages.Errorf(err, "cli.serve.register_in_use")}
 }
 
 func (env *environment) backup(ctx context.Context, args []string) error {
@@ -413,6 +411,6 @@ func (env *environment) backup(ctx context.Context, args []string) error {
 	if err := backup.WriteChecksumFor(dest); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
-	fmt.Fprintf(env.stdout, "Sikkerhetskopi skrevet og kontrollert / Backup written and checked: %s\n", dest)
+	fmt.Fprintln(env.stdout, messages.Inline("cli.backup.done", dest))
 	return nil
 }

@@ -3,10 +3,10 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/spf13/pflag"
 
+	"resepsjon/messages"
 	"resepsjon/persontjeneste/helseid"
 	"resepsjon/store"
 )
@@ -60,8 +60,7 @@ type portsTakenError struct {
 }
 
 func (e *portsTakenError) Error() string {
-	return fmt.Sprintf("Fant ingen ledig port fra %d til %d. Lukk programmer som bruker dem, eller velg en annen port (port i config.yaml).\n"+
-		"No free port from %d to %d. Close the programs using them, or choose another port (port in config.yaml): %v", e.from, e.to, e.from, e.to, e.err)
+	return messages.Errorf(e.err, "cli.serve.no_free_port", e.from, e.to).Error()
 }
 func (e *portsTakenError) Unwrap() error { return e.err }
 

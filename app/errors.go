@@ -9,6 +9,7 @@ import (
 
 	"resepsjon/activation"
 	"resepsjon/lookup"
+	"resepsjon/messages"
 	"resepsjon/persontjeneste/helseid"
 	"resepsjon/register"
 )
@@ -29,34 +30,6 @@ type APIError struct {
 
 func (e *APIError) Error() string { return e.Code + ": " + e.Message }
 
-// messages holds the user-facing text per error code, bokmål and English.
-// Each says what happened and what to do next.
-var messages = map[string][2]string{
-	"unauthorized":     {"Økten er utløpt eller mangler. Lukk fanen og start Resepsjon på nytt.", "The session has ended or is missing. Close this tab and start Resepsjon again."},
-	"forbidden_host":   {"Forespørselen kom til feil adresse og ble stoppet. Åpne Resepsjon fra snarveien på denne maskinen.", "The request came to an unexpected address and was stopped. Open Resepsjon from the shortcut on this computer."},
-	"forbidden_origin": {"Forespørselen kom fra en annen nettside og ble stoppet. Åpne Resepsjon fra snarveien på denne maskinen.", "The request came from another web site and was stopped. Open Resepsjon from the shortcut on this computer."},
-	"invalid_input":    {"Noen felt må rettes. Se meldingene ved feltene.", "Some fields need correcting. See the messages beside the fields."},
-	"invalid_json":     {"Resepsjon kunne ikke lese det som ble sendt. Last inn siden på nytt og prøv igjen.", "Resepsjon could not read what was sent. Reload the page and try again."},
-	"not_found":        {"Klienten finnes ikke. Den kan være slettet.", "The client does not exist. It may have been deleted."},
-	"route_not_found":  {"Siden finnes ikke. Gå tilbake til klientlisten.", "The page does not exist. Go back to the client list."},
-	"conflict":         {"Klienten er endret av noen andre siden du åpnet den. Last inn på nytt; det du har skrevet, blir tatt vare på.", "The client was changed elsewhere since you opened it. Reload; what you typed is kept."},
-	"duplicate":        {"Det finnes allerede en klient med dette fødselsnummeret. Sjekk fødselsnummeret, eller åpne den klienten i stedet.", "A client with this identity number already exists. Check the number, or open that client instead."},
-	"unsupported_media_type": {"Resepsjon tar bare imot JSON her. Last inn siden på nytt og prøv igjen; skript må sende Content-Type: application/json.",
-		"Resepsjon accepts only JSON here. Reload the page and try again; scripts must send Content-Type: application/json."},
-	"invalid_query": {"Adressen har en ødelagt parameter (for eksempel et %-tegn som ikke er kodet). Rett adressen, eller gå tilbake til klientlisten og søk på nytt.",
-		"The address has a broken parameter (a % sign that is not encoded, for example). Correct the address, or go back to the client list and search again."},
-	"disk_full": {"Disken der registeret ligger, er full, så ingenting ble lagret. Det du skrev, er ikke tapt: la siden stå åpen, frigjør plass på disken (tøm papirkurven, slett store filer du ikke trenger) og lagre på nytt.",
-		"The disk holding the register is full, so nothing was saved. What you typed is not lost: leave this page open, free some space on the disk (empty the recycle bin, delete large files you do not need) and save again."},
-	"read_only": {"Registerfilen kan ikke skrives til, så ingenting ble lagret. Det du skrev, er ikke tapt: la siden stå åpen, be den som har ansvar for PC-en gi deg skrivetilgang til datamappen til Resepsjon, og lagre på nytt.",
-		"The register file cannot be written to, so nothing was saved. What you typed is not lost: leave this page open, ask whoever looks after the PC to give you write access to Resepsjon's data folder, and save again."},
-	"register_moved": {"Registerfilen er flyttet eller slettet mens Resepsjon kjørte, så ingenting ble lagret. Lukk Resepsjon og start programmet på nytt; mangler registeret da, hent det tilbake fra sikkerhetskopien.",
-		"The register file was moved or deleted while Resepsjon was running, so nothing was saved. Close Resepsjon and start it again; if the register is missing then, restore it from the backup."},
-	"too_large": {"Det som ble sendt, er for stort. Kort ned teksten og prøv igjen.", "What was sent is too large. Shorten the text and try again."},
-	"method_not_allowed": {"Resepsjon kan ikke gjøre denne typen forespørsel her. Last inn siden på nytt og prøv igjen.",
-		"Resepsjon cannot do this kind of request here. Reload the page and try again."},
-	"internal": {"Noe gikk galt i Resepsjon. Prøv igjen; hvis det gjentar seg, start programmet på nytt.", "Something went wrong in Resepsjon. Try again; if it happens again, restart the program."},
-}
-
 // language picks "en" or "nb" from Accept-Language, else the default.
 func language(r *http.Request, def string) string {
 	al := strings.ToLower(r.Header.Get("Accept-Language"))
@@ -72,18 +45,10 @@ func language(r *http.Request, def string) string {
 	return def
 }
 
+// message is the text of an API error code in lang (package messages,
+// under "error.").
 func message(code, lang string) string {
-	m, ok := messages[code]
-	if !ok {
-		m, ok = persontjenestenMessages[code]
-	}
-	if !ok {
-		m, ok = transferMessages[code]
-	}
-	if !ok {
-		m = messages["internal"]
-	}
-	return inLang(m, lang)
+	return messages.Get("error."+code, "error.internal", lang)
 }
 
 func newError(status int, code string) *APIError {
@@ -106,7 +71,7 @@ func (s *Server) toAPIError(err error, lang string) *APIError {
 		out := *apiErr
 		if out.Message == "" {
 			code := out.Code
-			if _, ok := persontjenestenMessages[code+"."+out.Service]; ok && out.Service != "" {
+			if out.Service != "" && messages.Has("error."+code+"."+out.Service) {
 				code += "." + out.Service
 			}
 			out.Message = message(code, lang)
@@ -117,15 +82,7 @@ func (s *Server) toAPIError(err error, lang string) *APIError {
 			Fields: map[string]string{}, FieldCodes: map[string]string{}}
 		for field, code := range verr.Fields {
 			out.FieldCodes[field] = code
-			if m, ok := fieldMessages[code]; ok {
-				out.Fields[field] = inLang(m, lang)
-				continue
-			}
-			if lang == "en" {
-				out.Fields[field] = register.MessageEN(code)
-			} else {
-				out.Fields[field] = register.MessageNB(code)
-			}
+			out.Fields[field] = messages.Get("field."+code, "field.unknown", lang)
 		}
 		return out
 	case errors.As(err, &failure):
@@ -175,14 +132,6 @@ var echoErrorCodes = map[int]string{
 	http.StatusMethodNotAllowed:      "method_not_allowed",
 	http.StatusRequestEntityTooLarge: "too_large",
 	http.StatusUnauthorized:          "unauthorized",
-}
-
-// inLang is the text of a bokmål/English pair in lang.
-func inLang(m [2]string, lang string) string {
-	if lang == "en" {
-		return m[1]
-	}
-	return m[0]
 }
 
 // errorHandler is echo's central error handler: every error leaves as JSON,

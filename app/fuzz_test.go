@@ -121,18 +121,6 @@ func expected(body []byte) (sent register.Client, valid bool) {
 	return sent, valid
 }
 
-// rawFields returns the raw JSON of each member of a JSON object.
-func rawFields(t *testing.T, body []byte) map[string]json.RawMessage {
-	t.Helper()
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(body, &m); err != nil {
-		t.Fatalf("answer is not a JSON object: %v: %.300s", err, body)
-	}
-	return m
-}
-
-var textFields = []string{"givenName", "middleName", "familyName", "streetAddress", "city", "postalAddress", "phone", "email", "notes", "personId"}
-
 // clientSeeds are request bodies for the client handlers: valid ones with
 // awkward text, and the classic kinds of hostile input.
 func clientSeeds(nin string) []string {

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"resepsjon/activation"
+	"resepsjon/messages"
 	"resepsjon/persontjeneste"
 	"resepsjon/persontjeneste/helseid"
 	"resepsjon/register"
@@ -19,24 +20,6 @@ import (
 // statusKeyTimeout bounds reading the key for the status page, which must
 // not hang on a keyring that waits to be unlocked.
 const statusKeyTimeout = 5 * time.Second
-
-// Outside services named in an nhn_unavailable error.
-const (
-	serviceHelseID         = "helseid"
-	servicePersontjenesten = "persontjenesten"
-)
-
-// nhnUnavailable is the answer when HelseID or Persontjenesten did not
-// answer (network, timeout, 5xx after retries); it names which, so the
-// message can say so.
-func nhnUnavailable(err error) *APIError {
-	e := newError(http.StatusServiceUnavailable, "nhn_unavailable")
-	e.Service = servicePersontjenesten
-	if helseid.IsUnavailable(err) {
-		e.Service = serviceHelseID
-	}
-	return e
-}
 
 // --- status ---------------------------------------------------------------
 
@@ -150,19 +133,29 @@ func checkView(r activation.CheckResult, which, lang, env string) checkJSON {
 	if r.State == activation.StateOK {
 		code = which + "_ok"
 	}
-	if t, ok := checkTexts[code]; ok {
-		v.Message, v.Help, v.Link = inLang(t.message, lang), inLang(t.help, lang), t.link
+	if messages.Has("check." + code) {
+		v.Message, v.Help, v.Link = checkText(code, lang)
 		if v.Link == linkSelvbetjening && env == "test" {
 			v.Link = linkSelvbetjeningTest
 		}
 	}
 	if a := r.LastAttempt; a != nil && r.State == activation.StateOK {
 		v.LastAttempt = &attemptJSON{At: a.At, Code: a.Code}
-		if t, ok := checkTexts[a.Code]; ok {
-			v.LastAttempt.Message, v.LastAttempt.Help = inLang(t.message, lang), inLang(t.help, lang)
+		if messages.Has("check." + a.Code) {
+			v.LastAttempt.Message, v.LastAttempt.Help, _ = checkText(a.Code, lang)
 		}
 	}
 	return v
+}
+
+// checkText is what a check's result says in lang: what happened, what to
+// do, and where.
+func checkText(code, lang string) (message, help, link string) {
+	message = messages.Get("check."+code, "error.internal", lang)
+	if messages.Has("check." + code + ".help") {
+		help = messages.Get("check."+code+".help", "error.internal", lang)
+	}
+	return message, help, checkLinks[code]
 }
 
 func (s *Server) getPersontjenestenStatus(c echo.Context) error {

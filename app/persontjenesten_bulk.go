@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"resepsjon/lookup"
+	"resepsjon/messages"
 	"resepsjon/persontjeneste"
 	"resepsjon/refresh"
 )
@@ -91,41 +92,12 @@ func bulkView(j refresh.Job, lang string) bulkJobJSON {
 	return out
 }
 
-// bulkText is a text of the refresh-all job, bokmål or English; codes it
-// does not have fall back to the API's messages.
+// bulkText is a text of the refresh-all job in lang (package messages,
+// under "bulk."); codes without a text of their own fall back to the API's
+// error texts.
 func bulkText(code, lang string) string {
-	m, ok := bulkMessages[code]
-	if !ok {
-		return message(strings.TrimPrefix(code, "item."), lang)
+	if messages.Has("bulk." + code) {
+		return messages.Get("bulk."+code, "bulk.internal", lang)
 	}
-	return inLang(m, lang)
-}
-
-var bulkMessages = map[string][2]string{
-	"job_running": {"En oppdatering av alle klienter pågår allerede. Vent til den er ferdig, eller avbryt den.",
-		"An update of all clients is already running. Wait for it to finish, or cancel it."},
-	"nhn_unavailable": {"Fikk ikke svar fra Persontjenesten eller HelseID, så oppdateringen stoppet. Start «Oppdater alle» igjen om noen minutter.",
-		"No answer from Persontjenesten or HelseID, so the update stopped. Start Update all again in a few minutes."},
-	"nhn_unavailable.helseid": {"Fikk ikke svar fra HelseID, innloggingstjenesten Persontjenesten krever, så oppdateringen stoppet. Start «Oppdater alle» igjen om noen minutter.",
-		"No answer from HelseID, the login service Persontjenesten requires, so the update stopped. Start Update all again in a few minutes."},
-	"nhn_unavailable.persontjenesten": {"Fikk ikke svar fra Persontjenesten, så oppdateringen stoppet. Start «Oppdater alle» igjen om noen minutter.",
-		"No answer from Persontjenesten, so the update stopped. Start Update all again in a few minutes."},
-	"nhn_rate_limited": {"Persontjenesten var opptatt, så oppdateringen stoppet. Vent et par minutter og start «Oppdater alle» igjen.",
-		"Persontjenesten was busy, so the update stopped. Wait a couple of minutes and start Update all again."},
-	"nhn_no_access": {"Persontjenesten eller HelseID avviste forespørselen, så oppdateringen stoppet. Gå til Innstillinger → Persontjenesten og trykk «Oppdater innstillinger» for å se hva som mangler.",
-		"Persontjenesten or HelseID refused the request, so the update stopped. Go to Settings → Persontjenesten and press Refresh settings to see what is missing."},
-	"internal": {"Noe gikk galt i Resepsjon, så oppdateringen stoppet. Prøv igjen; hvis det gjentar seg, start programmet på nytt.",
-		"Something went wrong in Resepsjon, so the update stopped. Try again; if it happens again, restart the program."},
-	"item.conflict": {"Klienten ble endret i Resepsjon mens oppdateringen pågikk. Åpne klienten og trykk «Oppdater via Persontjenesten».",
-		"The client was changed in Resepsjon while the update ran. Open the client and press Update via Persontjenesten."},
-	"item.deleted": {"Klienten ble slettet mens oppdateringen pågikk.",
-		"The client was deleted while the update ran."},
-	"item.duplicate": {"Det nye fødselsnummeret er allerede registrert på en annen klient. Sjekk de to klientene og slå dem sammen for hånd.",
-		"The new identity number is already registered for another client. Check the two clients and merge them by hand."},
-	"item.person_not_found": {"Folkeregisteret har ingen person med klientens fødselsnummer. Sjekk nummeret på klienten.",
-		"The National Population Register has no person with the client's identity number. Check the number on the client."},
-	"item.invalid": {"Opplysningene fra Persontjenesten kunne ikke lagres på klienten. Åpne klienten og trykk «Oppdater via Persontjenesten».",
-		"The information from Persontjenesten could not be stored for the client. Open the client and press Update via Persontjenesten."},
-	"item.internal": {"Klienten kunne ikke lagres. Prøv «Oppdater alle» igjen.",
-		"The client could not be saved. Try Update all again."},
+	return message(strings.TrimPrefix(code, "item."), lang)
 }

@@ -124,6 +124,12 @@ func (s *Server) hostAllowed(hostport string) bool {
 // checkOrigin refuses state-changing requests sent by another origin (CSRF).
 // Browsers send Origin on cross-origin POST/PUT/DELETE; scripts without a
 // browser send none, and they still need the bearer token.
+//
+// It stays hand-written rather than net/http's CrossOriginProtection: that
+// compares only the Origin's host with Host, so an https:// origin on the
+// app's own host and port would pass, and with Sec-Fetch-Site present it
+// does not look at Origin at all; here both must name the page's own
+// http origin (TestCrossOriginWritesRefused).
 func (s *Server) checkOrigin(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()

@@ -143,6 +143,11 @@ func New(cfg Config) (*Server, error) {
 // apiFallback answers an API request that matched no route: 405 with the
 // Allow header when the path is a route for other methods (HEAD included:
 // the API answers only the methods it lists), else 404.
+//
+// It stays hand-written rather than echo's own 405: echo's router puts
+// OPTIONS first in every Allow header and answers OPTIONS itself with 204,
+// and without this catch-all an unknown /api/ path would fall through to
+// the UI's GET /* route instead of a JSON 404 behind the session check.
 func (s *Server) apiFallback(c echo.Context) error {
 	allowed := s.allowedMethods(echo.GetPath(c.Request()))
 	if len(allowed) == 0 {

@@ -488,22 +488,3 @@ func (s *Server) postRestore(c echo.Context) error {
 	}
 	return c.JSON(http.StatusAccepted, map[string]any{"clients": chk.Clients, "helseid": backup.Text(lang, "restore.helseid")})
 }
-
-// transferMessages are the texts of the import, export, backup and restore
-// error codes, bokmål and English.
-var transferMessages = map[string][2]string{
-	"import_not_found":      {"Filen er ikke lenger lastet opp. Last den opp på nytt.", "The file is no longer uploaded. Upload it again."},
-	"import_content_type":   {"Velg en CSV-fil eller en Excel-fil (.xlsx).", "Choose a CSV file or an Excel file (.xlsx)."},
-	"import_too_large":      {"Filen er for stor (over 64 MB). Del den opp i flere filer.", "The file is too large (over 64 MB). Split it into several files."},
-	"import_mapping_names":  {"Velg hvilken kolonne som er fornavn og hvilken som er etternavn.", "Choose which column is the given name and which is the family name."},
-	"import_mapping":        {"Hvert felt kan bare velges for én kolonne. Rett valgene.", "Each field can be chosen for one column only. Correct the choices."},
-	"import_started":        {"Denne filen er allerede importert. Last opp en ny fil for å importere igjen.", "This file is already imported. Upload a new file to import again."},
-	"import_not_checked":    {"Kontroller filen først.", "Check the file first."},
-	"import_failed":         {"Importen stoppet, og ingenting er importert. Prøv igjen; hvis det gjentar seg, start programmet på nytt.", "The import stopped and nothing was imported. Try again; if it happens again, restart the program."},
-	"import_changed":        {"Registeret er endret siden kontrollen, og ingenting er importert. Kontroller filen på nytt og importer igjen.", "The register changed since the check, and nothing was imported. Check the file again and import again."},
-	"export_confirm":        {"Bekreft at du vil eksportere hele fødselsnumre.", "Confirm that you want to export full identity numbers."},
-	"export_format":         {"Velg CSV eller Excel.", "Choose CSV or Excel."},
-	"backup_not_configured": {"Velg en mappe for sikkerhetskopi først.", "Choose a backup folder first."},
-	"backup_failed":         {"Sikkerhetskopien kunne ikke tas. Sjekk at mappen kan nås, og prøv igjen.", "The backup could not be made. Check that the folder can be reached, and try again."},
-	"restore_path":          {"Velg en sikkerhetskopi i listen, eller skriv hele stien til filen.", "Choose a backup in the list, or write the file's full path."},
-}

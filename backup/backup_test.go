@@ -28,7 +28,6 @@ type clock struct {
 
 func (c *clock) now() time.Time        { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) add(d time.Duration)   { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-func (c *clock) set(t time.Time)       { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 func newClock(t time.Time) *clock      { return &clock{t: t} }
 func mustT(s string) time.Time         { t, _ := time.Parse(time.RFC3339, s); return t }
 func (c *clock) clock() register.Clock { return c.now }

@@ -42,12 +42,6 @@ func wrongCheckDigit(n string) string {
 	return n[:len(n)-1] + string('0'+(last-'0'+1)%10)
 }
 
-// clientRows is the number of rows in the client table.
-func clientRows(b *browser) int {
-	b.t.Helper()
-	return eval[int](b, `document.querySelectorAll('#client-table tbody tr').length`)
-}
-
 // waitClientView waits for the read-only view of a client named name and
 // returns the client's id from the address.
 func waitClientView(b *browser, name string) int64 {

@@ -48,7 +48,7 @@ func TestReceptionDesk(t *testing.T) {
 	s, b := openDemo(t)
 	b.do(chromedp.EmulateViewport(1366, 650))
 	base := activateByAPI(t, s)
-	people := freshPersons(t, s, base, 4)
+	people := freshPersons(t, s, base, 5)
 
 	// Issue item 1: "Oppdater via Persontjenesten" answers where the eye is,
 	// and the client card offers it too.
@@ -288,6 +288,11 @@ func TestReceptionDesk(t *testing.T) {
 		waitClientView(b, "Hurtig Tastesen")
 		b.do(chromedp.KeyEvent("k", chromedp.KeyModifiers(chromedp.ModifierAlt)))
 		b.waitFor("the client search from Alt+K", `location.hash.startsWith('#/clients') && document.activeElement?.id === 'search'`)
+		// Issue item 19: the client just opened is first under "Sist brukt".
+		b.waitFor("the recently opened clients", `!!document.querySelector('#recent-list a')`)
+		if got := b.text("#recent-list li:first-child a"); got != "Hurtig Tastesen" {
+			t.Errorf("first under Sist brukt: %q", got)
+		}
 	})
 
 	// Issue item 11: the same name and birth date warns (and does not
@@ -354,6 +359,48 @@ func TestReceptionDesk(t *testing.T) {
 			t.Errorf("the export link %q does not ask for Norwegian headers", href)
 		}
 		b.checkLayout("audit log in sentences")
+	})
+
+	// Every main screen at the reception PC's 1366×768 and at 1920×1080, in
+	// bokmål and English: no sideways scrolling, AA contrast; the pictures
+	// go to RESEPSJON_SCREENSHOTS when it is set.
+	t.Run("screens at both sizes and languages", func(t *testing.T) {
+		b.t = t
+		strict := importClient(t, s, people[4].NIN)
+		strict["addressProtection"] = "StrictlyConfidential"
+		for _, f := range []string{"streetAddress", "postalCode", "city", "municipalityNumber", "postalAddress"} {
+			strict[f] = ""
+		}
+		s.api(t, http.MethodPut, clientPath(strict), strict, &strict)
+		card := fmt.Sprintf("/#/clients/%d", int64(strict["id"].(float64)))
+		screens := []struct{ name, hash, ready string }{
+			{"client-list", "/#/clients", `document.querySelectorAll('#client-table tbody tr').length > 0`},
+			{"client-card", card, `!!document.querySelector('#strict-banner')`},
+			{"client-form", card + "/edit", `document.querySelector('#client-form')?.hidden === false`},
+			{"persontjenesten", "/#/persontjenesten", `!!document.querySelector('#pt-parts')`},
+			{"audit-log", "/#/audit", `document.querySelectorAll('#audit-rows tr').length > 0`},
+		}
+		for _, lang := range []string{"nb", "en"} {
+			eval[bool](b, fmt.Sprintf(`(localStorage.setItem('resepsjon.language', %s), true)`, jsString(lang)))
+			for _, size := range [][2]int64{{1366, 768}, {1920, 1080}} {
+				b.do(chromedp.EmulateViewport(size[0], size[1]))
+				for _, sc := range screens {
+					b.do(chromedp.Navigate(s.URL + sc.hash))
+					b.reload()
+					b.waitFor(sc.name, sc.ready)
+					if got := eval[string](b, `document.documentElement.lang`); got != lang {
+						t.Errorf("%s: page language %q, want %q", sc.name, got, lang)
+					}
+					what := fmt.Sprintf("%s %s %dx%d", sc.name, lang, size[0], size[1])
+					b.checkLayout(what)
+					if size[0] == 1366 {
+						b.screenshot(fmt.Sprintf("desk-%s-%s", sc.name, lang))
+					}
+				}
+			}
+		}
+		eval[bool](b, `(localStorage.setItem('resepsjon.language', 'nb'), true)`)
+		b.do(chromedp.EmulateViewport(1366, 650))
 	})
 	b.t = t
 }

@@ -178,18 +178,6 @@ func activateByAPI(t *testing.T, s *server) string {
 	return base
 }
 
-// lookupByNIN fetches a person's draft through the app's API.
-func lookupByNIN(t *testing.T, s *server, number string) person {
-	t.Helper()
-	var out struct {
-		Draft person `json:"draft"`
-	}
-	if code := s.api(t, http.MethodPost, "/api/persontjenesten/lookup", map[string]string{"nin": number}, &out); code != http.StatusOK {
-		t.Fatalf("lookup: status %d", code)
-	}
-	return out.Draft
-}
-
 // freshPersons are n persons of the mock's population who are not clients
 // of the demo register and carry no badges (plain, living residents), fetched
 // through the app's API.

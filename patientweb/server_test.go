@@ -18,11 +18,13 @@ import (
 
 	"resepsjon/activation"
 	"resepsjon/app"
+	"resepsjon/lookup"
 	"resepsjon/outbox"
 	"resepsjon/outbox/smtptest"
 	"resepsjon/patientweb"
 	"resepsjon/persontjeneste/helseid"
 	"resepsjon/portal"
+	"resepsjon/refresh"
 	"resepsjon/register"
 	"resepsjon/store"
 )
@@ -69,8 +71,16 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
+	look, err := lookup.New(lookup.Config{Connection: conn, Clients: db, Audit: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runner, err := refresh.New(refresh.Config{Connection: conn, Lookup: look, Clients: db})
+	if err != nil {
+		t.Fatal(err)
+	}
 	w.staffToken, _ = app.NewToken()
-	staff, err := app.New(app.Config{Clients: db, Audit: db, Connection: conn, Token: w.staffToken, Port: w.staffPort,
+	staff, err := app.New(app.Config{Clients: db, Audit: db, Connection: conn, Lookup: look, Refresh: runner, Token: w.staffToken, Port: w.staffPort,
 		UI:     fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>Resepsjon</title>")}},
 		Portal: app.PortalConfig{Service: svc, PatientURL: w.patientURL}, OSUser: "resepsjonist"})
 	if err != nil {

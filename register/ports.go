@@ -6,7 +6,9 @@ import (
 )
 
 // The interfaces below are what the use cases need of storage. Package store
-// implements them on SQLite; tests implement them in memory.
+// implements them on SQLite; registertest implements them in memory. The
+// key store is helseid.KeyStore: its one method set is about HelseID's key
+// type, so it lives with that type (the OS keyring, memory, or NoKeyring).
 
 // ClientStore keeps the practice's clients.
 type ClientStore interface {

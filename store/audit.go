@@ -20,7 +20,7 @@ func (db *DB) RecordAudit(ctx context.Context, e register.AuditEntry) (int64, er
 	var id int64
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		var err error
-		id, err = insertAudit(ctx, tx, e)
+		id, err = db.insertAudit(ctx, tx, e)
 		return err
 	})
 	if err != nil {
@@ -37,14 +37,14 @@ func (db *DB) PutSettingsAudited(ctx context.Context, settings map[string]string
 			return err
 		}
 	}
-	now := time.Now().UTC().Format(timeLayout)
+	now := db.now().UTC().Format(timeLayout)
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		for key, value := range settings {
 			if _, err := tx.StmtContext(ctx, db.stmts.putSetting).ExecContext(ctx, key, value, now); err != nil {
 				return fmt.Errorf("put setting %q: %w", key, err)
 			}
 		}
-		_, err := insertAudit(ctx, tx, e)
+		_, err := db.insertAudit(ctx, tx, e)
 		return err
 	})
 	if err != nil {
@@ -53,12 +53,12 @@ func (db *DB) PutSettingsAudited(ctx context.Context, settings map[string]string
 	return nil
 }
 
-func insertAudit(ctx context.Context, tx *sql.Tx, e register.AuditEntry) (int64, error) {
+func (db *DB) insertAudit(ctx context.Context, tx *sql.Tx, e register.AuditEntry) (int64, error) {
 	if e.Action == "" || e.Outcome == "" {
 		return 0, errors.New("audit entry needs an action and an outcome")
 	}
 	if e.Time.IsZero() {
-		e.Time = time.Now()
+		e.Time = db.now()
 	}
 	ids := e.PersonIDs
 	if ids == nil {

@@ -36,7 +36,7 @@ func (db *DB) UpdateClientAudited(ctx context.Context, c register.Client, e regi
 		if saved, err = db.updateInTx(ctx, tx, c); err != nil {
 			return err
 		}
-		_, err = insertAudit(ctx, tx, e)
+		_, err = db.insertAudit(ctx, tx, e)
 		return err
 	})
 	if err != nil {

@@ -63,7 +63,7 @@ func (db *DB) CreateClient(ctx context.Context, c register.Client) (register.Cli
 	var out register.Client
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		var err error
-		out, err = db.insertClient(ctx, tx, c, time.Now().UTC())
+		out, err = db.insertClient(ctx, tx, c, db.now().UTC())
 		return err
 	})
 	if err != nil {
@@ -81,7 +81,7 @@ func (db *DB) ImportClients(ctx context.Context, cs []register.Client) error {
 	if err := duplicateInList(cs); err != nil {
 		return fmt.Errorf("import clients: %w", err)
 	}
-	now := time.Now().UTC()
+	now := db.now().UTC()
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		for i, c := range cs {
 			if _, err := db.insertClient(ctx, tx, c, now); err != nil {
@@ -191,7 +191,7 @@ func (db *DB) updateInTx(ctx context.Context, tx *sql.Tx, c register.Client) (re
 	}
 	c.Version = stored + 1
 	c.CreatedAt = created
-	c.UpdatedAt = time.Now().UTC()
+	c.UpdatedAt = db.now().UTC()
 	c.FetchedAt = utcCopy(c.FetchedAt)
 	c.SequenceNumber = int64Copy(c.SequenceNumber)
 	if err := db.unindexClient(ctx, tx, c.ID); err != nil {
@@ -223,7 +223,7 @@ func (db *DB) DeleteClient(ctx context.Context, id, version int64) error {
 			return err
 		}
 		db.names.stage(nameChange{id: id})
-		if _, err := tx.StmtContext(ctx, db.stmts.recordDeleted).ExecContext(ctx, id, time.Now().UTC().Format(timeLayout)); err != nil {
+		if _, err := tx.StmtContext(ctx, db.stmts.recordDeleted).ExecContext(ctx, id, db.now().UTC().Format(timeLayout)); err != nil {
 			return fmt.Errorf("record deleted id: %w", err)
 		}
 		return nil

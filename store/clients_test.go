@@ -130,7 +130,8 @@ func TestClientNotFound(t *testing.T) {
 }
 
 func TestUpdateClient(t *testing.T) {
-	db := openTest(t)
+	clock := &stepClock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), step: time.Second}
+	db := openTest(t, WithClock(clock.now))
 	ctx := context.Background()
 	orig := mustCreate(t, db, fullClient())
 
@@ -150,7 +151,6 @@ func TestUpdateClient(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			want := cur
 			tt.change(&want)
-			time.Sleep(time.Millisecond) // UpdatedAt must move
 			got, err := db.UpdateClient(ctx, want)
 			if err != nil {
 				t.Fatalf("UpdateClient: %v", err)

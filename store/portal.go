@@ -62,7 +62,7 @@ func (db *DB) Apply(ctx context.Context, ch portal.Change) (portal.User, error) 
 			if err := checkSettingKey(key); err != nil {
 				return err
 			}
-			if _, err := tx.StmtContext(ctx, db.stmts.putSetting).ExecContext(ctx, key, value, fmtTime(time.Now())); err != nil {
+			if _, err := tx.StmtContext(ctx, db.stmts.putSetting).ExecContext(ctx, key, value, fmtTime(db.now())); err != nil {
 				return fmt.Errorf("put setting %q: %w", key, err)
 			}
 		}
@@ -90,7 +90,7 @@ func (db *DB) Apply(ctx context.Context, ch portal.Change) (portal.User, error) 
 		}
 		now := fmtTime(ch.Audit.Time)
 		if ch.Audit.Time.IsZero() {
-			now = fmtTime(time.Now())
+			now = fmtTime(db.now())
 		}
 		for _, p := range ch.VoidLinks {
 			if _, err := tx.ExecContext(ctx, `UPDATE portal_links SET voided_at = ? WHERE user_id = ? AND purpose = ?
@@ -112,7 +112,7 @@ func (db *DB) Apply(ctx context.Context, ch portal.Change) (portal.User, error) 
 			if m.UserID == 0 {
 				m.UserID = userID
 			}
-			if err := insertMessage(ctx, tx, m); err != nil {
+			if err := db.insertMessage(ctx, tx, m); err != nil {
 				return err
 			}
 		}
@@ -122,7 +122,7 @@ func (db *DB) Apply(ctx context.Context, ch portal.Change) (portal.User, error) 
 			}
 		}
 		if ch.Audit.Action != "" {
-			return insertPortalAudit(ctx, tx, ch.Audit)
+			return db.insertPortalAudit(ctx, tx, ch.Audit)
 		}
 		return nil
 	})
@@ -186,14 +186,14 @@ func portalConstraint(err error) error {
 	return err
 }
 
-func insertMessage(ctx context.Context, tx *sql.Tx, m outbox.Message) error {
+func (db *DB) insertMessage(ctx context.Context, tx *sql.Tx, m outbox.Message) error {
 	var user any
 	if m.UserID != 0 {
 		user = m.UserID
 	}
 	created := m.CreatedAt
 	if created.IsZero() {
-		created = time.Now()
+		created = db.now()
 	}
 	next := m.NextAttemptAt
 	if next.IsZero() {
@@ -209,12 +209,12 @@ func insertMessage(ctx context.Context, tx *sql.Tx, m outbox.Message) error {
 
 // insertPortalAudit writes a portal action to the audit log: the actor as
 // the OS user, the client and what was done as the query.
-func insertPortalAudit(ctx context.Context, tx *sql.Tx, a portal.Audit) error {
+func (db *DB) insertPortalAudit(ctx context.Context, tx *sql.Tx, a portal.Audit) error {
 	if a.Outcome == "" {
 		a.Outcome = "ok"
 	}
 	if a.Time.IsZero() {
-		a.Time = time.Now()
+		a.Time = db.now()
 	}
 	query := a.Detail
 	if a.ClientID != 0 {
@@ -376,7 +376,7 @@ func (db *DB) UseLink(ctx context.Context, hash, purpose string, now time.Time, 
 			return fmt.Errorf("read portal user: %w", err)
 		}
 		a.ClientID = u.ClientID
-		return insertPortalAudit(ctx, tx, a)
+		return db.insertPortalAudit(ctx, tx, a)
 	})
 	if err != nil {
 		if errors.Is(err, portal.ErrLinkInvalid) {
@@ -391,11 +391,11 @@ func (db *DB) UseLink(ctx context.Context, hash, purpose string, now time.Time, 
 func (db *DB) CreateSession(ctx context.Context, hash string, userID int64, expires time.Time) error {
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		// Expired sessions are cleared on the way.
-		if _, err := tx.ExecContext(ctx, `DELETE FROM portal_sessions WHERE expires_at <= ?`, fmtTime(time.Now())); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM portal_sessions WHERE expires_at <= ?`, fmtTime(db.now())); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO portal_sessions (hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
-			hash, userID, fmtTime(time.Now()), fmtTime(expires))
+			hash, userID, fmtTime(db.now()), fmtTime(expires))
 		return err
 	})
 	if err != nil {
@@ -435,7 +435,7 @@ func (db *DB) RetryMail(ctx context.Context, userID int64, now time.Time, a port
 			return err
 		}
 		n, _ = res.RowsAffected()
-		return insertPortalAudit(ctx, tx, a)
+		return db.insertPortalAudit(ctx, tx, a)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("retry mail: %w", err)

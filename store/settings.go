@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 )
 
 // Keys beginning with storeKeyPrefix belong to the store itself.
@@ -47,7 +46,7 @@ func (db *DB) PutSetting(ctx context.Context, key, value string) error {
 	if err := checkSettingKey(key); err != nil {
 		return err
 	}
-	now := time.Now().UTC().Format(timeLayout)
+	now := db.now().UTC().Format(timeLayout)
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.StmtContext(ctx, db.stmts.putSetting).ExecContext(ctx, key, value, now)
 		return err

@@ -71,13 +71,29 @@ type DB struct {
 	file  os.FileInfo // the database file as opened: see checkFile
 	stmts statements
 	names nameIndex
+	// now is the clock behind every time the store writes (created and
+	// updated times, audit times, portal session expiry).
+	now register.Clock
+}
+
+// Option changes how Open sets up the store.
+type Option func(*DB)
+
+// WithClock makes the store take its times from now instead of time.Now, so
+// that the app, the store and tests agree on one clock.
+func WithClock(now register.Clock) Option {
+	return func(db *DB) {
+		if now != nil {
+			db.now = now
+		}
+	}
 }
 
 // Open opens the database at path, creating the file (mode 0600) if it does
 // not exist, and brings its schema up to date. The parent directory must
 // exist. A file with a newer schema than this binary knows is not modified and
 // yields *SchemaTooNewError.
-func Open(ctx context.Context, path string, logger *slog.Logger) (*DB, error) {
+func Open(ctx context.Context, path string, logger *slog.Logger, opts ...Option) (*DB, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -135,7 +151,10 @@ func Open(ctx context.Context, path string, logger *slog.Logger) (*DB, error) {
 	watch.SetConnMaxLifetime(0)
 	watch.SetConnMaxIdleTime(0)
 
-	db := &DB{w: w, r: r, watch: watch, log: logger, path: abs}
+	db := &DB{w: w, r: r, watch: watch, log: logger, path: abs, now: time.Now}
+	for _, o := range opts {
+		o(db)
+	}
 	if err := db.stmts.prepare(ctx, w, r); err != nil {
 		db.Close()
 		return nil, err

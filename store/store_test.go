@@ -8,7 +8,9 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
+	"time"
 
 	"resepsjon/register"
 )
@@ -29,14 +31,14 @@ func TestMain(m *testing.M) {
 
 // openTest opens a fresh database in a test's temporary directory and closes
 // it when the test ends.
-func openTest(t testing.TB) *DB {
+func openTest(t testing.TB, opts ...Option) *DB {
 	t.Helper()
-	return openAt(t, filepath.Join(t.TempDir(), "resepsjon.db"))
+	return openAt(t, filepath.Join(t.TempDir(), "resepsjon.db"), opts...)
 }
 
-func openAt(t testing.TB, path string) *DB {
+func openAt(t testing.TB, path string, opts ...Option) *DB {
 	t.Helper()
-	db, err := Open(context.Background(), path, slog.New(slog.DiscardHandler))
+	db, err := Open(context.Background(), path, slog.New(slog.DiscardHandler), opts...)
 	if err != nil {
 		t.Fatalf("Open(%s): %v", path, err)
 	}
@@ -111,5 +113,52 @@ func TestOpenMissingDirectory(t *testing.T) {
 	}
 	if !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("error %v is not os.ErrNotExist", err)
+	}
+}
+
+// stepClock is a test clock that moves on by step each time it is read.
+type stepClock struct {
+	mu   sync.Mutex
+	t    time.Time
+	step time.Duration
+}
+
+func (c *stepClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t := c.t
+	c.t = c.t.Add(c.step)
+	return t
+}
+
+// The store writes every time from the clock it was given: created and
+// updated times and audit times, so tests and the app agree on one clock.
+func TestStoreTakesItsClock(t *testing.T) {
+	start := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	clock := &stepClock{t: start, step: time.Minute}
+	db := openTest(t, WithClock(clock.now))
+	ctx := context.Background()
+
+	c := mustCreate(t, db, fullClient())
+	if !c.CreatedAt.Equal(start) || !c.UpdatedAt.Equal(start) {
+		t.Errorf("created %v, updated %v; want both %v", c.CreatedAt, c.UpdatedAt, start)
+	}
+	c.Notes = "ny merknad"
+	u, err := db.UpdateClient(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := start.Add(time.Minute); !u.UpdatedAt.Equal(want) || !u.CreatedAt.Equal(start) {
+		t.Errorf("after update: created %v, updated %v; want %v, %v", u.CreatedAt, u.UpdatedAt, start, want)
+	}
+	if _, err := db.RecordAudit(ctx, register.AuditEntry{Action: "lookup", Outcome: "ok"}); err != nil {
+		t.Fatal(err)
+	}
+	page, err := db.ListAudit(ctx, register.AuditFilter{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := start.Add(2 * time.Minute); len(page.Entries) != 1 || !page.Entries[0].Time.Equal(want) {
+		t.Errorf("audit entries %+v, want one at %v", page.Entries, want)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"time"
 
 	"resepsjon/register"
 )
@@ -76,7 +75,7 @@ func (db *DB) ImportClientsAudited(ctx context.Context, cs []register.Client, e 
 	if err := duplicateInList(cs); err != nil {
 		return fmt.Errorf("import clients: %w", err)
 	}
-	now := time.Now().UTC()
+	now := db.now().UTC()
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		for i, c := range cs {
 			if _, err := db.insertClient(ctx, tx, c, now); err != nil {
@@ -89,7 +88,7 @@ func (db *DB) ImportClientsAudited(ctx context.Context, cs []register.Client, e 
 		if progress != nil {
 			progress(len(cs))
 		}
-		_, err := insertAudit(ctx, tx, e)
+		_, err := db.insertAudit(ctx, tx, e)
 		return err
 	})
 	if err != nil {

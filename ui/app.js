@@ -205,10 +205,13 @@ function boot(win) {
     .catch((err) => {
       if (!isAbort(err)) appInfo.error = err;
     })
+    // The backup warning is placed before the first screen is drawn, so
+    // that it does not push the screen down under the user's pointer; a
+    // slow answer (a network share that hangs) does not hold the screen.
+    .then(() => Promise.race([refreshBackupWarning(ctx), new Promise((r) => win.setTimeout(r, 1500))]))
     .finally(() => {
       if (sessionEnded) return;
       router.start();
-      refreshBackupWarning(ctx);
       // The backup can fall behind, or its disk go away, while the app is open.
       win.setInterval(() => {
         if (!sessionEnded) refreshBackupWarning(ctx);

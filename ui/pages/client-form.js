@@ -159,7 +159,10 @@ export function renderClientForm(ctx, { signal, query }, id) {
     const same = (a, b) => String(a || '').trim().toLocaleLowerCase('nb') === String(b || '').trim().toLocaleLowerCase('nb');
     try {
       const found = await api.listClients({ q: formatDate(payload.birthDate), limit: 50 }, signal);
-      return (found.results || []).filter((c) => String(c.id) !== String(id) && c.birthDate === payload.birthDate && same(c.givenName, payload.givenName) && same(c.familyName, payload.familyName));
+      const twins = (found.results || []).filter((c) => String(c.id) !== String(id) && c.birthDate === payload.birthDate && same(c.givenName, payload.givenName) && same(c.familyName, payload.familyName));
+      // The same identity number is refused by the register itself, with its own link.
+      const nin = String(payload.nin || '').replace(/\s+/g, '');
+      return nin && twins.some((c) => c.nin === nin) ? [] : twins;
     } catch {
       return [];
     }

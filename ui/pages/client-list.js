@@ -6,6 +6,7 @@
 import { errorText, isAbort } from '../api.js';
 import { h, replace, say } from '../dom.js';
 import { formatDate, formatNin, formatPhone, listName } from '../format.js';
+import { recentClients } from '../recent.js';
 import { withKey } from '../shortcuts.js';
 import { clientBadges } from './badges.js';
 
@@ -38,6 +39,25 @@ export function renderClientList(ctx, { query, signal }) {
     title: withKey(t('clients.searchLabel'), 'search'),
   });
   const summary = h('p', { class: 'result-summary', id: 'result-summary', 'aria-live': 'polite' });
+  const recentBox = h('div', { class: 'recent', id: 'recent-box' });
+
+  /** "Sist brukt": shown under an unfiltered list, when there is one. */
+  function drawRecent(show) {
+    const list = show ? recentClients(window.localStorage) : [];
+    if (!list.length) {
+      replace(recentBox);
+      return;
+    }
+    replace(
+      recentBox,
+      h(
+        'section',
+        { class: 'card recent-card', 'aria-labelledby': 'recent-title' },
+        h('h2', { id: 'recent-title', text: t('clients.recent') }),
+        h('ul', { class: 'recent-list', id: 'recent-list' }, list.map((x) => h('li', {}, h('a', { href: `#/clients/${encodeURIComponent(x.id)}`, text: x.name || '–' })))),
+      ),
+    );
+  }
   const results = h('div', { class: 'results', id: 'results' });
   const node = h(
     'section',
@@ -49,6 +69,7 @@ export function renderClientList(ctx, { query, signal }) {
       h('label', { htmlFor: 'search', class: 'label', text: t('clients.searchLabel') }),
       search,
     ),
+    recentBox,
     summary,
     results,
   );
@@ -97,24 +118,17 @@ export function renderClientList(ctx, { query, signal }) {
 
   function draw(data) {
     const empty = data.total === 0;
+    drawRecent(q === '' && !empty);
     addButton.hidden = empty && q === '';
     if (empty && q === '') {
       summary.textContent = '';
-      replace(
-        results,
-        h(
-          'div',
-          { class: 'empty-state', id: 'empty-register' },
-          h('h2', { text: t('clients.emptyTitle') }),
-          h('p', { text: t('clients.emptyHint') }),
-          h('a', { class: 'button button-primary', href: '#/clients/new', text: t('clients.add') }),
-        ),
-      );
+      replace(results, firstRun());
       return;
     }
     if (empty) {
-      summary.textContent = t('clients.noHits');
-      replace(results, h('div', { class: 'empty-state', id: 'no-hits' }, h('p', { class: 'no-hits', text: t('clients.noHits') }), h('p', { text: t('clients.noHitsHint') })));
+      // Said once: the box below, read out as it appears.
+      summary.textContent = '';
+      replace(results, h('div', { class: 'empty-state', id: 'no-hits', role: 'status' }, h('p', { class: 'no-hits', text: t('clients.noHits') }), h('p', { text: t('clients.noHitsHint') })));
       return;
     }
     const from = (page - 1) * PAGE_SIZE + 1;
@@ -123,6 +137,30 @@ export function renderClientList(ctx, { query, signal }) {
     summary.textContent = range;
     // One page needs no paging controls; the summary already gives the count.
     replace(results, table(data.results), page > 1 || to < data.total ? pager(range, to < data.total) : null);
+  }
+
+  /** An empty register: what to do first, with the buttons to do it. */
+  function firstRun() {
+    const pt = h('li', { id: 'first-run-pt' }, h('p', { text: t('clients.firstPt') }));
+    ctx.api.persontjenesten
+      .status(signal)
+      .then((st) => {
+        if (st && st.activated) replace(pt, h('p', { text: t('clients.firstPtOn') }));
+        else replace(pt, h('p', { text: t('clients.firstPtOff') }), h('a', { class: 'button', id: 'first-run-activate', href: '#/persontjenesten/activate', text: t('clients.firstPtLink') }));
+      })
+      .catch(() => {});
+    return h(
+      'div',
+      { class: 'empty-state first-run', id: 'empty-register' },
+      h('h2', { text: t('clients.emptyTitle') }),
+      h('p', { text: t('clients.emptyHint') }),
+      h(
+        'ol',
+        { class: 'first-run-steps' },
+        h('li', {}, h('p', { text: t('clients.firstAdd') }), h('a', { class: 'button button-primary', href: '#/clients/new', text: t('clients.add') })),
+        pt,
+      ),
+    );
   }
 
   function table(clients) {

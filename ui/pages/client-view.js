@@ -4,8 +4,12 @@
 import { ApiError, errorText as apiErrorText, isAbort, SessionEndedError } from '../api.js';
 import { h, messageBox, replace } from '../dom.js';
 import { fullName } from '../format.js';
+import { forgetClient, rememberClient } from '../recent.js';
 import { clientBadges, strictBanner } from './badges.js';
 import { ADDRESS_FIELDS, displayValue, GROUPS, READ_ONLY } from './client-fields.js';
+
+/** Register fields for the data controller, not the desk: behind "Detaljer". */
+const INTERNAL = ['personId', 'sequenceNumber', 'ninType'];
 
 export function renderClientView(ctx, { params, signal }) {
   const { api, i18n, router } = ctx;
@@ -52,6 +56,7 @@ export function renderClientView(ctx, { params, signal }) {
     const name = fullName(c) || '–';
     heading.textContent = name;
     document.title = `${name} – ${t('app.name')}`;
+    rememberClient(window.localStorage, c.id, name);
     const badges = clientBadges(i18n, c);
     const actions = h(
       'div',
@@ -59,6 +64,7 @@ export function renderClientView(ctx, { params, signal }) {
       h('a', { class: 'button button-primary', id: 'edit-client', href: `#/clients/${c.id}/edit`, text: t('client.edit') }),
       // Fetches in the edit form, where the changes are looked over before saving.
       c.nin ? h('a', { class: 'button', id: 'update-client', href: `#/clients/${c.id}/edit?persontjenesten=update`, text: t('pt.form.updateButton') }) : null,
+      h('button', { type: 'button', class: 'button', id: 'print-client', text: t('client.print'), on: { click: () => window.print() } }),
       h('button', { type: 'button', class: 'button button-danger-outline', id: 'delete-client', text: t('client.delete'), on: { click: () => remove(c) } }),
     );
     const sections = GROUPS.map((g) => section(c, g.key, g.fields.map((f) => f.name)));
@@ -93,6 +99,15 @@ export function renderClientView(ctx, { params, signal }) {
       });
       return h('section', { class: 'card', id: 'section-address' }, title, list(c, ['addressProtection']), h('p', { class: 'note', text: t('client.confidentialNote') }), toggle, hidden);
     }
+    if (key === 'register') {
+      // Internal ids only when asked for: "Detaljer".
+      const internal = fields.filter((f) => INTERNAL.includes(f));
+      const shown = fields.filter((f) => !INTERNAL.includes(f));
+      const details = internal.length
+        ? h('details', { class: 'register-more', id: 'register-more' }, h('summary', { text: t('client.details') }), list(c, internal))
+        : null;
+      return h('section', { class: 'card', id: 'section-register' }, title, list(c, shown), details);
+    }
     return h('section', { class: `card${key === 'notes' ? ' card-wide' : ''}`, id: `section-${key}` }, title, list(c, fields));
   }
 
@@ -125,6 +140,7 @@ export function renderClientView(ctx, { params, signal }) {
     if (!ok) return;
     try {
       await api.deleteClient(c.id, c.version);
+      forgetClient(window.localStorage, c.id);
       router.navigate('#/clients', { replace: true });
       ctx.setStatus(t('clients.deleted', { name }));
     } catch (err) {

@@ -44,6 +44,8 @@ const nb = {
   'import.progress': 'Importerer: {done} av {total}',
   'import.done': 'Ferdig: {n} klienter er importert.',
   'import.toList': 'Til klientlisten',
+  'import.refreshHint': 'Med Persontjenesten aktivert fyller «Oppdater alle» inn adresse og status fra Folkeregisteret for de importerte klientene.',
+  'import.refresh': 'Gå til Persontjenesten',
   'import.progressLabel': 'Fremdrift for importen',
 };
 
@@ -84,6 +86,8 @@ const en = {
   'import.progress': 'Importing: {done} of {total}',
   'import.done': 'Done: {n} clients imported.',
   'import.toList': 'To the client list',
+  'import.refreshHint': 'With the Person Service activated, “Update all” fills in address and status from the population register for the imported clients.',
+  'import.refresh': 'Go to the Person Service',
   'import.progressLabel': 'Import progress',
 };
 
@@ -229,7 +233,10 @@ function renderImport(ctx, { signal }) {
       bar.value = job.total;
       if (job.state === 'done') {
         text.textContent = t('import.done', { n: job.created });
-        step4.append(h('p', {}, h('a', { class: 'button', href: '#/clients', id: 'import-to-list', text: t('import.toList') })));
+        step4.append(
+          h('p', {}, h('a', { class: 'button', href: '#/clients', id: 'import-to-list', text: t('import.toList') })),
+          h('p', { class: 'hint' }, t('import.refreshHint'), ' ', h('a', { href: '#/persontjenesten', id: 'import-refresh', text: t('import.refresh') })),
+        );
       } else {
         bar.hidden = true;
         text.textContent = '';

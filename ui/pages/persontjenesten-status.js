@@ -91,6 +91,7 @@ export function renderStatus(ctx, { signal }) {
         refresh,
         s.activated ? null : h('a', { class: 'button', id: 'pt-continue', href: '#/persontjenesten/activate', text: t('pt.continueActivation') }),
       ),
+      h('p', { class: 'hint', id: 'pt-refresh-hint', text: t('pt.refreshHint') }),
       busy.node,
     );
 

@@ -125,6 +125,7 @@ export const en = {
   'pt.neverChecked': 'Not checked since the last change',
   'pt.lastAttempt': 'Could not check now: {message} (last confirmed {time})',
   'pt.refresh': 'Refresh settings',
+  'pt.refreshHint': '“Refresh settings” checks again that the delegation and the access to the Person Service still hold.',
   'pt.refreshedOk': 'Delegation and agreement are checked and valid.',
   'pt.refreshedFailed': 'The check is done. See what needs fixing.',
   'pt.continueActivation': 'Continue activation',
@@ -229,7 +230,7 @@ export const en = {
   'pt.search.middleName': 'Middle name',
   'pt.search.familyName': 'Family name',
   'pt.search.fullName': 'Full name',
-  'pt.search.fullNameHint': 'Instead of the name fields',
+  'pt.search.fullNameHint': 'The whole name in one field, if you do not know which is the given and which the family name',
   'pt.search.birthDate': 'Date of birth',
   'pt.search.streetAddress': 'Street address',
   'pt.search.streetHint': 'At least three letters, for example Storgata 5',
@@ -273,7 +274,7 @@ export const en = {
   // "Oppdater alle fra Persontjenesten" (persontjenesten-bulk.js).
   'pt.bulk.title': 'Update all clients from the Person Service',
   'pt.bulk.hint':
-    'Fetches every client with an identity number or D number from the population register and saves what has changed: new address, new name, death, new number and address protection. Phone, email and notes change only as with “Update via the Person Service”. Clients changed in Resepsjon while the update runs are skipped.',
+    'Fetches every client with an identity number or D number from the population register and saves what has changed: new address, new name, death, new number and address protection. Phone and email changed in Resepsjon since the last fetch are kept, and notes never change. Clients changed in Resepsjon while the update runs are skipped.',
   'pt.bulk.start': 'Update all from the Person Service',
   'pt.bulk.running': 'Updating clients',
   'pt.bulk.count': '{done} of {total} clients',

@@ -129,6 +129,7 @@ export const nb = {
   'pt.neverChecked': 'Ikke sjekket etter siste endring',
   'pt.lastAttempt': 'Kunne ikke sjekke nå: {message} (sist bekreftet {time})',
   'pt.refresh': 'Oppdater innstillinger',
+  'pt.refreshHint': '«Oppdater innstillinger» sjekker på nytt at delegeringen og tilgangen til Persontjenesten fortsatt gjelder.',
   'pt.refreshedOk': 'Delegering og avtale er sjekket og gyldige.',
   'pt.refreshedFailed': 'Sjekken er gjort. Se hva som må rettes.',
   'pt.continueActivation': 'Fortsett aktiveringen',
@@ -236,7 +237,7 @@ export const nb = {
   'pt.search.middleName': 'Mellomnavn',
   'pt.search.familyName': 'Etternavn',
   'pt.search.fullName': 'Fullt navn',
-  'pt.search.fullNameHint': 'I stedet for navnefeltene',
+  'pt.search.fullNameHint': 'Hele navnet i ett felt, hvis du ikke vet hva som er fornavn og etternavn',
   'pt.search.birthDate': 'Fødselsdato',
   'pt.search.streetAddress': 'Gateadresse',
   'pt.search.streetHint': 'Minst tre bokstaver, for eksempel Storgata 5',
@@ -274,14 +275,14 @@ export const nb = {
 
   'pt.badge.deceased': 'Død',
   'pt.badge.emigrated': 'Utvandret',
-  'pt.badge.address_protected': 'Adressesperre',
+  'pt.badge.address_protected': 'Adressebeskyttelse',
   'pt.badge.dnumber': 'D-nummer',
   'pt.badge.registered': 'Registrert klient',
 
   // "Oppdater alle fra Persontjenesten" (persontjenesten-bulk.js).
   'pt.bulk.title': 'Oppdater alle klienter fra Persontjenesten',
   'pt.bulk.hint':
-    'Henter alle klienter med fødselsnummer eller D-nummer fra Folkeregisteret og lagrer det som er endret: ny adresse, nytt navn, dødsfall, nytt nummer og adressesperre. Telefon, e-post og notater endres bare slik som ved «Oppdater via Persontjenesten». Klienter som blir endret i Resepsjon mens oppdateringen pågår, hoppes over.',
+    'Henter alle klienter med fødselsnummer eller D-nummer fra Folkeregisteret og lagrer det som er endret: ny adresse, nytt navn, dødsfall, nytt nummer og adressebeskyttelse. Telefon og e-post som er endret i Resepsjon etter forrige henting, beholdes, og notater endres aldri. Klienter som blir endret i Resepsjon mens oppdateringen pågår, hoppes over.',
   'pt.bulk.start': 'Oppdater alle fra Persontjenesten',
   'pt.bulk.running': 'Oppdaterer klienter',
   'pt.bulk.count': '{done} av {total} klienter',
@@ -309,7 +310,7 @@ export const nb = {
   'pt.bulk.kind.renamed': 'Nytt navn',
   'pt.bulk.kind.deceased': 'Død',
   'pt.bulk.kind.new_number': 'Nytt nummer',
-  'pt.bulk.kind.protected': 'Adressesperre',
+  'pt.bulk.kind.protected': 'Adressebeskyttelse',
   'pt.bulk.kind.other': 'Andre endringer',
   'pt.bulk.kind.kept': 'Beholdt din verdi',
   'pt.bulk.keptYours': '{field}: beholdt din verdi (Kontaktregisteret har {value})',

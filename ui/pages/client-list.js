@@ -14,6 +14,17 @@ import { clientBadges } from './badges.js';
 const PAGE_SIZE = 50;
 /** Typing pause before a search is sent. */
 const DEBOUNCE_MS = 150;
+/** The columns, in order; every one can be sorted. */
+const SORT_KEYS = ['name', 'birthDate', 'nin', 'phone', 'city'];
+
+/** What each column sorts by. A hidden address sorts as empty, so the order gives nothing away. */
+const SORT_VALUE = {
+  name: (c) => listName(c),
+  birthDate: (c) => c.birthDate || '',
+  nin: (c) => c.nin || '',
+  phone: (c) => (c.phone || '').replace(/\s+/g, ''),
+  city: (c) => (c.addressProtection === 'Confidential' || c.addressProtection === 'StrictlyConfidential' ? '' : c.city || ''),
+};
 
 export function renderClientList(ctx, { query, signal }) {
   const { api, i18n, router } = ctx;
@@ -22,6 +33,10 @@ export function renderClientList(ctx, { query, signal }) {
 
   let q = query.get('q') || '';
   let page = Math.max(1, Number.parseInt(query.get('page') || '1', 10) || 1);
+  // Column sorting orders the rows of the page shown (the server answers in
+  // name order); "sort=city&dir=desc" in the address keeps it over Back.
+  let sortKey = SORT_KEYS.includes(query.get('sort')) ? query.get('sort') : '';
+  let sortDir = query.get('dir') === 'desc' ? 'desc' : 'asc';
   let controller = null;
   let timer = 0;
   // What the table shows now, so Enter can open a single match.
@@ -78,6 +93,10 @@ export function renderClientList(ctx, { query, signal }) {
     const params = new URLSearchParams();
     if (q) params.set('q', q);
     if (page > 1) params.set('page', String(page));
+    if (sortKey) {
+      params.set('sort', sortKey);
+      if (sortDir === 'desc') params.set('dir', 'desc');
+    }
     const s = params.toString();
     router.setQuietly(s ? `#/clients?${s}` : '#/clients');
   }
@@ -164,10 +183,26 @@ export function renderClientList(ctx, { query, signal }) {
   }
 
   function table(clients) {
-    const head = ['name', 'birthDate', 'nin', 'phone', 'city'].map((c) =>
-      h('th', { scope: 'col', class: `col-${c}`, text: t(`clients.col.${c}`) }),
-    );
-    const rows = clients.map((c) => {
+    const head = SORT_KEYS.map((c) => {
+      const active = sortKey === c;
+      const dir = active ? sortDir : '';
+      // The arrow is a shape, not a colour; aria-sort tells screen readers.
+      const mark = h('span', { class: 'sort-mark', 'aria-hidden': 'true', text: dir === 'asc' ? '▲' : dir === 'desc' ? '▼' : '↕' });
+      const button = h(
+        'button',
+        {
+          type: 'button',
+          class: 'sort-button',
+          id: `sort-${c}`,
+          title: t(active && sortDir === 'asc' ? 'clients.sortDesc' : 'clients.sortAsc'),
+          on: { click: () => sortBy(c) },
+        },
+        h('span', { text: t(`clients.col.${c}`) }),
+        mark,
+      );
+      return h('th', { scope: 'col', class: `col-${c}`, 'aria-sort': active ? (sortDir === 'asc' ? 'ascending' : 'descending') : 'none' }, button);
+    });
+    const rows = sorted(clients).map((c) => {
       const href = `#/clients/${c.id}`;
       const link = h('a', { href, class: 'row-link', text: listName(c) || '–' });
       const addressHidden = c.addressProtection === 'Confidential' || c.addressProtection === 'StrictlyConfidential';
@@ -190,6 +225,33 @@ export function renderClientList(ctx, { query, signal }) {
       h('thead', {}, h('tr', {}, head)),
       h('tbody', {}, rows),
     );
+  }
+
+  /** The rows in the chosen order; without a choice, as the server sent them. */
+  function sorted(clients) {
+    if (!sortKey) return clients;
+    const collator = new Intl.Collator(i18n.lang === 'nb' ? 'nb-NO' : 'en-GB', { numeric: true, sensitivity: 'base' });
+    const sign = sortDir === 'desc' ? -1 : 1;
+    const keyOf = SORT_VALUE[sortKey];
+    // Empty values go last in both directions; ties keep the server's order.
+    return clients
+      .map((c, i) => ({ c, i, k: keyOf(c) }))
+      .sort((a, b) => {
+        if (a.k === '' || b.k === '') return a.k === b.k ? a.i - b.i : a.k === '' ? 1 : -1;
+        return sign * collator.compare(a.k, b.k) || a.i - b.i;
+      })
+      .map((x) => x.c);
+  }
+
+  function sortBy(key) {
+    if (sortKey === key) sortDir = sortDir === 'asc' ? 'desc' : 'asc';
+    else [sortKey, sortDir] = [key, 'asc'];
+    writeAddress();
+    if (!shown) return;
+    draw(shown.data);
+    // The table was redrawn: keep the focus on the same header button.
+    const again = results.querySelector(`#sort-${key}`);
+    if (again) again.focus();
   }
 
   function pager(range, more) {

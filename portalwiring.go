@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"strconv"
+	"strings"
 	"time"
 
 	keyring "github.com/zalando/go-keyring"
@@ -16,6 +17,7 @@ import (
 	"resepsjon/outbox"
 	"resepsjon/patientweb"
 	"resepsjon/portal"
+	"resepsjon/register"
 	"resepsjon/store"
 )
 
@@ -31,6 +33,10 @@ type portalParts struct {
 	patientLn   net.Listener
 	patientURL  string
 	patientPort int
+
+	stop    context.CancelFunc
+	done    chan struct{}
+	running int
 }
 
 // mailKeyringAccount is the keyring account of the SMTP password.
@@ -128,21 +134,105 @@ func setupPortal(cfg config.Config, db *store.DB, demo bool, log *slog.Logger) (
 	return p, nil
 }
 
-// run delivers mail and serves the patient side until ctx ends.
+// run delivers mail and serves the patient side until ctx ends or close.
 func (p *portalParts) run(ctx context.Context, log *slog.Logger) {
-	go p.sender.Run(ctx)
+	ctx, p.stop = context.WithCancel(ctx)
+	p.done = make(chan struct{}, 2)
+	p.running = 1
+	go func() { p.sender.Run(ctx); p.done <- struct{}{} }()
 	if p.patient != nil {
+		p.running++
 		log.Info("patient portal serving", "url", p.patientURL)
 		go func() {
 			if err := p.patient.Serve(ctx, p.patientLn); err != nil {
 				log.Error("patient portal stopped", "err", err)
 			}
+			p.done <- struct{}{}
 		}()
 	}
 }
 
+// close stops the sender and the patient side and waits for them, so that
+// nothing uses the database after it is closed.
 func (p *portalParts) close() {
+	if p.stop != nil {
+		p.stop()
+		for range p.running {
+			<-p.done
+		}
+		p.stop = nil
+	}
 	if p.patientLn != nil {
 		p.patientLn.Close()
 	}
+}
+
+// demoPortalPassword is the password of the demo's active portal users,
+// printed at start so that a newcomer can log in on the patient side.
+const demoPortalPassword = "demo passord 2026"
+
+// seedDemoPortal gives the first demo clients portal users in each status
+// (awaiting activation, active, no rights, e-mail not sent), once.
+func seedDemoPortal(ctx context.Context, db *store.DB, svc *portal.Service) error {
+	if accs, err := svc.Accounts(ctx, portal.Filter{}); err != nil || len(accs) > 0 {
+		return err
+	}
+	st := portal.DefaultSettings()
+	st.PracticeName, st.SenderName, st.SenderAddress = "Demo legekontor", "Demo legekontor", "post@demo-legekontor.example"
+	if _, err := svc.SaveSettings(ctx, "demo", st); err != nil {
+		return err
+	}
+	page, err := db.SearchClients(ctx, register.Query{Limit: 4})
+	if err != nil || len(page.Results) < 4 {
+		return err
+	}
+	all := portal.Rights{Consultation: true, Booking: true, Renewal: true}
+	steps := []struct {
+		email    string
+		rights   portal.Rights
+		activate bool
+		fail     bool
+	}{
+		{"venter@demo-pasient.example", portal.Rights{Consultation: true, Booking: true}, false, false},
+		{"aktiv@demo-pasient.example", all, true, false},
+		{"ingen-rettigheter@demo-pasient.example", portal.Rights{}, true, false},
+		{"ikke-sendt@demo-pasient.example", portal.Rights{Renewal: true}, false, true},
+	}
+	for i, s := range steps {
+		c := page.Results[i]
+		if _, err := svc.Create(ctx, "demo", c.ID, portal.Input{Email: s.email, Rights: s.rights, WantsElectronicReply: i%2 == 1}); err != nil {
+			return fmt.Errorf("demo portal user %d: %w", i, err)
+		}
+		msgs, err := db.Messages(ctx, 1)
+		if err != nil || len(msgs) == 0 {
+			return fmt.Errorf("demo portal user %d: no activation mail: %w", i, err)
+		}
+		switch {
+		case s.activate:
+			tok := demoLinkToken(msgs[0].Text)
+			if _, _, err := svc.UseLink(ctx, tok, portal.PurposeActivate, demoPortalPassword); err != nil {
+				return fmt.Errorf("demo portal user %d: activate: %w", i, err)
+			}
+			if err := db.MarkSent(ctx, msgs[0].ID, time.Now()); err != nil {
+				return err
+			}
+		case s.fail:
+			if err := db.MarkAttemptFailed(ctx, msgs[0].ID, outbox.ReasonRecipient, time.Time{}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// demoLinkToken is the token of the link in a mail's text.
+func demoLinkToken(text string) string {
+	_, after, ok := strings.Cut(text, "?t=")
+	if !ok {
+		return ""
+	}
+	if end := strings.IndexFunc(after, func(r rune) bool { return r == '\n' || r == ' ' || r == '\r' }); end >= 0 {
+		after = after[:end]
+	}
+	return after
 }

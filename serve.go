@@ -234,6 +234,15 @@ func (env *environment) serveWith(ctx context.Context, cfg config.Config, f file
 		return err
 	}
 	defer pp.close()
+	if demo {
+		if err := seedDemoPortal(ctx, db, pp.service); err != nil {
+			log.Warn("demo: portal users not seeded", "err", err)
+		}
+		if pp.patientURL != "" {
+			fmt.Fprintf(env.stdout, "Pasientportalen (pasientens side) / the patient portal: %s (demo-passord / demo password: %q for aktiv@demo-pasient.example)\n",
+				pp.patientURL, demoPortalPassword)
+		}
+	}
 	// Backups run by themselves while the app serves, and once more when
 	// it stops (before the register is closed).
 	safe, err := startSafekeeping(ctx, db, cfg.DataDir, demo, log)

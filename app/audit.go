@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"resepsjon/portal"
 	"resepsjon/register"
 )
 
@@ -72,7 +73,7 @@ func (s *Server) getAudit(c echo.Context) error {
 			*p.dst = t
 		}
 	}
-	if f.Action != "" && !slices.Contains(register.AuditActions, f.Action) {
+	if f.Action != "" && !slices.Contains(register.AuditActions, f.Action) && !slices.Contains(portal.Actions, f.Action) {
 		fields["action"] = register.CodeInvalid
 	}
 	csvOut := false

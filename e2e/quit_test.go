@@ -28,6 +28,8 @@ func TestAboutAndQuitInBrowser(t *testing.T) {
 	}
 	b := newBrowser(t)
 	b.open(s.printedLaunchURL(t))
+	// The shell is drawn again once the first screen is on; wait for it.
+	b.waitFor("the client list", `document.querySelectorAll('#client-table tbody tr').length >= 1`)
 
 	b.click("#nav-about")
 	b.waitFor("the about dialog", `!!document.querySelector('#about-dialog[open]')`)

@@ -89,7 +89,7 @@ const pages = `
 {{end}}
 </section>
 <section class="card" aria-labelledby="prefs">
-<h2 id="prefs">{{.T.WantsReply}}</h2>
+<h2 id="prefs">{{.T.Preferences}}</h2>
 <form method="post" action="/profil" novalidate>
 <div class="check">
   <input type="checkbox" id="reply" name="reply" value="1"{{if .Profile.WantsElectronicReply}} checked{{end}} aria-describedby="reply-help">

@@ -171,18 +171,24 @@ func isLoopbackIP(h string) bool {
 }
 
 // sameOrigin refuses a form posted from another site: by Sec-Fetch-Site
-// where the browser sends it, else by Origin.
+// where the browser sends it, else by Origin. (Under Referrer-Policy
+// no-referrer a browser sends "Origin: null" with a form, so the fetch
+// metadata decides for browsers; a client without either is not a browser
+// another site could steer.)
 func sameOrigin(r *http.Request) bool {
 	switch r.Header.Get("Sec-Fetch-Site") {
-	case "cross-site", "same-site":
+	case "same-origin":
+		return true
+	case "":
+	default:
 		return false
 	}
 	origin := r.Header.Get("Origin")
-	if origin == "" || origin == "null" {
-		return origin == ""
+	if origin == "" {
+		return true
 	}
 	u, err := url.Parse(origin)
-	return err == nil && strings.EqualFold(u.Host, r.Host)
+	return err == nil && origin != "null" && strings.EqualFold(u.Host, r.Host)
 }
 
 // clientAddr is the patient's network address for the login throttle: the

@@ -2,20 +2,20 @@ package patientweb
 
 // texts are the patient's pages' words in one language.
 type texts struct {
-	Lang, OtherLang, OtherLangName                            string
-	Portal, PortalOf                                          string
-	Login, LoginTitle, Email, Password, Forgot, LoginIntro    string
-	ActivateTitle, ActivateIntro, ActivateButton              string
-	ResetTitle, ResetIntro, ResetButton                       string
-	NewPassword, RepeatPassword, PasswordRules                string
-	ForgotTitle, ForgotIntro, ForgotButton, BackToLogin       string
-	ProfileTitle, Name, Rights, NoRights, NoRightsNote        string
-	Consultation, Booking, Renewal, Given, NotGiven           string
-	WantsReply, WantsReplyHelp, Language, SavePreferences     string
-	Saved, ChangePasswordTitle, CurrentPassword, ChangeButton string
-	PasswordChanged, Logout, LinkInvalidTitle, NotFound       string
-	NotFoundText, Refused, Activated, ResetDone, Error        string
-	Norwegian, English                                        string
+	Lang, OtherLang, OtherLangName                                         string
+	Portal, PortalOf                                                       string
+	Login, LoginTitle, Email, Password, Forgot, LoginIntro                 string
+	ActivateTitle, ActivateIntro, ActivateButton                           string
+	ResetTitle, ResetIntro, ResetButton                                    string
+	NewPassword, RepeatPassword, PasswordRules                             string
+	ForgotTitle, ForgotIntro, ForgotButton, BackToLogin                    string
+	ProfileTitle, Name, Rights, NoRights, NoRightsNote                     string
+	Consultation, Booking, Renewal, Given, NotGiven                        string
+	WantsReply, WantsReplyHelp, Language, SavePreferences                  string
+	Preferences, Saved, ChangePasswordTitle, CurrentPassword, ChangeButton string
+	PasswordChanged, Logout, LinkInvalidTitle, NotFound                    string
+	NotFoundText, Refused, Activated, ResetDone, Error                     string
+	Norwegian, English                                                     string
 }
 
 func textsFor(lang string) texts {
@@ -36,7 +36,7 @@ func textsFor(lang string) texts {
 			Consultation: "E-consultation", Booking: "E-appointment booking", Renewal: "E-prescription renewal",
 			Given: "yes", NotGiven: "no",
 			WantsReply: "I want answers electronically", WantsReplyHelp: "Answers to your e-consultations come here in the portal; the e-mail only says there is an answer.",
-			Language: "Language of e-mail", SavePreferences: "Save", Saved: "Saved.",
+			Language: "Language of e-mail", SavePreferences: "Save", Preferences: "Settings", Saved: "Saved.",
 			ChangePasswordTitle: "Change password", CurrentPassword: "Current password", ChangeButton: "Change password",
 			PasswordChanged: "The password is changed. Other devices are logged out.", Logout: "Log out",
 			LinkInvalidTitle: "The link cannot be used", NotFound: "Page not found",
@@ -62,7 +62,7 @@ func textsFor(lang string) texts {
 		Consultation: "E-konsultasjon", Booking: "E-timebestilling", Renewal: "E-reseptfornyelse",
 		Given: "ja", NotGiven: "nei",
 		WantsReply: "Ønsker svar elektronisk", WantsReplyHelp: "Svar på e-konsultasjoner kommer her i portalen; e-posten sier bare at det er kommet svar.",
-		Language: "Språk i e-post", SavePreferences: "Lagre", Saved: "Lagret.",
+		Language: "Språk i e-post", SavePreferences: "Lagre", Preferences: "Innstillinger", Saved: "Lagret.",
 		ChangePasswordTitle: "Bytt passord", CurrentPassword: "Nåværende passord", ChangeButton: "Bytt passord",
 		PasswordChanged: "Passordet er byttet. Andre enheter er logget ut.", Logout: "Logg ut",
 		LinkInvalidTitle: "Lenken kan ikke brukes", NotFound: "Fant ikke siden",

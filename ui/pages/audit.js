@@ -8,7 +8,11 @@ import { formatDate, formatDateTime, parseDate } from '../format.js';
 import { describe, en as sentenceEn, nb as sentenceNb, outcomeText } from './audit-sentence.js';
 import { errorText, isQuiet } from './persontjenesten-common.js';
 
-const ACTIONS = ['search', 'lookup', 'update', 'activate', 'refresh', 'bulk', 'import', 'export', 'restore'];
+const ACTIONS = [
+  'search', 'lookup', 'update', 'activate', 'refresh', 'bulk', 'import', 'export', 'restore',
+  'portal_create', 'portal_update', 'portal_resend', 'portal_reset', 'portal_delete', 'portal_retry_mail', 'portal_settings',
+  'portal_activated', 'portal_password_reset', 'portal_password_change', 'portal_login', 'portal_preference',
+];
 const PAGE_SIZE = 100;
 
 const nb = {
@@ -36,6 +40,18 @@ const nb = {
   'audit.action.import': 'Import av klienter',
   'audit.action.export': 'Eksport av klienter',
   'audit.action.restore': 'Gjenoppretting',
+  'audit.action.portal_create': 'Portal: opprettet',
+  'audit.action.portal_update': 'Portal: endret',
+  'audit.action.portal_resend': 'Portal: sendt på nytt',
+  'audit.action.portal_reset': 'Portal: ny kode',
+  'audit.action.portal_delete': 'Portal: slettet',
+  'audit.action.portal_retry_mail': 'Portal: prøv igjen',
+  'audit.action.portal_settings': 'Portal: innstillinger',
+  'audit.action.portal_activated': 'Portal: aktivert',
+  'audit.action.portal_password_reset': 'Portal: nytt passord',
+  'audit.action.portal_password_change': 'Portal: passord byttet',
+  'audit.action.portal_login': 'Portal: innlogging',
+  'audit.action.portal_preference': 'Portal: pasientvalg',
   'audit.outcome.ok': 'OK',
   'audit.outcome.error': 'Feil',
   'audit.empty': 'Ingen oppslag i perioden.',
@@ -70,6 +86,18 @@ const en = {
   'audit.action.import': 'Client import',
   'audit.action.export': 'Client export',
   'audit.action.restore': 'Restore',
+  'audit.action.portal_create': 'Portal: created',
+  'audit.action.portal_update': 'Portal: changed',
+  'audit.action.portal_resend': 'Portal: sent again',
+  'audit.action.portal_reset': 'Portal: new code',
+  'audit.action.portal_delete': 'Portal: deleted',
+  'audit.action.portal_retry_mail': 'Portal: try again',
+  'audit.action.portal_settings': 'Portal: settings',
+  'audit.action.portal_activated': 'Portal: activated',
+  'audit.action.portal_password_reset': 'Portal: new password',
+  'audit.action.portal_password_change': 'Portal: password changed',
+  'audit.action.portal_login': 'Portal: login',
+  'audit.action.portal_preference': 'Portal: patient choices',
   'audit.outcome.ok': 'OK',
   'audit.outcome.error': 'Error',
   'audit.empty': 'No lookups in this period.',

@@ -7,6 +7,7 @@ import { fullName } from '../format.js';
 import { forgetClient, rememberClient } from '../recent.js';
 import { clientBadges, strictBanner } from './badges.js';
 import { ADDRESS_FIELDS, displayValue, GROUPS, READ_ONLY } from './client-fields.js';
+import { openPortalPanel, portalSection } from './portal-panel.js';
 
 /** Register fields for the data controller, not the desk: behind "Detaljer". */
 const INTERNAL = ['personId', 'sequenceNumber', 'ninType'];
@@ -70,6 +71,8 @@ export function renderClientView(ctx, { params, signal }) {
     const sections = GROUPS.map((g) => section(c, g.key, g.fields.map((f) => f.name)));
     const register = READ_ONLY.filter((f) => displayValue(i18n, f, c[f]) !== '');
     if (register.length) sections.push(section(c, 'register', register));
+    portal = portalSection(ctx, c, name, signal);
+    sections.push(portal.node);
     body.removeAttribute('aria-busy');
     const strict = c.addressProtection === 'StrictlyConfidential' ? strictBanner(i18n, 'strict-banner') : null;
     replace(body, strict, badges.length ? h('p', { class: 'badges badges-large' }, badges) : null, actions, h('div', { class: 'sections' }, sections));
@@ -111,6 +114,21 @@ export function renderClientView(ctx, { params, signal }) {
     return h('section', { class: `card${key === 'notes' ? ' card-wide' : ''}`, id: `section-${key}` }, title, list(c, fields));
   }
 
+  let portal = null;
+
+  // The e-mail field opens the Pasientportal panel, as in the practice
+  // systems the receptionist knows.
+  function emailPortalButton(c) {
+    return h('button', {
+      type: 'button',
+      class: 'button button-small email-portal',
+      id: 'email-portal',
+      'aria-label': t('portal.openFromEmail'),
+      text: t('portal.section'),
+      on: { click: () => openPortalPanel(ctx, c, fullName(c) || '–', () => portal && portal.refresh()) },
+    });
+  }
+
   function list(c, fields) {
     return h(
       'dl',
@@ -121,7 +139,9 @@ export function renderClientView(ctx, { params, signal }) {
           'div',
           { class: `field-row${f === 'notes' ? ' field-notes' : ''}`, dataset: { field: f } },
           h('dt', { text: t(`field.${f}`) }),
-          h('dd', { class: value ? '' : 'muted', text: value || t('client.empty') }),
+          f === 'email'
+            ? h('dd', { class: value ? '' : 'muted' }, value || t('client.empty'), emailPortalButton(c))
+            : h('dd', { class: value ? '' : 'muted', text: value || t('client.empty') }),
         );
       }),
     );

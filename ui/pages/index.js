@@ -15,6 +15,7 @@ import backup from './backup.js';
 import clients from './clients.js';
 import importPage from './import.js';
 import persontjenesten from './persontjenesten.js';
+import portal from './portal.js';
 import settings from './settings.js';
 
-export const PAGES = [clients, persontjenesten, settings, audit, importPage, backup];
+export const PAGES = [clients, persontjenesten, portal, settings, audit, importPage, backup];

@@ -312,6 +312,11 @@ func TestPersontjenestenActivation(t *testing.T) {
 
 	// HelseID: the demo's mock environment, a wrong client id on purpose.
 	b.waitFor("the HelseID step", `!!document.querySelector('#w-clientId')`)
+	// Finished steps are marked by a check mark and a word, not by colour alone.
+	if got := eval[[]string](b, `[...document.querySelectorAll('.wizard-step.done')].map((li) => li.textContent)`); len(got) != 2 || !strings.HasPrefix(got[0], "✓") || !strings.HasSuffix(got[1], "(ferdig)") {
+		t.Errorf("the finished steps read %q; want a check mark and \"(ferdig)\" on both", got)
+	}
+	b.screenshot("wizard-helseid")
 	b.selectValue("#w-environment", "mock")
 	b.retype("#w-clientId", "resepsjon-feil")
 	b.click("#w-tenancy-multi")

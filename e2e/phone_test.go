@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"resepsjon/register"
 )
 
@@ -18,7 +20,7 @@ func TestPhoneShownOneWay(t *testing.T) {
 	b := newBrowser(t)
 	b.open(s.launchURL(t))
 	var kari, sven map[string]any
-	if code := s.api(t, http.MethodPost, "/api/clients", register.Client{GivenName: "Kari", FamilyName: "Telefonsen", Phone: "+4795290748"}, &kari); code != http.StatusCreated {
+	if code := s.api(t, http.MethodPost, "/api/clients", register.Client{GivenName: "Kari", FamilyName: "Telefonsen", Phone: "+4795290748", City: "Kristiansand S"}, &kari); code != http.StatusCreated {
 		t.Fatalf("create: status %d", code)
 	}
 	if code := s.api(t, http.MethodPost, "/api/clients", register.Client{GivenName: "Sven", FamilyName: "Telefonsen", Phone: "0046701234567"}, &sven); code != http.StatusCreated {
@@ -31,6 +33,21 @@ func TestPhoneShownOneWay(t *testing.T) {
 	if len(phones) != 2 || phones[0] != "952 90 748" || phones[1] != "+46701234567" {
 		t.Errorf("the list shows the phones %q; want 952 90 748 and +46701234567", phones)
 	}
+
+	// At 1024 px the place name breaks between its words, never inside one.
+	b.do(chromedp.EmulateViewport(1024, 768))
+	b.waitFor("the narrow layout", `innerWidth === 1024`)
+	wordLines := eval[int](b, `(() => {
+		const td = [...document.querySelectorAll('#client-table tbody .col-city')].find((el) => el.textContent === 'Kristiansand S');
+		const r = document.createRange();
+		r.setStart(td.firstChild, 0);
+		r.setEnd(td.firstChild, 'Kristiansand'.length);
+		return r.getClientRects().length;
+	})()`)
+	if wordLines != 1 {
+		t.Errorf("at 1024 px \"Kristiansand\" is drawn on %d lines; want 1", wordLines)
+	}
+	b.do(chromedp.EmulateViewport(1366, 768))
 
 	id := int64(kari["id"].(float64))
 	b.open(fmt.Sprintf("%s/#/clients/%d", s.URL, id))

@@ -71,7 +71,15 @@ export function renderActivation(ctx, { query, signal }) {
     replace(
       stepsNav,
       STEPS.map((s, i) =>
-        h('li', { class: `wizard-step${i < at ? ' done' : ''}${i === at ? ' current' : ''}`, 'aria-current': i === at ? 'step' : null }, h('span', { class: 'step-number', text: String(i + 1) }), h('span', { text: t(`pt.step.${s}`) })),
+        // A finished step shows a check mark instead of its number and says
+        // "ferdig" to screen readers: not told by colour alone.
+        h(
+          'li',
+          { class: `wizard-step${i < at ? ' done' : ''}${i === at ? ' current' : ''}`, 'aria-current': i === at ? 'step' : null },
+          h('span', { class: 'step-number', 'aria-hidden': i < at ? 'true' : null, text: i < at ? '✓' : String(i + 1) }),
+          h('span', { text: t(`pt.step.${s}`) }),
+          i < at ? h('span', { class: 'visually-hidden', text: ` (${t('pt.stepDone')})` }) : null,
+        ),
       ),
     );
   }

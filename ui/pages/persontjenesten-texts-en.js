@@ -22,6 +22,7 @@ export const en = {
 
   'pt.activation.title': 'Activate the Person Service',
   'pt.activation.stepsLabel': 'Activation steps',
+  'pt.stepDone': 'done',
   'pt.step.intro': 'Introduction',
   'pt.step.practice': 'The practice',
   'pt.step.helseid': 'HelseID',

@@ -25,6 +25,7 @@ export const nb = {
 
   'pt.activation.title': 'Aktiver Persontjenesten',
   'pt.activation.stepsLabel': 'Steg i aktiveringen',
+  'pt.stepDone': 'ferdig',
   'pt.step.intro': 'Introduksjon',
   'pt.step.practice': 'Virksomheten',
   'pt.step.helseid': 'HelseID',

@@ -308,6 +308,13 @@ func TestPersontjenestenActivation(t *testing.T) {
 	b.click("#wizard-next")
 	b.waitFor("the org number error", `!document.querySelector('#w-orgNumber-error').hidden`)
 	b.retype("#w-orgNumber", orgA)
+	// The practice step's inputs share one line even where a label wraps.
+	b.do(chromedp.EmulateViewport(1024, 768))
+	if tops := eval[[]float64](b, `[...document.querySelectorAll('#wizard-practice .grid input')].map((el) => el.getBoundingClientRect().top)`); len(tops) > 1 && tops[0] != tops[1] && tops[1] < tops[0]+40 {
+		t.Errorf("the practice step's inputs are not aligned: tops %v", tops)
+	}
+	b.screenshot("wizard-practice-1024")
+	b.do(chromedp.EmulateViewport(1366, 768))
 	b.click("#wizard-next")
 
 	// HelseID: the demo's mock environment, a wrong client id on purpose.

@@ -355,6 +355,8 @@ func TestClientRegisterInBrowser(t *testing.T) {
 	b.waitText("#nav-clients", "Clients")
 	b.reload()
 	b.waitText("#nav-clients", "Clients")
+	// The menu is drawn before the page: wait for the settings page itself.
+	b.waitFor("the settings page after a reload", `!!document.querySelector('#lang-en')`)
 	if got := eval[string](b, `document.documentElement.lang`); got != "en" {
 		t.Errorf("after a reload the page language is %q; want en", got)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,8 +36,8 @@ func (s *Server) portalRoutes(api *echo.Group) {
 		return
 	}
 	api.GET("/clients/:id/portal", s.getClientPortal)
-	api.POST("/clients/:id/portal", s.createClientPortal)
-	api.PUT("/clients/:id/portal", s.updateClientPortal)
+	api.POST("/clients/:id/portal", s.portalWrite(http.StatusCreated, (*portal.Service).Create))
+	api.PUT("/clients/:id/portal", s.portalWrite(http.StatusOK, (*portal.Service).Update))
 	api.DELETE("/clients/:id/portal", s.deleteClientPortal)
 	api.POST("/clients/:id/portal/resend", s.portalAction((*portal.Service).Resend))
 	api.POST("/clients/:id/portal/reset", s.portalAction((*portal.Service).SendReset))
@@ -132,34 +133,23 @@ func (s *Server) getClientPortal(c echo.Context) error {
 	return s.clientPortalJSON(c, http.StatusOK, id)
 }
 
-func (s *Server) createClientPortal(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
+// portalWrite wraps «Opprett» and changes to the panel: decode the form,
+// call the use case, answer with the panel as it now stands.
+func (s *Server) portalWrite(status int, do func(*portal.Service, context.Context, string, int64, portal.Input) (portal.Account, error)) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := pathID(c)
+		if err != nil {
+			return err
+		}
+		var in portal.Input
+		if err := decodeJSON(c, &in); err != nil {
+			return err
+		}
+		if _, err := do(s.cfg.Portal.Service, c.Request().Context(), s.actor(), id, in); err != nil {
+			return err
+		}
+		return s.clientPortalJSON(c, status, id)
 	}
-	var in portal.Input
-	if err := decodeJSON(c, &in); err != nil {
-		return err
-	}
-	if _, err := s.cfg.Portal.Service.Create(c.Request().Context(), s.actor(), id, in); err != nil {
-		return err
-	}
-	return s.clientPortalJSON(c, http.StatusCreated, id)
-}
-
-func (s *Server) updateClientPortal(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var in portal.Input
-	if err := decodeJSON(c, &in); err != nil {
-		return err
-	}
-	if _, err := s.cfg.Portal.Service.Update(c.Request().Context(), s.actor(), id, in); err != nil {
-		return err
-	}
-	return s.clientPortalJSON(c, http.StatusOK, id)
 }
 
 func (s *Server) deleteClientPortal(c echo.Context) error {
@@ -207,14 +197,7 @@ func (s *Server) getPortalUsers(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"results": out, "total": len(out)})
 }
 
-func validStatus(st portal.Status) bool {
-	for _, s := range portal.Statuses {
-		if s == st {
-			return true
-		}
-	}
-	return false
-}
+func validStatus(st portal.Status) bool { return slices.Contains(portal.Statuses, st) }
 
 func (s *Server) portalSettingsJSON(c echo.Context, st portal.Settings) error {
 	return c.JSON(http.StatusOK, map[string]any{"settings": st, "patientUrl": s.cfg.Portal.PatientURL,

@@ -46,7 +46,10 @@ func newPortalHarness(t *testing.T) *portalHarness {
 				Password:  func(context.Context) (string, error) { return "hemmelig", nil },
 				From:      func(context.Context) (string, string, error) { return "Fysio Nord", "post@fysio.example.no", nil },
 				TLSConfig: &tls.Config{RootCAs: srv.RootCAs, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12},
-				Timeout:   5 * time.Second})
+				Timeout:   30 * time.Second})
+			// A failed attempt is retried only after an hour, so one
+			// attempt must not time out on a busy CI machine: the STARTTLS
+			// handshake gets 30 s, and waitMail waits longer than that.
 			h.sender = outbox.NewSender(outbox.SenderConfig{Store: db, Transport: transport, FirstRetry: time.Hour})
 			svc, err := portal.New(portal.Config{Store: db, Clients: db, Settings: db, Argon2: &argon,
 				PatientURL: "http://127.0.0.1:8730", Wake: h.sender.Wake})
@@ -98,7 +101,7 @@ func (h *portalHarness) panel(t *testing.T, id int64) panelJSON {
 // waitMail waits until the server holds n messages and returns the n-th.
 func (h *portalHarness) waitMail(t *testing.T, n int) mailView {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
 	defer cancel()
 	msgs, err := h.smtp.WaitFor(ctx, n)
 	if err != nil {

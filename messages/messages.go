@@ -107,7 +107,21 @@ func Terminal(err error) string {
 	return strings.TrimSuffix(s, "\n")
 }
 
-var catalogue = map[string]Text{
+// catalogue is every area's texts in one table; an area with a file of its
+// own (feed.go) joins here.
+var catalogue = join(coreTexts, feedTexts)
+
+// join puts the areas' tables into one; a code belongs to one area only
+// (TestAreasDoNotOverlap).
+func join(areas ...map[string]Text) map[string]Text {
+	out := map[string]Text{}
+	for _, a := range areas {
+		maps.Copy(out, a)
+	}
+	return out
+}
+
+var coreTexts = map[string]Text{
 	// command line
 	"cli.key.no_keyring": {
 		"Fant ingen nøkkelring (Secret Service) å lagre HelseID-nøkkelen i, eller den er låst.\nResepsjon lagrer aldri private nøkler i klartekst. Start eller lås opp nøkkelringen\n(for eksempel GNOME Keyring eller KWallet) og prøv igjen.",

@@ -1,6 +1,6 @@
 package messages
 
-// feedTexts are the change feed's and `resepsjon refresh`'s texts.
+// feedTexts: the change feed and `resepsjon refresh`.
 var feedTexts = map[string]Text{
 	"feed.internal": {
 		"Noe gikk galt i Resepsjon da endringer skulle hentes fra Folkeregisteret. Resepsjon prøver igjen selv; hvis det gjentar seg, start programmet på nytt.",

@@ -22,6 +22,7 @@ import (
 	"resepsjon/backup"
 	"resepsjon/buildinfo"
 	"resepsjon/config"
+	"resepsjon/feed"
 	"resepsjon/instance"
 	"resepsjon/logfile"
 	"resepsjon/lookup"
@@ -56,10 +57,10 @@ func parseArgs(fs *pflag.FlagSet, args []string, maxArgs int) error {
 		if errors.Is(err, pflag.ErrHelp) {
 			return err
 		}
-		return &usageError{err.Error()}
+		return &usageError{msg: err.Error()}
 	}
 	if fs.NArg() > maxArgs {
-		return &usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(maxArgs))}
+		return &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(maxArgs))}
 	}
 	return nil
 }
@@ -162,11 +163,9 @@ func (env *environment) serveWith(ctx context.Context, cfg config.Config, f file
 	db, err := store.Open(ctx, f.db, log, store.WithClock(clock))
 	switch {
 	case errors.Is(err, register.ErrReadOnly):
-		return fmt.Errorf("Registeret %s kan ikke skrives til. Be den som har ansvar for PC-en gi deg skrivetilgang til filen og mappen, og start Resepsjon igjen.\n"+
-			"The register %s cannot be written to. Ask whoever looks after the PC to give you write access to the file and its folder, and start Resepsjon again: %w", f.db, f.db, err)
+		return messages.Errorf(err, "cli.serve.read_only", f.db)
 	case errors.Is(err, register.ErrDiskFull):
-		return fmt.Errorf("Disken der registeret %s ligger, er full. Frigjør plass på disken og start Resepsjon igjen.\n"+
-			"The disk holding the register %s is full. Free some space on the disk and start Resepsjon again: %w", f.db, f.db, err)
+		return messages.Errorf(err, "cli.serve.disk_full", f.db)
 	case err != nil:
 		return fmt.Errorf("open database: %w", err)
 	}
@@ -204,6 +203,31 @@ func (env *environment) serveWith(ctx context.Context, cfg config.Config, f file
 	if err != nil {
 		return err
 	}
+	// The change feed follows Persontjenesten while the app serves (it
+	// polls only when activated and switched on), and stops before the
+	// register is closed.
+	feedInterval := cfg.Feed.Interval
+	if demoNet != nil {
+		feedInterval = demoFeedInterval
+		if err := startDemoFeed(ctx, db, demoNet, cfg.Feed.DemoTrickle, log); err != nil {
+			return fmt.Errorf("demo feed: %w", err)
+		}
+	}
+	follower, err := feed.New(feed.Config{Connection: conn, Lookup: look, Store: db, Settings: db, Logger: log,
+		Interval: feedInterval, Now: clock})
+	if err != nil {
+		return err
+	}
+	feedCtx, stopFeed := context.WithCancel(ctx)
+	feedDone := make(chan struct{})
+	go func() {
+		defer close(feedDone)
+		follower.Run(feedCtx)
+	}()
+	defer func() {
+		stopFeed()
+		<-feedDone
+	}()
 	if demoNet != nil {
 		if err := demoNet.configurePractice(ctx, conn); err != nil {
 			return fmt.Errorf("demo practice: %w", err)
@@ -230,7 +254,7 @@ func (env *environment) serveWith(ctx context.Context, cfg config.Config, f file
 	if cfg.AllowRemote && !config.IsLoopback(cfg.Listen) {
 		extra = []string{cfg.Listen}
 	}
-	pp, err := setupPortal(cfg, db, demo, log)
+	pp, err := setupPortal(cfg, db, demo, look, log)
 	if err != nil {
 		ln.Close()
 		return err
@@ -254,7 +278,7 @@ func (env *environment) serveWith(ctx context.Context, cfg config.Config, f file
 	}
 	defer safe.wait()
 	srv, err := app.New(app.Config{
-		Clients: db, Audit: db, Connection: conn, Lookup: look, Refresh: runner, UI: ui, Logger: log, Token: token,
+		Clients: db, Audit: db, Connection: conn, Lookup: look, Refresh: runner, Feed: follower, UI: ui, Logger: log, Token: token,
 		BaseURL: baseURL, Port: port, ExtraHosts: extra, Demo: demo, Build: build, Language: cfg.Language,
 		DataDir: cfg.DataDir, DBPath: f.db, Quit: quit,
 		OSUser: currentOSUser(), DemoOrganisations: demoOrganisations(demoNet),
@@ -401,7 +425,7 @@ func (env *environment) backup(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return &usageError{"usage: resepsjon backup FILE"}
+		return &usageError{msg: "usage: resepsjon backup FILE"}
 	}
 	dbPath := dataFiles(cfg.DataDir, false).db
 	if _, err := os.Stat(dbPath); err != nil {

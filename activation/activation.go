@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -223,6 +224,18 @@ func (s *Service) Load(ctx context.Context) (State, error) {
 	}
 	if st.Settings.InformationParts == nil {
 		st.Settings.InformationParts = persontjeneste.DefaultInformationParts()
+	} else {
+		// Settings saved by an older version may name parts the register never
+		// keeps, or lack the ones always fetched.
+		kept := slices.DeleteFunc(slices.Clone(st.Settings.InformationParts), func(p persontjeneste.InformationPart) bool {
+			return !persontjeneste.UsedInformationPart(p)
+		})
+		for _, p := range persontjeneste.AlwaysFetchedParts() {
+			if !slices.Contains(kept, p) {
+				kept = append(kept, p)
+			}
+		}
+		st.Settings.InformationParts = kept
 	}
 	if st.KeyID, _, err = s.settings.GetSetting(ctx, SettingKeyID); err != nil {
 		return st, err

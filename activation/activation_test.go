@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -97,7 +98,9 @@ func TestUpdateValidates(t *testing.T) {
 		{"control character in client id", Change{HelseID: &HelseIDChange{ClientID: str("a\x01")}}, "helseid.clientId", register.CodeInvalid},
 		{"no parts", Change{InformationParts: []persontjeneste.InformationPart{}}, "informationParts", register.CodeRequired},
 		{"unknown part", Change{InformationParts: []persontjeneste.InformationPart{"Name", "ShoeSize"}}, "informationParts", register.CodeInvalid},
+		{"a part the register does not keep", Change{InformationParts: []persontjeneste.InformationPart{"Name", "MaritalStatus"}}, "informationParts", register.CodeInvalid},
 		{"parts in contract order", Change{InformationParts: []persontjeneste.InformationPart{"Name", "Birth"}}, "", ""},
+		{"name and number always fetched", Change{InformationParts: []persontjeneste.InformationPart{"Birth"}}, "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			store := registertest.New()
@@ -107,8 +110,9 @@ func TestUpdateValidates(t *testing.T) {
 				if err != nil {
 					t.Fatalf("refused: %v", err)
 				}
-				if tc.ch.InformationParts != nil && (len(st.Settings.InformationParts) != 2 || st.Settings.InformationParts[0] != "Birth") {
-					t.Errorf("parts %v, want the contract's order", st.Settings.InformationParts)
+				want := []persontjeneste.InformationPart{"Birth", "NorwegianIdentificationNumber", "Name"}
+				if tc.ch.InformationParts != nil && !slices.Equal(st.Settings.InformationParts, want) {
+					t.Errorf("parts %v, want %v (name and number added, the contract's order)", st.Settings.InformationParts, want)
 				}
 				return
 			}
@@ -120,6 +124,24 @@ func TestUpdateValidates(t *testing.T) {
 				t.Error("refused settings were stored")
 			}
 		})
+	}
+}
+
+func TestLoadKeepsOnlyPartsTheRegisterUses(t *testing.T) {
+	store := registertest.New()
+	ctx := context.Background()
+	// As an older version could have stored them: an extra part, no identity number.
+	if err := store.PutSetting(ctx, settingPersontjenesten, `{"informationParts":["Name","MaritalStatus","Birth"]}`); err != nil {
+		t.Fatal(err)
+	}
+	nhn := config.NHN{Mock: config.NHNEnvironment{ID: "mock", Authority: "http://127.0.0.1:1/", APIBaseURL: "http://127.0.0.1:1"}}
+	st, err := newService(t, store, helseid.NewMemoryKeyStore(), nhn).Load(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []persontjeneste.InformationPart{"Name", "Birth", "NorwegianIdentificationNumber"}
+	if !slices.Equal(st.Settings.InformationParts, want) {
+		t.Errorf("parts %v, want %v", st.Settings.InformationParts, want)
 	}
 }
 

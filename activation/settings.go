@@ -85,18 +85,20 @@ func (s *Service) Update(ctx context.Context, ch Change) (State, error) {
 	}
 	if ch.InformationParts != nil {
 		var parts []persontjeneste.InformationPart
-		for _, part := range persontjeneste.AllInformationParts() {
-			if slices.Contains(ch.InformationParts, part) {
-				parts = append(parts, part)
-			}
-		}
 		for _, part := range ch.InformationParts {
-			if !persontjeneste.ValidInformationPart(part) {
+			if !persontjeneste.UsedInformationPart(part) {
 				fields["informationParts"] = register.CodeInvalid
 			}
 		}
-		if len(parts) == 0 {
+		if len(ch.InformationParts) == 0 {
 			fields["informationParts"] = register.CodeRequired
+		}
+		// Name and identity number are always fetched, whatever was sent.
+		wanted := append(slices.Clone(ch.InformationParts), persontjeneste.AlwaysFetchedParts()...)
+		for _, part := range persontjeneste.AllInformationParts() {
+			if slices.Contains(wanted, part) {
+				parts = append(parts, part)
+			}
 		}
 		next.InformationParts = parts
 	}

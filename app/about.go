@@ -25,6 +25,9 @@ type appInfoBody struct {
 	DBBytes int64 `json:"dbBytes"`
 	// CanQuit says the UI's «Avslutt» stops the program.
 	CanQuit bool `json:"canQuit"`
+	// Practice is the practice's name from the Persontjenesten settings, shown
+	// in the top bar; empty until the manager has entered it.
+	Practice string `json:"practice"`
 	// UpdateAllRunning says «Oppdater alle» is running: quitting stops it
 	// after the client being saved.
 	UpdateAllRunning bool `json:"updateAllRunning"`
@@ -35,11 +38,15 @@ func (s *Server) appInfo(c echo.Context) error {
 	if b.Version == "" {
 		b.Version = s.cfg.Version
 	}
+	var practice string
+	if cur, err := s.conn.Load(c.Request().Context()); err == nil {
+		practice = cur.Settings.Name
+	}
 	return c.JSON(http.StatusOK, appInfoBody{
 		Version: b.Version, Commit: b.Commit, Built: b.Date, Go: b.Go, Platform: b.OS,
 		Demo: s.cfg.Demo, Language: s.cfg.Language, DataDir: s.cfg.DataDir,
 		DBBytes: dbSize(s.cfg.DBPath), CanQuit: s.cfg.Quit != nil,
-		UpdateAllRunning: s.refresh.Running(),
+		Practice: practice, UpdateAllRunning: s.refresh.Running(),
 	})
 }
 

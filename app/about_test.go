@@ -75,3 +75,19 @@ func TestQuit(t *testing.T) {
 		t.Error("canQuit false with a Quit function")
 	}
 }
+
+func TestAppInfoNamesThePractice(t *testing.T) {
+	h := newPTHarness(t)
+	var info struct{ Practice string }
+	h.do(http.MethodGet, "/api/app", nil).decode(t, &info)
+	if info.Practice != "" {
+		t.Errorf("practice %q before any settings, want empty", info.Practice)
+	}
+	h.status(h.do(http.MethodPut, "/api/persontjenesten/settings", map[string]any{
+		"practice": map[string]string{"orgNumber": h.orgOK, "name": "Testklinikken"},
+	}))
+	h.do(http.MethodGet, "/api/app", nil).decode(t, &info)
+	if info.Practice != "Testklinikken" {
+		t.Errorf("practice %q, want the name from the settings", info.Practice)
+	}
+}

@@ -98,7 +98,7 @@ func (s *Server) status(ctx context.Context, cur activation.State, lang string) 
 		Delegation:        checkView(cur.Checks.Delegation, "delegation", lang, cur.Settings.Environment),
 		Access:            checkView(cur.Checks.Access, "access", lang, cur.Settings.Environment),
 		InformationParts:  slices.Clone(cur.Settings.InformationParts),
-		AvailableParts:    persontjeneste.AllInformationParts(),
+		AvailableParts:    persontjeneste.DefaultInformationParts(),
 		DefaultParts:      persontjeneste.DefaultInformationParts(),
 		DemoOrganisations: s.cfg.DemoOrganisations,
 	}

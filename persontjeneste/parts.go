@@ -64,6 +64,20 @@ func DefaultInformationParts() []InformationPart {
 	}
 }
 
+// AlwaysFetchedParts are fetched whatever the practice chooses: without the
+// name a match has nothing to show, and without the identity number an
+// imported client cannot be saved or matched again.
+func AlwaysFetchedParts() []InformationPart {
+	return []InformationPart{PartName, PartNorwegianIdentificationNumber}
+}
+
+// UsedInformationPart reports whether Resepsjon stores anything from part.
+// Only these may be chosen: fetching a part the register never keeps would
+// go against data minimisation.
+func UsedInformationPart(part InformationPart) bool {
+	return slices.Contains(DefaultInformationParts(), part)
+}
+
 // AllInformationParts lists every InformationPart value of the contract, in
 // the contract's order.
 func AllInformationParts() []InformationPart {

@@ -44,7 +44,9 @@ function boot(win) {
   const status = h('div', { class: 'status', id: 'status', role: 'status', 'aria-live': 'polite', hidden: true }, statusText);
   const main = h('main', { id: 'main', class: 'main', tabindex: '-1' });
   const nav = h('nav', { class: 'nav', id: 'nav' });
-  const banner = h('div', { class: 'demo-banner', id: 'demo-banner', hidden: true });
+  // Demo mode is said in the top bar itself, so the bar and the marker take
+  // one line of the reception PC's short screen, not two.
+  const banner = h('span', { class: 'demo-banner', id: 'demo-banner', hidden: true });
   // Backups that need attention are said above every screen (pages/backup.js).
   const backupWarning = h('div', { class: 'backup-warning', id: 'backup-warning', role: 'status', hidden: true });
   const header = h('header', { class: 'topbar' });
@@ -77,9 +79,15 @@ function boot(win) {
         },
       },
     });
-    replace(header, skip, h('span', { class: 'app-name', text: i18n.t('app.name') }));
     banner.textContent = i18n.t('app.demo');
     banner.hidden = !appInfo.demo;
+    replace(
+      header,
+      skip,
+      h('span', { class: 'app-name', text: i18n.t('app.name') }),
+      appInfo.practice ? h('span', { class: 'practice-name', id: 'practice-name', text: appInfo.practice }) : null,
+      banner,
+    );
     nav.setAttribute('aria-label', i18n.t('nav.label'));
     const items = PAGES.filter((p) => p.nav).map((p) =>
       h(
@@ -191,7 +199,7 @@ function boot(win) {
     if (!sessionEnded && !router.canLeave()) e.preventDefault();
   });
 
-  replace(root, banner, header, backupWarning, h('div', { class: 'layout' }, nav, main), status);
+  replace(root, header, backupWarning, h('div', { class: 'layout' }, nav, main), status);
   drawShell('');
 
   // The server's default language applies until the user picks one; knowing

@@ -309,6 +309,18 @@ func (k *Key) PrivateJWK() ([]byte, error) {
 	return b, nil
 }
 
+// SignJWT signs claims as a compact JWT with the key's alg and its kid in
+// the header (typ "JWT"): the client assertion (private_key_jwt) of an
+// OpenID Connect provider other than HelseID, such as ID-porten.
+func (k *Key) SignJWT(claims any) (string, error) {
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.SignatureAlgorithm(k.alg), Key: k.private.Key},
+		(&jose.SignerOptions{}).WithType("JWT").WithHeader(jose.HeaderKey("kid"), k.kid))
+	if err != nil {
+		return "", fmt.Errorf("JWT signer: %w", err)
+	}
+	return sign(signer, claims)
+}
+
 // String describes the key without key material.
 func (k Key) String() string { return fmt.Sprintf("helseid.Key{alg=%s kid=%s}", k.alg, k.kid) }
 

@@ -41,7 +41,7 @@ export function helseidStep(w) {
     h('p', { class: 'hint', text: t('pt.helseid.hint') }),
     h(
       'div',
-      { class: 'grid' },
+      { class: 'grid grid-wide' },
       h('div', { class: 'field' }, h('label', { class: 'label', htmlFor: 'w-environment', text: t('pt.environment') }), envSelect, envInfo),
       w.textField('clientId', 'pt.clientId', { hint: t('pt.clientIdHint'), required: true }),
     ),

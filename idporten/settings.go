@@ -1,0 +1,380 @@
+// Package idporten is the patient portal's login with ID-porten (or another
+// OpenID Connect provider that issues the fødselsnummer in the pid claim):
+// the practice's settings (issuer, client id, level of assurance, the
+// client's key in the OS keyring) and the login itself — authorization code
+// with PKCE (S256), state and nonce, client authentication by
+// private_key_jwt, and a verified ID token whose pid, acr and name become an
+// Identity.
+//
+// It knows neither the patient's HTTP pages nor SQL: patientweb starts and
+// finishes logins through it, the staff API changes the settings through it.
+package idporten
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"resepsjon/activation"
+	"resepsjon/persontjeneste/helseid"
+	"resepsjon/register"
+)
+
+// Levels of assurance (ID-porten's acr values).
+const (
+	LevelSubstantial = "idporten-loa-substantial"
+	LevelHigh        = "idporten-loa-high"
+)
+
+// Issuers of ID-porten's environments, as Digdir documents them.
+const (
+	IssuerTest       = "https://test.idporten.no"
+	IssuerProduction = "https://idporten.no"
+)
+
+// CallbackPath is the patient portal's path the provider redirects back to.
+const CallbackPath = "/idporten/callback"
+
+const (
+	settingKey     = "idporten.settings"
+	defaultTimeout = 15 * time.Second
+	keyTimeout     = 30 * time.Second
+	// Field codes besides the register's own.
+	CodeKeyMissing = "key.missing"
+	CodeKeyInvalid = "key.invalid"
+	CodeKeyShared  = "key.shared"
+)
+
+// SettingsStore keeps the settings (the app's settings table).
+type SettingsStore interface {
+	GetSetting(ctx context.Context, key string) (string, bool, error)
+	PutSetting(ctx context.Context, key, value string) error
+}
+
+// Settings is the practice's ID-porten set-up.
+type Settings struct {
+	Issuer   string `json:"issuer"`
+	ClientID string `json:"clientId"`
+	// Level is the least level of assurance accepted (and asked for).
+	Level string `json:"level"`
+	// AskName requests the profile scope, with which some eIDs add the
+	// person's name to the ID token.
+	AskName bool `json:"askName"`
+	// KeyID is the client key's kid: its account in the OS keyring.
+	KeyID string `json:"keyId"`
+}
+
+// State is the settings as the staff screen shows them.
+type State struct {
+	Settings
+	// PublicJWK is the public key to register with the provider ("" when
+	// there is no key).
+	PublicJWK string `json:"publicJwk"`
+	// KeyAlg is the key's algorithm.
+	KeyAlg string `json:"keyAlg"`
+	// KeyProblem is why the key cannot be read ("" when it can or there is none).
+	KeyProblem string `json:"keyProblem"`
+	// RedirectURI is the address to register as the client's redirect URI.
+	RedirectURI string `json:"redirectUri"`
+	// Ready tells whether patients can log in: issuer, client id and key are set.
+	Ready bool `json:"ready"`
+}
+
+// Config wires the Service.
+type Config struct {
+	Settings SettingsStore
+	Keys     helseid.KeyStore
+	// RedirectURI is the patient portal's callback address as the
+	// provider must see it (its public address + CallbackPath).
+	RedirectURI func(ctx context.Context) (string, error)
+	// HTTPTimeout bounds each call to the provider (default 15 s).
+	HTTPTimeout time.Duration
+	// Transport is the HTTP transport (nil: the default).
+	Transport http.RoundTripper
+	Now       func() time.Time
+	Logger    *slog.Logger
+}
+
+// Service is the practice's ID-porten login. Safe for concurrent use.
+type Service struct {
+	cfg    Config
+	client *http.Client
+	now    func() time.Time
+	log    *slog.Logger
+
+	mu        sync.Mutex
+	keyCache  map[string]*helseid.Key
+	providers map[string]*provider
+	pending   map[string]pending
+}
+
+// New builds the Service.
+func New(cfg Config) (*Service, error) {
+	if cfg.Settings == nil || cfg.Keys == nil || cfg.RedirectURI == nil {
+		return nil, errors.New("idporten: Settings, Keys and RedirectURI are required")
+	}
+	if cfg.HTTPTimeout <= 0 {
+		cfg.HTTPTimeout = defaultTimeout
+	}
+	s := &Service{cfg: cfg, now: cfg.Now, log: cfg.Logger,
+		client:   &http.Client{Timeout: cfg.HTTPTimeout, Transport: cfg.Transport},
+		keyCache: map[string]*helseid.Key{}, providers: map[string]*provider{}, pending: map[string]pending{}}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	return s, nil
+}
+
+// Settings reads the stored settings.
+func (s *Service) Settings(ctx context.Context) (Settings, error) {
+	raw, ok, err := s.cfg.Settings.GetSetting(ctx, settingKey)
+	if err != nil {
+		return Settings{}, fmt.Errorf("read ID-porten settings: %w", err)
+	}
+	st := Settings{Level: LevelSubstantial}
+	if ok && raw != "" {
+		if err := json.Unmarshal([]byte(raw), &st); err != nil {
+			return Settings{}, fmt.Errorf("read ID-porten settings: %w", err)
+		}
+	}
+	return st, nil
+}
+
+func (s *Service) store(ctx context.Context, st Settings) error {
+	raw, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	if err := s.cfg.Settings.PutSetting(ctx, settingKey, string(raw)); err != nil {
+		return fmt.Errorf("store ID-porten settings: %w", err)
+	}
+	return nil
+}
+
+// Load is the settings with the key's public half and the redirect URI.
+func (s *Service) Load(ctx context.Context) (State, error) {
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return State{}, err
+	}
+	out := State{Settings: st}
+	if uri, err := s.cfg.RedirectURI(ctx); err == nil {
+		out.RedirectURI = uri
+	}
+	if st.KeyID != "" {
+		k, err := s.key(ctx, st.KeyID)
+		switch {
+		case err == nil:
+			jwk, err := k.PublicJWK()
+			if err != nil {
+				return State{}, err
+			}
+			out.PublicJWK, out.KeyAlg = string(jwk), k.Alg()
+		case errors.Is(err, helseid.ErrNoKeyring):
+			out.KeyProblem = "key.no_keyring"
+		default:
+			out.KeyProblem = CodeKeyMissing
+		}
+	}
+	out.Ready = st.Issuer != "" && st.ClientID != "" && out.PublicJWK != ""
+	return out, nil
+}
+
+// Change sets the fields that are not nil.
+type Change struct {
+	Issuer, ClientID, Level *string
+	AskName                 *bool
+}
+
+// Update checks and stores a change. Wrong fields give a
+// *register.ValidationError (keys issuer, clientId, level) and nothing is
+// stored.
+func (s *Service) Update(ctx context.Context, ch Change) (State, error) {
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return State{}, err
+	}
+	fields := map[string]string{}
+	if ch.Issuer != nil {
+		st.Issuer = strings.TrimSpace(*ch.Issuer)
+		if st.Issuer != "" {
+			if code := checkIssuer(st.Issuer); code != "" {
+				fields["issuer"] = code
+			}
+		}
+	}
+	if ch.ClientID != nil {
+		st.ClientID = strings.TrimSpace(*ch.ClientID)
+		if len(st.ClientID) > 200 || strings.ContainsFunc(st.ClientID, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+			fields["clientId"] = register.CodeInvalid
+		}
+	}
+	if ch.Level != nil {
+		st.Level = *ch.Level
+		if st.Level != LevelSubstantial && st.Level != LevelHigh {
+			fields["level"] = register.CodeInvalid
+		}
+	}
+	if ch.AskName != nil {
+		st.AskName = *ch.AskName
+	}
+	if len(fields) > 0 {
+		return State{}, &register.ValidationError{Fields: fields}
+	}
+	if err := s.store(ctx, st); err != nil {
+		return State{}, err
+	}
+	return s.Load(ctx)
+}
+
+// checkIssuer wants an absolute https URL without query or fragment; plain
+// http only on loopback (a provider on this machine, such as the demo's).
+func checkIssuer(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil || len(raw) > 500 {
+		return register.CodeInvalid
+	}
+	switch u.Scheme {
+	case "https":
+		return ""
+	case "http":
+		h := u.Hostname()
+		if ip := net.ParseIP(h); h == "localhost" || (ip != nil && ip.IsLoopback()) {
+			return ""
+		}
+	}
+	return "issuer.https"
+}
+
+// GenerateKey makes a new RSA key (RS256), keeps it in the key store and
+// makes it the client's key, replacing (and deleting) the one before.
+func (s *Service) GenerateKey(ctx context.Context) (State, error) {
+	k, err := helseid.GenerateKey(helseid.AlgRS256)
+	if err != nil {
+		return State{}, err
+	}
+	return s.install(ctx, k)
+}
+
+// ImportKey reads a private key (JWK or PEM) and makes it the client's key.
+// What cannot be read is a *register.ValidationError on "key".
+func (s *Service) ImportKey(ctx context.Context, data []byte) (State, error) {
+	if strings.TrimSpace(string(data)) == "" {
+		return State{}, &register.ValidationError{Fields: map[string]string{"key": register.CodeRequired}}
+	}
+	k, err := helseid.ImportKey(data, "")
+	if err != nil {
+		return State{}, fmt.Errorf("%w: %w", &register.ValidationError{Fields: map[string]string{"key": CodeKeyInvalid}}, err)
+	}
+	return s.install(ctx, k)
+}
+
+// Install makes k the client's key (the demo's key comes this way).
+func (s *Service) Install(ctx context.Context, k *helseid.Key) (State, error) {
+	return s.install(ctx, k)
+}
+
+func (s *Service) install(ctx context.Context, k *helseid.Key) (State, error) {
+	helseID, err := s.helseIDKeyID(ctx)
+	if err != nil {
+		return State{}, err
+	}
+	if k.KID() == helseID {
+		// One key for two services: removing it from one would break the other.
+		return State{}, &register.ValidationError{Fields: map[string]string{"key": CodeKeyShared}}
+	}
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return State{}, err
+	}
+	kctx, cancel := context.WithTimeout(ctx, keyTimeout)
+	defer cancel()
+	if err := s.cfg.Keys.Save(kctx, k); err != nil {
+		return State{}, fmt.Errorf("store the ID-porten key: %w", err)
+	}
+	old := st.KeyID
+	st.KeyID = k.KID()
+	if err := s.store(ctx, st); err != nil {
+		if old != k.KID() {
+			_ = s.cfg.Keys.Delete(kctx, k.KID())
+		}
+		return State{}, err
+	}
+	s.mu.Lock()
+	s.keyCache[k.KID()] = k
+	s.mu.Unlock()
+	if old != "" && old != k.KID() {
+		s.forget(old)
+		if err := s.cfg.Keys.Delete(kctx, old); err != nil && !errors.Is(err, helseid.ErrKeyNotFound) {
+			s.log.Warn("could not delete the replaced ID-porten key", "err", err)
+		}
+	}
+	return s.Load(ctx)
+}
+
+// RemoveKey deletes the client's key; patients cannot log in with ID-porten
+// until there is another.
+func (s *Service) RemoveKey(ctx context.Context) (State, error) {
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return State{}, err
+	}
+	if st.KeyID == "" {
+		return s.Load(ctx)
+	}
+	kctx, cancel := context.WithTimeout(ctx, keyTimeout)
+	defer cancel()
+	if err := s.cfg.Keys.Delete(kctx, st.KeyID); err != nil && !errors.Is(err, helseid.ErrKeyNotFound) {
+		return State{}, fmt.Errorf("delete the ID-porten key: %w", err)
+	}
+	s.forget(st.KeyID)
+	st.KeyID = ""
+	if err := s.store(ctx, st); err != nil {
+		return State{}, err
+	}
+	return s.Load(ctx)
+}
+
+func (s *Service) helseIDKeyID(ctx context.Context) (string, error) {
+	id, _, err := s.cfg.Settings.GetSetting(ctx, activation.SettingKeyID)
+	if err != nil {
+		return "", fmt.Errorf("read the HelseID key id: %w", err)
+	}
+	return id, nil
+}
+
+func (s *Service) key(ctx context.Context, kid string) (*helseid.Key, error) {
+	s.mu.Lock()
+	k := s.keyCache[kid]
+	s.mu.Unlock()
+	if k != nil {
+		return k, nil
+	}
+	kctx, cancel := context.WithTimeout(ctx, keyTimeout)
+	defer cancel()
+	k, err := s.cfg.Keys.Load(kctx, kid)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.keyCache[kid] = k
+	s.mu.Unlock()
+	return k, nil
+}
+
+func (s *Service) forget(kid string) {
+	s.mu.Lock()
+	delete(s.keyCache, kid)
+	s.mu.Unlock()
+}

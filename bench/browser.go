@@ -38,7 +38,7 @@ type browserResult struct {
 	first time.Duration
 	// startToRows is from exec to that keystroke's rows on screen.
 	startToRows time.Duration
-	firstNet    string // where the first search's time went
+	firstNet    string          // where the first search's time went
 	typing      []time.Duration // each letter typed
 	typingDOM   []time.Duration // the same, to the change of the list (before the frame)
 	backing     []time.Duration // each Backspace after a whole name

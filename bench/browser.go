@@ -39,6 +39,7 @@ type browserResult struct {
 	// startToRows is from exec to that keystroke's rows on screen.
 	startToRows time.Duration
 	firstNet    string          // where the first search's time went
+	net         string          // where the keystrokes' time went
 	typing      []time.Duration // each letter typed
 	typingDOM   []time.Duration // the same, to the change of the list (before the frame)
 	backing     []time.Duration // each Backspace after a whole name
@@ -56,10 +57,11 @@ const pageProbe = `(() => {
     const n = b.n, t0 = b.t0;
     b.done = n;
     b.dom[n] = performance.now() - t0;
-    if (n === 1) {
-      const r = performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/clients?')).at(-1);
-      if (r) b.net1 = [r.startTime - t0, r.responseStart - r.requestStart, r.responseEnd - r.startTime];
-    }
+    const r = performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/clients?')).at(-1);
+    if (r && n === 1) b.net1 = [r.startTime - t0, r.responseStart - r.requestStart, r.responseEnd - r.startTime];
+    // Where a keystroke's time went: until the request left, and until its answer was in.
+    if (r && r.startTime >= t0) (b.net = b.net || []).push([r.startTime - t0, r.responseEnd - t0]);
+    performance.clearResourceTimings();
     requestAnimationFrame(() => { b.lat[n] = performance.now() - t0; });
   };
   new MutationObserver(seen).observe(document.querySelector('.page-list'), { childList: true, subtree: true, characterData: true });
@@ -97,7 +99,7 @@ func browserRun(ctx context.Context, o options, bin, dataDir string, w, log io.W
 				round+1, labels[i], ms(res.first), ms(res.startToRows),
 				ms(pct(res.typing, 50)), ms(pct(res.typing, 95)), ms(pct(res.typing, 100)), ms(pct(res.typingDOM, 50)), ms(pct(res.typingDOM, 95)),
 				ms(pct(res.backing, 50)), ms(pct(res.backing, 95)))
-			fmt.Fprintf(log, "  first search: %s\n", res.firstNet)
+			fmt.Fprintf(log, "  first search: %s\n  keystrokes: %s\n", res.firstNet, res.net)
 			results[i] = append(results[i], res)
 		}
 	}
@@ -233,6 +235,16 @@ func browserOnce(ctx context.Context, bin, dataDir string, names []string) (brow
 		if _, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`(document.querySelector('#search').value = '', true)`)); err != nil {
 			return res, fmt.Errorf("empty the search box: %w", err)
 		}
+	}
+	if net, err := chromedp.Run(bctx, chromedp.Evaluate[[][]float64](`window.__bench.net || []`)); err == nil && len(net) > 0 {
+		var sent, answered []time.Duration
+		for _, x := range net {
+			sent = append(sent, time.Duration(x[0]*float64(time.Millisecond)))
+			answered = append(answered, time.Duration(x[1]*float64(time.Millisecond)))
+		}
+		slices.Sort(sent)
+		slices.Sort(answered)
+		res.net = fmt.Sprintf("%d requests: sent after the key p50 %s, answer in p50 %s p95 %s", len(net), ms(pct(sent, 50)), ms(pct(answered, 50)), ms(pct(answered, 95)))
 	}
 	slices.Sort(res.typing)
 	slices.Sort(res.typingDOM)

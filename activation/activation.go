@@ -296,6 +296,7 @@ func (s *Service) build(st State, key *helseid.Key) (*helseid.TokenClient, *pers
 		OrgNumber:      st.Settings.OrgNumber,
 		ChildOrgNumber: st.Settings.SubOrgNumber,
 		HTTPClient:     &http.Client{Timeout: s.nhn.HelseIDTimeout},
+		Now:            s.now,
 		Logger:         s.log,
 	})
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 )
 
 func TestAppInfoForAbout(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "resepsjon.db")
 	a := newTestAppAt(t, dbPath, func(c *testConfig) {
@@ -47,6 +48,7 @@ func TestAppInfoForAbout(t *testing.T) {
 }
 
 func TestQuit(t *testing.T) {
+	t.Parallel()
 	quit := make(chan struct{}, 1)
 	a := newTestAppWith(t, func(c *testConfig) { c.Quit = func() { quit <- struct{}{} } })
 	if r := a.do(http.MethodPost, "/api/quit", nil, noAuth); r.status != http.StatusUnauthorized {
@@ -77,6 +79,7 @@ func TestQuit(t *testing.T) {
 }
 
 func TestAppInfoNamesThePractice(t *testing.T) {
+	t.Parallel()
 	h := newPTHarness(t)
 	var info struct{ Practice string }
 	h.do(http.MethodGet, "/api/app", nil).decode(t, &info)

@@ -199,6 +199,7 @@ func send(t *testing.T, c *http.Client, method, u, body string, header map[strin
 }
 
 func TestDNSRebindingHostsRefused(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	port := strconv.Itoa(a.port)
 	launch, err := a.srv.LaunchURL()
@@ -270,6 +271,7 @@ func TestDNSRebindingHostsRefused(t *testing.T) {
 }
 
 func TestCrossOriginWritesRefused(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	port := strconv.Itoa(a.port)
 	browser, cookie := browserSession(t, a)
@@ -357,6 +359,7 @@ func mustJSON(t *testing.T, v any) []byte {
 }
 
 func TestNoCORSForOtherOrigins(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	plain := &http.Client{Timeout: 10 * time.Second}
 	for _, m := range []string{"OPTIONS", "GET"} {
@@ -372,6 +375,7 @@ func TestNoCORSForOtherOrigins(t *testing.T) {
 }
 
 func TestTokensOutsideTheirPlace(t *testing.T) {
+	t.Parallel()
 	clock := &fakeClock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
 	a := newTestAppWith(t, func(c *testConfig) { c.Now = clock.Now })
 	plain := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -433,6 +437,7 @@ func TestTokensOutsideTheirPlace(t *testing.T) {
 }
 
 func TestSessionCookieFlags(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	launch, err := a.srv.LaunchURL()
 	if err != nil {
@@ -490,6 +495,7 @@ func csp(h string) map[string][]string {
 }
 
 func TestSecurityHeadersOnEveryAnswer(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	port := strconv.Itoa(a.port)
 	plain := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

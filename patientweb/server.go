@@ -39,6 +39,8 @@ type Config struct {
 	// Port is the port listened on: requests must name it (or the public
 	// address's host) in Host.
 	Port int
+	// Location is the practice's time zone for dates (default local).
+	Location *time.Location
 }
 
 // Server is the patient's side.
@@ -59,7 +61,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	tpl, err := template.New("pages").Funcs(template.FuncMap{"field": newField}).Parse(pages)
+	tpl, err := template.New("pages").Funcs(template.FuncMap{"field": newField, "rt": requestTexts}).Parse(pages + requestPages)
 	if err != nil {
 		return nil, fmt.Errorf("patientweb: templates: %w", err)
 	}
@@ -78,6 +80,7 @@ func New(cfg Config) (*Server, error) {
 	s.mux.HandleFunc("POST /profil", s.savePreferences)
 	s.mux.HandleFunc("POST /passord", s.changePassword)
 	s.mux.HandleFunc("POST /logg-ut", s.logout)
+	s.requestRoutes()
 	s.mux.HandleFunc("/", s.notFound)
 	s.hand = s.protect(s.mux)
 	return s, nil
@@ -265,6 +268,8 @@ type page struct {
 	Token, Action, Intro string
 	Button               string
 	Profile              portal.Profile
+	// X is what the pages of access requests and the rights' functions need.
+	X extra
 }
 
 func (s *Server) newPage(w http.ResponseWriter, r *http.Request, title func(texts) string) page {
@@ -311,7 +316,7 @@ func newField(id, name, typ, label, help, value, auto, errText string, max int) 
 func (s *Server) stylesheet(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
-	_, _ = w.Write([]byte(css))
+	_, _ = w.Write([]byte(css + requestCSS))
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
@@ -493,6 +498,9 @@ func (s *Server) showProfile(w http.ResponseWriter, r *http.Request, status int,
 	if p.Profile, err = s.svc.Profile(r.Context(), u); err != nil {
 		s.fail(w, r, p, err)
 		return
+	}
+	if st, err := s.svc.Settings(r.Context()); err == nil {
+		p.X.Rights = u.Rights.Within(st.Offered)
 	}
 	switch r.URL.Query().Get("ok") {
 	case "activated":

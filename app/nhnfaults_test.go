@@ -52,8 +52,8 @@ type faultOptions struct {
 type faultHarness struct {
 	*ptHarness
 	logs *syncBuffer
-	// clock is the one clock of the app, its token client and the mock:
-	// token lifetimes and nonce periods pass when the test advances it.
+	// clock is the one clock of the app's token client and the mock: token
+	// lifetimes and nonce periods pass when the test advances it.
 	clock *fakeClock
 }
 
@@ -72,7 +72,7 @@ func newFaultHarness(t *testing.T, o faultOptions) *faultHarness {
 	}, func(c *testConfig) {
 		c.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		c.NHN.Timeout, c.NHN.HelseIDTimeout = o.timeout, o.helseIDTimeout
-		c.Now = clock.Now
+		c.TokenNow = clock.Now
 	})
 	h := &faultHarness{ptHarness: pt, logs: logs, clock: clock}
 	if o.apiCallTakes > 0 {

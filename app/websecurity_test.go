@@ -42,6 +42,8 @@ type testConfig struct {
 	// WrapClients, when set, stands between the handlers and the
 	// register's storage (to make it fail).
 	WrapClients func(register.ClientStore) register.ClientStore
+	// TokenNow is the HelseID token client's clock (nil: the real time).
+	TokenNow register.Clock
 }
 
 // wire builds the use cases over db the way the program does and returns
@@ -53,7 +55,7 @@ func wire(t testing.TB, db *store.DB, cfg testConfig) app.Config {
 		keys = helseid.NoKeyring{}
 	}
 	conn, err := activation.New(activation.Config{Settings: db, Keys: keys, NHN: cfg.NHN, Logger: cfg.Logger,
-		Now: cfg.Now, OSUser: cfg.OSUser})
+		Now: cfg.Now, TokenNow: cfg.TokenNow, OSUser: cfg.OSUser})
 	if err != nil {
 		t.Fatal(err)
 	}

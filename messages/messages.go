@@ -365,6 +365,12 @@ var catalogue = map[string]Text{
 	"field.key.invalid": {
 		"Nøkkelen kunne ikke leses. Lim inn en privat nøkkel som JWK eller PEM (PKCS#1, PKCS#8 eller SEC1, ukryptert).",
 		"The key could not be read. Paste a private key as JWK or PEM (PKCS#1, PKCS#8 or SEC1, unencrypted)."},
+	"field.issuer.https": {
+		"Utstederen må være en https-adresse, for eksempel https://test.idporten.no (http bare på denne maskinen).",
+		"The issuer must be an https address, for example https://test.idporten.no (http only on this machine)."},
+	"field.key.shared": {
+		"Dette er HelseID-nøkkelen. ID-porten trenger en egen nøkkel: lag en ny eller importer en annen.",
+		"This is the HelseID key. ID-porten needs a key of its own: generate a new one or import another."},
 	"field.key.missing": {
 		"Lag eller importer en HelseID-nøkkel først.",
 		"Generate or import a HelseID key first."},

@@ -43,6 +43,7 @@ const pages = `
 <button type="submit" class="primary">{{.T.Login}}</button>
 </form>
 <p><a href="/glemt-passord">{{.T.Forgot}}</a></p>
+{{template "idporten-offer" .}}
 {{template "foot" .}}{{end}}
 
 {{define "setpassword"}}{{template "head" .}}

@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"resepsjon/idporten"
 	"resepsjon/portal"
 )
 
@@ -39,6 +40,11 @@ type Config struct {
 	// Port is the port listened on: requests must name it (or the public
 	// address's host) in Host.
 	Port int
+	// IDPorten is the login with ID-porten and Verified takes the requests
+	// it verifies (patientweb/idporten.go); without both, the patient side
+	// offers no ID-porten login.
+	IDPorten *idporten.Service
+	Verified VerifiedAccess
 }
 
 // Server is the patient's side.
@@ -49,6 +55,8 @@ type Server struct {
 	mux  *http.ServeMux
 	svc  *portal.Service
 	hand http.Handler
+	// verified holds identities ID-porten verified until the request form is sent.
+	verified *verifiedStore
 }
 
 // New builds the server; it does not listen.
@@ -60,10 +68,14 @@ func New(cfg Config) (*Server, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	tpl, err := template.New("pages").Funcs(template.FuncMap{"field": newField}).Parse(pages)
+	if err == nil {
+		tpl, err = tpl.Parse(idportenPages)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("patientweb: templates: %w", err)
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, tpl: tpl, svc: cfg.Service, mux: http.NewServeMux()}
+	s := &Server{cfg: cfg, log: cfg.Logger, tpl: tpl, svc: cfg.Service, mux: http.NewServeMux(),
+		verified: &verifiedStore{entries: map[string]verifiedEntry{}}}
 	s.mux.HandleFunc("GET /{$}", s.root)
 	s.mux.HandleFunc("GET /portal.css", s.stylesheet)
 	s.mux.HandleFunc("GET /logg-inn", s.loginPage)
@@ -78,6 +90,7 @@ func New(cfg Config) (*Server, error) {
 	s.mux.HandleFunc("POST /profil", s.savePreferences)
 	s.mux.HandleFunc("POST /passord", s.changePassword)
 	s.mux.HandleFunc("POST /logg-ut", s.logout)
+	s.idportenRoutes()
 	s.mux.HandleFunc("/", s.notFound)
 	s.hand = s.protect(s.mux)
 	return s, nil
@@ -265,6 +278,10 @@ type page struct {
 	Token, Action, Intro string
 	Button               string
 	Profile              portal.Profile
+	// ID-porten: its texts, whether its login is offered, the request form.
+	ID       idTexts
+	IDPorten bool
+	Request  requestForm
 }
 
 func (s *Server) newPage(w http.ResponseWriter, r *http.Request, title func(texts) string) page {
@@ -275,7 +292,8 @@ func (s *Server) newPage(w http.ResponseWriter, r *http.Request, title func(text
 		q.Set("t", tok)
 	}
 	q.Set("lang", t.OtherLang)
-	p := page{T: t, Title: title(t), OtherLangURL: r.URL.Path + "?" + q.Encode(), Fields: map[string]string{}}
+	p := page{T: t, Title: title(t), OtherLangURL: r.URL.Path + "?" + q.Encode(), Fields: map[string]string{},
+		ID: idTextsFor(t.Lang), IDPorten: s.idportenOffered(r.Context())}
 	if st, err := s.svc.Settings(r.Context()); err == nil {
 		p.Practice = st.PracticeName
 	}
@@ -311,7 +329,7 @@ func newField(id, name, typ, label, help, value, auto, errText string, max int) 
 func (s *Server) stylesheet(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
-	_, _ = w.Write([]byte(css))
+	_, _ = w.Write([]byte(css + idportenCSS))
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {

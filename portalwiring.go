@@ -68,7 +68,10 @@ func keyringSecret(ctx context.Context, account string) (string, error) {
 // setupPortal builds the portal: in the demo, mail goes to the in-memory
 // outbox viewer and the patient listener is on (loopback); otherwise mail
 // goes over SMTP and the listener follows portal.enabled.
-func setupPortal(cfg config.Config, db *store.DB, demo bool, log *slog.Logger) (*portalParts, error) {
+//
+// persons fetches persons from Persontjenesten when an approved access
+// request creates a client (nil: from the request's data).
+func setupPortal(cfg config.Config, db *store.DB, demo bool, persons portal.PersonSource, log *slog.Logger) (*portalParts, error) {
 	p := &portalParts{}
 	pc := cfg.Portal
 	if demo {
@@ -118,7 +121,7 @@ func setupPortal(cfg config.Config, db *store.DB, demo bool, log *slog.Logger) (
 	}
 	p.sender = outbox.NewSender(outbox.SenderConfig{Store: db, Transport: transport, Logger: log})
 	svc, err := portal.New(portal.Config{Store: db, Clients: db, Settings: db, PatientURL: p.patientURL,
-		Location: time.Local, Wake: p.sender.Wake, Logger: log})
+		Location: time.Local, Wake: p.sender.Wake, Logger: log, Persons: persons})
 	if err != nil {
 		p.close()
 		return nil, err

@@ -228,7 +228,7 @@ func (env *environment) serveWith(ctx context.Context, cfg config.Config, f file
 	if cfg.AllowRemote && !config.IsLoopback(cfg.Listen) {
 		extra = []string{cfg.Listen}
 	}
-	pp, err := setupPortal(cfg, db, demo, log)
+	pp, err := setupPortal(cfg, db, demo, look, log)
 	if err != nil {
 		ln.Close()
 		return err

@@ -16,6 +16,8 @@ const (
 	MailActivation   = "activation"
 	MailReset        = "reset"
 	MailEmailChanged = "email_changed"
+	MailRejected     = "request_rejected" // an access request was not approved
+	MailNewAnswer    = "new_answer"       // the practice answered; never the answer itself
 )
 
 // mailText is one kind of mail in one language. The link, when there is
@@ -61,6 +63,28 @@ func mailTexts(kind, lang string) mailText {
 		return mailText{subject: "E-postadressen din i pasientportalen hos {{.Practice}} er endret",
 			lines: []string{"Hei,", "E-postadressen for tilgangen din til pasientportalen hos {{.Practice}} ble endret {{.When}}. Heretter går e-post fra portalen til den nye adressen.",
 				"Hvis du ikke har bedt om dette, ta kontakt med {{.Practice}}."}}
+	case MailRejected:
+		if en {
+			return mailText{subject: "Your request for access to {{.Practice}}'s patient portal",
+				lines: []string{"Hello,", "{{.Practice}} has handled your request for access to its patient portal and cannot give you access now.",
+					"{{if .Reason}}The practice's reason: {{.Reason}}{{end}}"},
+				after: []string{"If you have questions, please contact {{.Practice}}."}}
+		}
+		return mailText{subject: "Forespørselen din om tilgang til pasientportalen hos {{.Practice}}",
+			lines: []string{"Hei,", "{{.Practice}} har behandlet forespørselen din om tilgang til pasientportalen og kan ikke gi deg tilgang nå.",
+				"{{if .Reason}}Begrunnelse fra legekontoret: {{.Reason}}{{end}}"},
+			after: []string{"Hvis du har spørsmål, ta kontakt med {{.Practice}}."}}
+	case MailNewAnswer:
+		if en {
+			return mailText{subject: "New answer from {{.Practice}}",
+				lines:  []string{"Hello,", "{{.Practice}} has answered your message in the patient portal. Log in to read the answer:"},
+				after:  []string{"For your privacy the answer is not in this e-mail."},
+				button: "Read the answer"}
+		}
+		return mailText{subject: "Nytt svar fra {{.Practice}}",
+			lines:  []string{"Hei,", "{{.Practice}} har svart på meldingen din i pasientportalen. Logg inn for å lese svaret:"},
+			after:  []string{"Av hensyn til personvernet står ikke svaret i denne e-posten."},
+			button: "Les svaret"}
 	}
 	panic("portal: unknown mail kind " + kind)
 }
@@ -74,6 +98,7 @@ type mailData struct {
 	Lines    []string
 	After    []string
 	Lang     string
+	Reason   string
 }
 
 // htmlMail is the simple HTML part: the same paragraphs, the link as the
@@ -91,7 +116,10 @@ const htmlMail = `<!DOCTYPE html>
 
 // composeMail builds a message for the outbox. The texts are templates
 // over trusted constants; the practice's name and the link are data.
-func composeMail(kind, lang, to, practice, link string, expires, when time.Time, loc *time.Location) (outbox.Message, error) {
+//
+// reason is a rejection's reason (plain text from the reception); empty
+// for the other kinds.
+func composeMail(kind, lang, to, practice, link string, expires, when time.Time, loc *time.Location, reason string) (outbox.Message, error) {
 	if lang != LangEN {
 		lang = LangNB
 	}
@@ -99,7 +127,7 @@ func composeMail(kind, lang, to, practice, link string, expires, when time.Time,
 		practice = map[string]string{LangNB: "legekontoret", LangEN: "the practice"}[lang]
 	}
 	t := mailTexts(kind, lang)
-	d := mailData{Practice: practice, Link: link, Button: t.button, Lang: lang}
+	d := mailData{Practice: practice, Link: link, Button: t.button, Lang: lang, Reason: reason}
 	if !expires.IsZero() {
 		d.Expires = formatTime(expires, lang, loc)
 	}
@@ -126,7 +154,9 @@ func composeMail(kind, lang, to, practice, link string, expires, when time.Time,
 		if err != nil {
 			return outbox.Message{}, fmt.Errorf("compose %s mail: %w", kind, err)
 		}
-		d.Lines = append(d.Lines, p)
+		if strings.TrimSpace(p) != "" {
+			d.Lines = append(d.Lines, p)
+		}
 	}
 	for _, l := range t.after {
 		p, err := fill(l)

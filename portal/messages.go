@@ -1,6 +1,9 @@
 package portal
 
-import "resepsjon/register"
+import (
+	"resepsjon/messages"
+	"resepsjon/register"
+)
 
 // Message is the text of a portal message code in lang ("en", else
 // bokmål): errors, field codes and the outbox's failure reasons. Each says
@@ -9,8 +12,11 @@ import "resepsjon/register"
 func Message(code, lang string) (text string, ok bool) {
 	nb, en := messagePair(code)
 	if nb == "" {
-		switch code {
-		case register.CodeEmail, register.CodeRequired, register.CodeInvalid:
+		nb, en = requestMessagePair(code)
+	}
+	if nb == "" {
+		// The register's field codes (email, required, nin.*, too_long).
+		if messages.Has("field." + code) {
 			if lang == LangEN {
 				return register.MessageEN(code), true
 			}

@@ -136,11 +136,19 @@ const (
 	ActionSettings       = "portal_settings"
 	ActionRetryMail      = "portal_retry_mail"
 	ActionPreference     = "portal_preference"
+
+	ActionRequest         = "portal_request"          // a request for access arrived
+	ActionRequestApproved = "portal_request_approved" // «Godkjenn», by the reception or automatically
+	ActionRequestRejected = "portal_request_rejected" // «Avvis»
+	ActionInquiry         = "portal_inquiry"          // a patient sent a message through a right
+	ActionInquiryStatus   = "portal_inquiry_status"   // the reception moved it in the «Innboks»
+	ActionInquiryAnswer   = "portal_inquiry_answer"   // the reception answered it
 )
 
 // Actions lists the portal's audit actions, for filters.
 var Actions = []string{ActionCreate, ActionUpdate, ActionResend, ActionReset, ActionDelete, ActionActivated,
-	ActionPasswordReset, ActionPasswordChange, ActionLogin, ActionSettings, ActionRetryMail, ActionPreference}
+	ActionPasswordReset, ActionPasswordChange, ActionLogin, ActionSettings, ActionRetryMail, ActionPreference,
+	ActionRequest, ActionRequestApproved, ActionRequestRejected, ActionInquiry, ActionInquiryStatus, ActionInquiryAnswer}
 
 // Change is everything one portal action writes, in one transaction.
 type Change struct {
@@ -160,7 +168,13 @@ type Change struct {
 	EndSessions bool
 	// Settings are stored (key → value) with the change.
 	Settings map[string]string
-	Audit    Audit
+	// Request is a decided access request to store (its Version must be
+	// the stored one).
+	Request *StoredRequest
+	// Inquiry is a patient's message to update (status, answer; its
+	// Version must be the stored one).
+	Inquiry *Inquiry
+	Audit   Audit
 }
 
 // Filter selects accounts for the Pasientportal page.
@@ -199,11 +213,29 @@ type Store interface {
 	// RetryMail queues the user's failed or waiting messages for now and
 	// writes audit; it reports how many.
 	RetryMail(ctx context.Context, userID int64, now time.Time, audit Audit) (int, error)
+
+	// PutRequest stores a new access request with its audit row.
+	PutRequest(ctx context.Context, r StoredRequest, audit Audit) (StoredRequest, error)
+	// RequestByID is one access request, or ErrNoRequest.
+	RequestByID(ctx context.Context, id int64) (StoredRequest, error)
+	// Requests lists access requests matching f, newest first.
+	Requests(ctx context.Context, f RequestFilter) ([]StoredRequest, error)
+	// PutInquiry stores a new message from a patient with its audit row.
+	PutInquiry(ctx context.Context, q Inquiry, audit Audit) (Inquiry, error)
+	// InquiryByID is one message with the client's name, or ErrNoInquiry.
+	InquiryByID(ctx context.Context, id int64) (InboxItem, error)
+	// Inquiries lists messages matching f, newest first.
+	Inquiries(ctx context.Context, f InboxFilter) ([]InboxItem, error)
 }
 
 // Clients is what the portal needs of the register.
 type Clients interface {
 	GetClient(ctx context.Context, id int64) (register.Client, error)
+	// ClientByNIN is the client with this identity number, or
+	// register.ErrNotFound.
+	ClientByNIN(ctx context.Context, nin string) (register.Client, error)
+	// CreateClient saves a new client (an approved request's).
+	CreateClient(ctx context.Context, c register.Client) (register.Client, error)
 }
 
 // Settings store: the practice's portal settings as one value.

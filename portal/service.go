@@ -39,6 +39,12 @@ type Config struct {
 	// SessionTTL is how long a patient stays logged in (default 8 h).
 	SessionTTL time.Duration
 	Logger     *slog.Logger
+	// Identity tells whether an identity provider (ID-porten) is
+	// configured; nil reads the IdentityProviderSetting entry instead.
+	Identity IdentityProvider
+	// Persons fetches persons from Persontjenesten when an approval
+	// creates a client; nil: clients are created from the request's data.
+	Persons PersonSource
 }
 
 // Service is the portal's use cases for staff and patients.
@@ -139,15 +145,34 @@ func (s *Service) SaveSettings(ctx context.Context, actor string, st Settings) (
 	st.PracticeName = strings.TrimSpace(st.PracticeName)
 	st.SenderName = strings.TrimSpace(st.SenderName)
 	st.SenderAddress = strings.TrimSpace(st.SenderAddress)
+	if st.Approval == "" {
+		st.Approval = ApprovalManual
+	}
 	if err := st.Validate(); err != nil {
 		return Settings{}, err
+	}
+	if st.Approval == ApprovalAutomatic {
+		idp, err := s.identityConfigured(ctx)
+		if err != nil {
+			return Settings{}, err
+		}
+		if !idp {
+			return Settings{}, &ValidationError{Fields: map[string]string{"approval": "portal.approval_needs_idp"}}
+		}
 	}
 	raw, err := json.Marshal(st)
 	if err != nil {
 		return Settings{}, fmt.Errorf("save portal settings: %w", err)
 	}
-	detail := fmt.Sprintf("tilbyr %s; aktivering %d t, nytt passord %d min; adresse %q; avsender %q <%s>",
-		rightsText(st.Offered), st.ActivationHours, st.ResetMinutes, st.PublicURL, st.SenderName, st.SenderAddress)
+	approval := "behandle manuelt"
+	if st.Approval == ApprovalAutomatic {
+		approval = "godkjenn automatisk"
+		if st.OnlyExistingClients {
+			approval += " (bare eksisterende klienter)"
+		}
+	}
+	detail := fmt.Sprintf("tilbyr %s; aktivering %d t, nytt passord %d min; adresse %q; avsender %q <%s>; forespørsler: %s",
+		rightsText(st.Offered), st.ActivationHours, st.ResetMinutes, st.PublicURL, st.SenderName, st.SenderAddress, approval)
 	_, err = s.cfg.Store.Apply(ctx, Change{Settings: map[string]string{SettingsKey: string(raw)},
 		Audit: s.audit(actor, ActionSettings, 0, detail)})
 	if err != nil {
@@ -242,7 +267,7 @@ func (s *Service) Update(ctx context.Context, actor string, clientID int64, in I
 		u.Email = in.Email
 		changes = append(changes, fmt.Sprintf("e-post %s → %s", old.Email, u.Email))
 		if old.ActivatedAt != nil {
-			notice, err := composeMail(MailEmailChanged, old.Language, old.Email, st.PracticeName, "", time.Time{}, now, s.cfg.Location)
+			notice, err := composeMail(MailEmailChanged, old.Language, old.Email, st.PracticeName, "", time.Time{}, now, s.cfg.Location, "")
 			if err != nil {
 				return Account{}, err
 			}
@@ -377,7 +402,7 @@ func (s *Service) linkMail(st Settings, u User, purpose string, now time.Time) (
 		ttl, kind, path = st.ResetTTL(), MailReset, "/nytt-passord"
 	}
 	link := Link{Hash: hash, UserID: u.ID, Purpose: purpose, CreatedAt: now, ExpiresAt: now.Add(ttl)}
-	msg, err := composeMail(kind, u.Language, u.Email, st.PracticeName, base+path+"?t="+token, link.ExpiresAt, now, s.cfg.Location)
+	msg, err := composeMail(kind, u.Language, u.Email, st.PracticeName, base+path+"?t="+token, link.ExpiresAt, now, s.cfg.Location, "")
 	if err != nil {
 		return Link{}, outbox.Message{}, err
 	}

@@ -32,11 +32,20 @@ type Settings struct {
 	// SenderName and SenderAddress are the mail's From.
 	SenderName    string `json:"senderName"`
 	SenderAddress string `json:"senderAddress"`
+	// Approval is how people's own requests for access are handled:
+	// ApprovalManual («Behandle manuelt», the default) or
+	// ApprovalAutomatic («Godkjenn automatisk»: verified requests are
+	// approved at once; possible only with an identity provider).
+	Approval string `json:"approval"`
+	// OnlyExistingClients limits automatic approval to people who are
+	// already clients («bare eksisterende klienter»).
+	OnlyExistingClients bool `json:"onlyExistingClients"`
 }
 
 // DefaultSettings are used until the practice saves its own.
 func DefaultSettings() Settings {
-	return Settings{Offered: Rights{Consultation: true, Booking: true, Renewal: true}, ActivationHours: 72, ResetMinutes: 60}
+	return Settings{Offered: Rights{Consultation: true, Booking: true, Renewal: true}, ActivationHours: 72, ResetMinutes: 60,
+		Approval: ApprovalManual}
 }
 
 // ActivationTTL and ResetTTL are the link lifetimes.
@@ -68,6 +77,9 @@ func (s Settings) Validate() error {
 	}
 	if len(s.SenderName) > maxSettingLen || hasControl(s.SenderName) {
 		f["senderName"] = "portal.text"
+	}
+	if s.Approval != ApprovalManual && s.Approval != ApprovalAutomatic {
+		f["approval"] = "invalid"
 	}
 	if s.SenderAddress != "" && !validEmail(s.SenderAddress) {
 		f["senderAddress"] = "email"
@@ -114,6 +126,9 @@ func loadSettings(ctx context.Context, st SettingsStore) (Settings, error) {
 		if err := json.Unmarshal([]byte(raw), &s); err != nil {
 			return Settings{}, fmt.Errorf("read portal settings: %w", err)
 		}
+	}
+	if s.Approval == "" {
+		s.Approval = ApprovalManual
 	}
 	return s, nil
 }

@@ -74,6 +74,16 @@ func (db *DB) Apply(ctx context.Context, ch portal.Change) (portal.User, error) 
 			}
 			out, userID = u, u.ID
 		}
+		if ch.Request != nil {
+			if err := putRequest(ctx, tx, *ch.Request); err != nil {
+				return err
+			}
+		}
+		if ch.Inquiry != nil {
+			if err := putInquiry(ctx, tx, *ch.Inquiry); err != nil {
+				return err
+			}
+		}
 		if ch.DeleteUserID != 0 {
 			// The outbox keeps its rows (user_id becomes NULL); links and
 			// sessions go with the user.

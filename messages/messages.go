@@ -214,6 +214,9 @@ var catalogue = map[string]Text{
 	"cli.serve.no_free_port": {
 		"Fant ingen ledig port fra %[1]d til %[2]d. Lukk programmer som bruker dem, eller velg en annen port (port i config.yaml).",
 		"No free port from %[1]d to %[2]d. Close the programs using them, or choose another port (port in config.yaml)"},
+	"cli.serve.demo_idporten": {
+		"ID-porten-mock (innlogging som syntetisk person på pasientsiden): %[1]s",
+		"ID-porten mock (log in as a synthetic person on the patient side): %[1]s"},
 	"cli.serve.demo_mock": {
 		"NHN-mocken (syntetiske data)",
 		"the NHN mock (synthetic data): %[1]s"},

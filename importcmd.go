@@ -13,6 +13,7 @@ import (
 	"resepsjon/clientimport"
 	"resepsjon/config"
 	"resepsjon/instance"
+	"resepsjon/messages"
 	"resepsjon/store"
 )
 
@@ -34,7 +35,7 @@ func (env *environment) importClients(ctx context.Context, args []string) error 
 		return err
 	}
 	if fs.NArg() != 1 {
-		return &usageError{"usage: resepsjon import [--dry-run] [--refused REPORT.csv] FILE"}
+		return &usageError{msg: "usage: resepsjon import [--dry-run] [--refused REPORT.csv] FILE"}
 	}
 	name := fs.Arg(0)
 	data, err := os.ReadFile(name)
@@ -46,7 +47,7 @@ func (env *environment) importClients(ctx context.Context, args []string) error 
 	if err != nil {
 		var fe *clientfile.FileError
 		if errors.As(err, &fe) {
-			return fmt.Errorf("%s: %s", name, clientimport.FileErrorText(fe, lang))
+			return messages.Errorf(fmt.Errorf("%s: %w", name, err), fe.Code)
 		}
 		return err
 	}
@@ -66,7 +67,7 @@ func (env *environment) importClients(ctx context.Context, args []string) error 
 	files := dataFiles(cfg.DataDir, false)
 	lock, err := instance.Acquire(files.lock)
 	if errors.Is(err, instance.ErrLocked) {
-		return errors.New(clientimport.Text(lang, "err.running"))
+		return messages.Errorf(nil, "import.err.running")
 	}
 	if err != nil {
 		return err
@@ -80,14 +81,14 @@ func (env *environment) importClients(ctx context.Context, args []string) error 
 	plan, err := clientimport.DryRun(ctx, db, tab, m)
 	if err != nil {
 		if errors.Is(err, clientimport.ErrMappingNames) {
-			return errors.New(clientimport.Text(lang, "err.mapping_names"))
+			return messages.Errorf(err, "import.err.mapping_names")
 		}
 		return err
 	}
 	fmt.Fprintf(env.stdout, "%s %d, %s %d, %s %d\n",
-		clientimport.Text(lang, "summary.create"), plan.Create,
-		clientimport.Text(lang, "summary.duplicate"), plan.Duplicate,
-		clientimport.Text(lang, "summary.invalid"), plan.Invalid)
+		clientimport.Text(lang, "import.summary.create"), plan.Create,
+		clientimport.Text(lang, "import.summary.duplicate"), plan.Duplicate,
+		clientimport.Text(lang, "import.summary.invalid"), plan.Invalid)
 	shown := 0
 	for _, r := range plan.Rows {
 		if r.Status == clientimport.StatusCreate {
@@ -104,10 +105,10 @@ func (env *environment) importClients(ctx context.Context, args []string) error 
 		if err := writeRefused(*refused, tab, plan, lang); err != nil {
 			return err
 		}
-		fmt.Fprintf(env.stdout, "%s %s\n", clientimport.Text(lang, "summary.report"), *refused)
+		fmt.Fprintf(env.stdout, "%s %s\n", clientimport.Text(lang, "import.summary.report"), *refused)
 	}
 	if *dryRun {
-		fmt.Fprintln(env.stdout, clientimport.Text(lang, "summary.dry_run"))
+		fmt.Fprintln(env.stdout, clientimport.Text(lang, "import.summary.dry_run"))
 		return nil
 	}
 	// Progress in tenths: "  5000 / 50000".
@@ -120,9 +121,9 @@ func (env *environment) importClients(ctx context.Context, args []string) error 
 	}
 	res, err := clientimport.Import(ctx, db, plan, clientimport.Request{FileName: filepath.Base(name), OSUser: currentOSUser()}, progress)
 	if err != nil {
-		return fmt.Errorf("%s: %w", clientimport.Text(lang, "err.import_failed"), err)
+		return messages.Errorf(err, "import.err.import_failed")
 	}
-	fmt.Fprintf(env.stdout, clientimport.Text(lang, "summary.done")+"\n", res.Created)
+	fmt.Fprintf(env.stdout, clientimport.Text(lang, "import.summary.done")+"\n", res.Created)
 	return nil
 }
 

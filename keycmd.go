@@ -50,7 +50,7 @@ Every command also takes --data-dir and --config (the database holds which key i
 func (env *environment) key(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		keyUsage(env.stderr)
-		return &usageError{"key: missing command (generate, show, import or delete)"}
+		return &usageError{msg: "key: missing command (generate, show, import or delete)"}
 	}
 	sub, rest := args[0], args[1:]
 	switch sub {
@@ -67,7 +67,7 @@ func (env *environment) key(ctx context.Context, args []string) error {
 		return nil
 	default:
 		keyUsage(env.stderr)
-		return &usageError{fmt.Sprintf("key: unknown command %q", sub)}
+		return &usageError{msg: fmt.Sprintf("key: unknown command %q", sub)}
 	}
 }
 
@@ -185,7 +185,7 @@ func (env *environment) keyGenerate(ctx context.Context, args []string) error {
 	if err != nil {
 		var verr *register.ValidationError
 		if errors.As(err, &verr) {
-			return &usageError{fmt.Sprintf("--alg %q: use RS256, ES256, PS256 or RS512", *alg)}
+			return &usageError{msg: fmt.Sprintf("--alg %q: use RS256, ES256, PS256 or RS512", *alg)}
 		}
 		return err
 	}
@@ -257,7 +257,7 @@ func (env *environment) keyImport(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return &usageError{"usage: resepsjon key import FILE (JWK or PEM; - reads standard input)"}
+		return &usageError{msg: "usage: resepsjon key import FILE (JWK or PEM; - reads standard input)"}
 	}
 	name := fs.Arg(0)
 	data, err := env.readKeyFile(name)
@@ -322,7 +322,7 @@ func (env *environment) keyDelete(ctx context.Context, args []string) error {
 		return err
 	}
 	if !*yes {
-		return &usageError{messages.Both("cli.key.delete_confirm")}
+		return usageText("cli.key.delete_confirm")
 	}
 	db, conn, err := env.openKeySettings(ctx, cfg)
 	if err != nil {

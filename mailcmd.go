@@ -3,12 +3,13 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	keyring "github.com/zalando/go-keyring"
+
+	"resepsjon/messages"
 )
 
 // mailPassword stores the SMTP password (read as one line from standard
@@ -20,17 +21,16 @@ func (env *environment) mailPassword(ctx context.Context, args []string) error {
 		return err
 	}
 	if cfg.Mail.Host == "" || cfg.Mail.User == "" {
-		return &usageError{"sett mail.host og mail.user i config.yaml først / set mail.host and mail.user in config.yaml first"}
+		return usageText("cli.mail.not_configured")
 	}
-	fmt.Fprintf(env.stderr, "Skriv passordet til %s på %s og trykk Enter / Type the password of %s at %s and press Enter:\n",
-		cfg.Mail.User, cfg.Mail.Host, cfg.Mail.User, cfg.Mail.Host)
+	fmt.Fprintln(env.stderr, messages.Inline("cli.mail.prompt", cfg.Mail.User, cfg.Mail.Host))
 	line, err := bufio.NewReader(env.stdin).ReadString('\n')
 	if err != nil && line == "" {
 		return fmt.Errorf("read password: %w", err)
 	}
 	pw := strings.TrimRight(line, "\r\n")
 	if pw == "" {
-		return &usageError{"tomt passord / empty password"}
+		return usageText("cli.mail.empty")
 	}
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
@@ -42,9 +42,8 @@ func (env *environment) mailPassword(ctx context.Context, args []string) error {
 		err = ctx.Err()
 	}
 	if err != nil {
-		return errors.New("Fant ingen nøkkelring (Secret Service), eller den er låst. Start eller lås opp nøkkelringen og prøv igjen.\n" +
-			"No OS keyring (Secret Service) was found, or it is locked. Start or unlock the keyring and try again: " + err.Error())
+		return messages.Errorf(fmt.Errorf("store the mail password: %w", err), "cli.mail.no_keyring")
 	}
-	fmt.Fprintln(env.stderr, "Passordet er lagret i nøkkelringen. / The password is stored in the OS keyring.")
+	fmt.Fprintln(env.stderr, messages.Inline("cli.mail.stored"))
 	return nil
 }

@@ -95,7 +95,7 @@ func (env *environment) dispatch(ctx context.Context, cmd string, args []string)
 		return nil
 	default:
 		usage(env.stderr)
-		return &usageError{fmt.Sprintf("unknown command %q", cmd)}
+		return &usageError{msg: fmt.Sprintf("unknown command %q", cmd)}
 	}
 }
 
@@ -121,9 +121,32 @@ for the flags.
 `)
 }
 
-type usageError struct{ msg string }
+// usageError is a command line the program cannot follow (exit status 2):
+// msg in English for flags and arguments, or a catalogue message (coded),
+// which messages.Terminal shows in both languages.
+type usageError struct {
+	msg   string
+	coded *messages.Coded
+}
 
-func (e *usageError) Error() string { return e.msg }
+// usageText is a usage error with a catalogue message.
+func usageText(code string, args ...any) *usageError {
+	return &usageError{coded: messages.Errorf(nil, code, args...)}
+}
+
+func (e *usageError) Error() string {
+	if e.coded != nil {
+		return e.coded.Error()
+	}
+	return e.msg
+}
+
+func (e *usageError) Unwrap() error {
+	if e.coded != nil {
+		return e.coded
+	}
+	return nil
+}
 
 func exitCode(err error) int {
 	var ue *usageError

@@ -101,7 +101,7 @@ func (env *environment) mock(ctx context.Context, args []string) error {
 			return err
 		}
 		if holdsPrivateKey(data) {
-			return &usageError{messages.Both("cli.mock.private_client_jwk", o.clientJWK)}
+			return usageText("cli.mock.private_client_jwk", o.clientJWK)
 		}
 		publicJWK = data
 	} else {
@@ -119,7 +119,7 @@ func (env *environment) mock(ctx context.Context, args []string) error {
 
 	pop, err := population.New(population.Config{Seed: o.seed, Size: o.size})
 	if err != nil {
-		return &usageError{fmt.Sprintf("--population/--seed: %v", err)}
+		return &usageError{msg: fmt.Sprintf("--population/--seed: %v", err)}
 	}
 	client := nhnmock.RegisteredClient{
 		ClientID:  o.clientID,
@@ -152,14 +152,14 @@ func (env *environment) mock(ctx context.Context, args []string) error {
 	})
 	if err != nil {
 		if errors.Is(err, nhnmock.ErrInvalidConfig) {
-			return &usageError{err.Error()}
+			return &usageError{msg: err.Error()}
 		}
 		return err
 	}
 	srv, err := nhnmock.Start(ctx, o.listen, m, nhnmock.ServeOptions{AllowRemote: o.allowRemote, Logger: log})
 	if err != nil {
 		if errors.Is(err, nhnmock.ErrNotLoopback) {
-			return &usageError{messages.Both("cli.mock.not_loopback", o.listen)}
+			return usageText("cli.mock.not_loopback", o.listen)
 		}
 		return err
 	}
@@ -181,24 +181,24 @@ func (o *mockOptions) check() error {
 	switch o.tenancy {
 	case nhnmock.TenancySingle, nhnmock.TenancyMulti:
 	default:
-		return &usageError{fmt.Sprintf("--tenancy %q: use single or multi", o.tenancy)}
+		return &usageError{msg: fmt.Sprintf("--tenancy %q: use single or multi", o.tenancy)}
 	}
 	if o.size < 1 || o.size > population.MaxSize {
-		return &usageError{fmt.Sprintf("--population %d: use 1 to %d", o.size, population.MaxSize)}
+		return &usageError{msg: fmt.Sprintf("--population %d: use 1 to %d", o.size, population.MaxSize)}
 	}
 	switch o.logLevel {
 	case "debug", "info", "warn", "error":
 	default:
-		return &usageError{fmt.Sprintf("--log-level %q: use debug, info, warn or error", o.logLevel)}
+		return &usageError{msg: fmt.Sprintf("--log-level %q: use debug, info, warn or error", o.logLevel)}
 	}
 	if o.errorRate < 0 || o.errorRate > 1 {
-		return &usageError{fmt.Sprintf("--error-rate %v: use a fraction from 0 to 1", o.errorRate)}
+		return &usageError{msg: fmt.Sprintf("--error-rate %v: use a fraction from 0 to 1", o.errorRate)}
 	}
 	if o.latency < 0 || o.retryAfter < 0 || o.nonceRotation < 0 || o.rateLimitEvery < 0 {
-		return &usageError{"--latency, --retry-after, --nonce-rotation and --rate-limit-every must not be negative"}
+		return &usageError{msg: "--latency, --retry-after, --nonce-rotation and --rate-limit-every must not be negative"}
 	}
 	if o.tokenLifetime < time.Second {
-		return &usageError{fmt.Sprintf("--token-lifetime %v: use at least 1s", o.tokenLifetime)}
+		return &usageError{msg: fmt.Sprintf("--token-lifetime %v: use at least 1s", o.tokenLifetime)}
 	}
 	return nil
 }

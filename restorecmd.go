@@ -18,6 +18,7 @@ import (
 	"resepsjon/backup"
 	"resepsjon/config"
 	"resepsjon/instance"
+	"resepsjon/messages"
 	"resepsjon/register"
 	"resepsjon/store"
 )
@@ -35,7 +36,7 @@ func (env *environment) restore(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return &usageError{"usage: resepsjon restore [--passphrase-stdin] [--without-checksum] FILE"}
+		return &usageError{msg: "usage: resepsjon restore [--passphrase-stdin] [--without-checksum] FILE"}
 	}
 	lang := cfg.Language
 	f := dataFiles(cfg.DataDir, false)
@@ -46,7 +47,7 @@ func (env *environment) restore(ctx context.Context, args []string) error {
 	// own settings page.
 	lock, err := instance.Acquire(f.lock)
 	if errors.Is(err, instance.ErrLocked) {
-		return errors.New(backup.Text(lang, "restore.running"))
+		return messages.Errorf(nil, "restore.running")
 	}
 	if err != nil {
 		return err
@@ -66,7 +67,7 @@ func (env *environment) restore(ctx context.Context, args []string) error {
 	if err != nil {
 		var re *backup.RestoreError
 		if errors.As(err, &re) {
-			return fmt.Errorf("%s: %s", fs.Arg(0), backup.Text(lang, re.Code))
+			return messages.Errorf(fmt.Errorf("%s: %w", fs.Arg(0), err), re.Code)
 		}
 		return err
 	}
@@ -74,11 +75,11 @@ func (env *environment) restore(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.stdout, backup.Text(lang, "restore.done")+"\n", staged.Check.Clients, fs.Arg(0))
+	fmt.Fprintln(env.stdout, messages.Get("restore.done", "error.internal", lang, staged.Check.Clients, fs.Arg(0)))
 	if kept != "" {
-		fmt.Fprintf(env.stdout, backup.Text(lang, "restore.kept")+"\n", kept)
+		fmt.Fprintln(env.stdout, messages.Get("restore.kept", "error.internal", lang, kept))
 	}
-	fmt.Fprintln(env.stdout, backup.Text(lang, "restore.helseid"))
+	fmt.Fprintln(env.stdout, messages.Get("restore.helseid", "error.internal", lang))
 	return nil
 }
 

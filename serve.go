@@ -56,10 +56,10 @@ func parseArgs(fs *pflag.FlagSet, args []string, maxArgs int) error {
 		if errors.Is(err, pflag.ErrHelp) {
 			return err
 		}
-		return &usageError{err.Error()}
+		return &usageError{msg: err.Error()}
 	}
 	if fs.NArg() > maxArgs {
-		return &usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(maxArgs))}
+		return &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(maxArgs))}
 	}
 	return nil
 }
@@ -162,11 +162,9 @@ func (env *environment) serveWith(ctx context.Context, cfg config.Config, f file
 	db, err := store.Open(ctx, f.db, log, store.WithClock(clock))
 	switch {
 	case errors.Is(err, register.ErrReadOnly):
-		return fmt.Errorf("Registeret %s kan ikke skrives til. Be den som har ansvar for PC-en gi deg skrivetilgang til filen og mappen, og start Resepsjon igjen.\n"+
-			"The register %s cannot be written to. Ask whoever looks after the PC to give you write access to the file and its folder, and start Resepsjon again: %w", f.db, f.db, err)
+		return messages.Errorf(err, "cli.serve.read_only", f.db)
 	case errors.Is(err, register.ErrDiskFull):
-		return fmt.Errorf("Disken der registeret %s ligger, er full. Frigjør plass på disken og start Resepsjon igjen.\n"+
-			"The disk holding the register %s is full. Free some space on the disk and start Resepsjon again: %w", f.db, f.db, err)
+		return messages.Errorf(err, "cli.serve.disk_full", f.db)
 	case err != nil:
 		return fmt.Errorf("open database: %w", err)
 	}
@@ -404,7 +402,7 @@ func (env *environment) backup(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return &usageError{"usage: resepsjon backup FILE"}
+		return &usageError{msg: "usage: resepsjon backup FILE"}
 	}
 	dbPath := dataFiles(cfg.DataDir, false).db
 	if _, err := os.Stat(dbPath); err != nil {

@@ -12,8 +12,9 @@ import (
 )
 
 // Start-up failures a double-clicked Resepsjon shows in a dialog: without a
-// console nobody would see them printed. Each has a text in bokmål and
-// English that says what happened and what to do.
+// console nobody would see them printed. Each kind is a code in the message
+// catalogue (messages/startup.go) with a text in bokmål and English that
+// says what happened and what to do.
 const (
 	failPortsTaken    = "startup.ports_taken"
 	failDBTooNew      = "startup.db_too_new"
@@ -23,35 +24,6 @@ const (
 	failOther         = "startup.other"
 	startFailureTitle = "startup.title"
 )
-
-// startupMessages is the text of each start-up failure, {bokmål, English}.
-var startupMessages = map[string][2]string{
-	startFailureTitle: {"Resepsjon kan ikke starte", "Resepsjon cannot start"},
-	failPortsTaken: {
-		"Alle portene Resepsjon kan bruke, er opptatt av andre programmer. Lukk programmer du ikke trenger, eller start PC-en på nytt, og start Resepsjon igjen.",
-		"Every port Resepsjon can use is taken by other programs. Close programs you do not need, or restart the PC, and start Resepsjon again.",
-	},
-	failDBTooNew: {
-		"Registeret er lagret av en nyere versjon av Resepsjon enn denne. Start den nyeste versjonen du har lastet ned, eller last ned den nyeste på nytt. Ingenting er endret.",
-		"The register was saved by a newer version of Resepsjon than this one. Start the newest version you downloaded, or download the newest again. Nothing was changed.",
-	},
-	failNoKeyring: {
-		"Resepsjon får ikke tilgang til nøkkelringen i operativsystemet, der nøkkelen til Helsenettet ligger. Logg ut og inn igjen, eller start PC-en på nytt. Hjelper ikke det, kontakt den som drifter PC-en.",
-		"Resepsjon cannot reach the operating system's keyring, where the key for the health network is kept. Sign out and in again, or restart the PC. If that does not help, contact whoever looks after the PC.",
-	},
-	failNotAnswering: {
-		"Resepsjon kjører allerede, men svarer ikke. Vent et minutt og prøv igjen. Hjelper ikke det, start PC-en på nytt.",
-		"Resepsjon is already running but does not answer. Wait a minute and try again. If that does not help, restart the PC.",
-	},
-	failDataDir: {
-		"Resepsjon får ikke laget eller skrevet i datamappen. Sjekk at disken ikke er full, og at du er logget inn som den vanlige brukeren.",
-		"Resepsjon cannot create or write its data folder. Check that the disk is not full and that you are signed in as the usual user.",
-	},
-	failOther: {
-		"Noe hindret Resepsjon i å starte. Prøv igjen; hjelper ikke det, start PC-en på nytt. Send loggfilen til brukerstøtte hvis det gjentar seg.",
-		"Something kept Resepsjon from starting. Try again; if that does not help, restart the PC. Send the log file to support if it happens again.",
-	},
-}
 
 // portsTakenError: no port of the configured range was free.
 type portsTakenError struct {
@@ -115,17 +87,16 @@ func failureKind(err error) string {
 // bokmål, then English, then where the log is; an unexpected error adds its
 // own words.
 func failureText(err error) (title, text string) {
-	t := startupMessages[startFailureTitle]
-	title = t[0] + " / " + t[1]
+	title = messages.Inline(startFailureTitle)
 	kind := failureKind(err)
-	m := startupMessages[kind]
-	text = m[0] + "\n\n" + m[1]
+	m, _ := messages.Lookup(kind)
+	text = m.NB + "\n\n" + m.EN
 	if kind == failOther {
-		text += "\n\n" + err.Error()
+		text += "\n\n" + messages.Terminal(err)
 	}
 	var se *startError
 	if errors.As(err, &se) && se.logFile != "" {
-		text += "\n\nLogg / Log: " + se.logFile
+		text += "\n\n" + messages.Inline("startup.log_file", se.logFile)
 	}
 	return title, text
 }

@@ -18,7 +18,9 @@ import (
 	_ "modernc.org/sqlite"
 
 	"resepsjon/instance"
+	"resepsjon/messages"
 	"resepsjon/persontjeneste/helseid"
+	"resepsjon/register"
 	"resepsjon/store"
 )
 
@@ -52,9 +54,12 @@ func wantDialog(t *testing.T, rec *recordingAlert, kind, logFile string) {
 		t.Fatalf("%d dialogs shown, want 1: %q", len(rec.shown), rec.shown)
 	}
 	got := rec.shown[0]
-	title := startupMessages[startFailureTitle]
-	m := startupMessages[kind]
-	for _, want := range []string{title[0], title[1], m[0], m[1]} {
+	title, ok := messages.Lookup(startFailureTitle)
+	m, ok2 := messages.Lookup(kind)
+	if !ok || !ok2 {
+		t.Fatalf("the catalogue lacks %s or %s", startFailureTitle, kind)
+	}
+	for _, want := range []string{title.NB, title.EN, m.NB, m.EN} {
 		if !strings.Contains(got, want) {
 			t.Errorf("dialog for %s lacks %q:\n%s", kind, want, got)
 		}
@@ -168,6 +173,8 @@ func TestFailureKindsAndTexts(t *testing.T) {
 		{errRegisterInUse(instance.ErrNoAnswer), failNotAnswering},
 		{&dataDirError{errors.New("permission denied")}, failDataDir},
 		{errors.New("disk I/O error"), failOther},
+		// A coded error of another kind shows its own catalogue text too.
+		{messages.Errorf(register.ErrDiskFull, "cli.serve.disk_full", "/data/resepsjon.db"), failOther},
 	}
 	for _, tt := range tests {
 		t.Run(tt.kind, func(t *testing.T) {
@@ -176,14 +183,20 @@ func TestFailureKindsAndTexts(t *testing.T) {
 				t.Fatalf("kind %s, want %s", got, tt.kind)
 			}
 			title, text := failureText(err)
-			m := startupMessages[tt.kind]
-			if m[0] == "" || m[1] == "" || !strings.Contains(text, m[0]) || !strings.Contains(text, m[1]) {
+			m, ok := messages.Lookup(tt.kind)
+			if !ok || m.NB == "" || m.EN == "" || !strings.Contains(text, m.NB) || !strings.Contains(text, m.EN) {
 				t.Errorf("text lacks the catalogue's bokmål or English:\n%s", text)
 			}
-			if !strings.HasPrefix(title, "Resepsjon kan ikke starte") || !strings.Contains(text, "/data/resepsjon.log") {
+			if title != "Resepsjon kan ikke starte / Resepsjon cannot start" || !strings.Contains(text, "Logg: /data/resepsjon.log / Log: /data/resepsjon.log") {
 				t.Errorf("title %q, text %q: want the title and the log file", title, text)
 			}
-			if tt.kind == failOther && !strings.Contains(text, "disk I/O error") {
+			var coded *messages.Coded
+			if tt.kind == failOther && errors.As(tt.err, &coded) {
+				full, _ := messages.Lookup(coded.Code)
+				if !strings.Contains(text, fmt.Sprintf(full.NB, coded.Args...)) || !strings.Contains(text, fmt.Sprintf(full.EN, coded.Args...)) {
+					t.Errorf("the coded error's own text is missing: %s", text)
+				}
+			} else if tt.kind == failOther && !strings.Contains(text, "disk I/O error") {
 				t.Errorf("an unexpected error's own words are missing: %s", text)
 			}
 		})

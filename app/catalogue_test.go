@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"resepsjon/activation"
+	"resepsjon/backup"
+	"resepsjon/clientfile"
 	"resepsjon/lookup"
 	"resepsjon/messages"
 	"resepsjon/refresh"
@@ -53,6 +55,13 @@ func TestEveryCodeHasText(t *testing.T) {
 		activation.CodeKeyMissing, activation.CodeKeyInvalid, "unknown"} {
 		want = append(want, "field."+c)
 	}
+	// Backup and restore, and the client-list file's errors, use their
+	// codes as they are.
+	want = append(want, backup.WarnNotConfigured, backup.WarnUnreachable, backup.WarnOverdue, backup.WarnNever,
+		backup.CodeChecksumMissing, backup.CodeChecksumMismatch, backup.CodePassphrase, backup.CodeWrongPassphrase,
+		backup.CodeNotRegister, backup.CodeSchemaNewer, backup.CodeDamaged, backup.CodeUnreadable,
+		clientfile.CodeEmpty, clientfile.CodeNoRows, clientfile.CodeTooManyRows, clientfile.CodeTooManyCols,
+		clientfile.CodeBadCSV, clientfile.CodeBadXLSX, clientfile.CodeFormat)
 	for _, code := range want {
 		if !messages.Has(code) {
 			t.Errorf("no text for %s", code)

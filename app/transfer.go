@@ -19,6 +19,7 @@ import (
 	"resepsjon/clientexport"
 	"resepsjon/clientfile"
 	"resepsjon/clientimport"
+	"resepsjon/messages"
 	"resepsjon/register"
 )
 
@@ -397,7 +398,7 @@ func (s *Server) getBackupStatus(c echo.Context) error {
 	lang := language(c.Request(), s.cfg.Language)
 	out := backupStatusJSON{Status: st}
 	if st.Warning != "" {
-		out.WarningText = backup.Text(lang, st.Warning)
+		out.WarningText = messages.Get(st.Warning, "error.internal", lang)
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -425,7 +426,7 @@ func (s *Server) putBackupSettings(c echo.Context) error {
 	if errors.As(err, &se) {
 		lang := language(c.Request(), s.cfg.Language)
 		return &APIError{Status: http.StatusBadRequest, Code: "invalid_input", Message: message("invalid_input", lang),
-			Fields: map[string]string{se.Field: backup.Text(lang, se.Code)}, FieldCodes: map[string]string{se.Field: se.Code}}
+			Fields: map[string]string{se.Field: messages.Get(se.Code, "field.unknown", lang)}, FieldCodes: map[string]string{se.Field: se.Code}}
 	}
 	if err != nil {
 		return err
@@ -481,10 +482,10 @@ func (s *Server) postRestore(c echo.Context) error {
 		Passphrase: req.Passphrase, WithoutChecksum: req.WithoutChecksum})
 	var re *backup.RestoreError
 	if errors.As(err, &re) {
-		return &APIError{Status: http.StatusBadRequest, Code: re.Code, Message: backup.Text(lang, re.Code)}
+		return &APIError{Status: http.StatusBadRequest, Code: re.Code, Message: messages.Get(re.Code, "error.internal", lang)}
 	}
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusAccepted, map[string]any{"clients": chk.Clients, "helseid": backup.Text(lang, "restore.helseid")})
+	return c.JSON(http.StatusAccepted, map[string]any{"clients": chk.Clients, "helseid": messages.Get("restore.helseid", "error.internal", lang)})
 }

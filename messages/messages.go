@@ -107,7 +107,33 @@ func Terminal(err error) string {
 	return strings.TrimSuffix(s, "\n")
 }
 
-var catalogue = map[string]Text{
+// catalogue is every area's table in one: the core table below and one
+// file per area (backup.go, startup.go, ...). TestNoCodeInTwoAreas checks
+// that no code is defined twice.
+var catalogue = join(areas()...)
+
+// areas lists the tables the catalogue is made of.
+func areas() []map[string]Text {
+	return []map[string]Text{coreTexts, backupTexts, startupTexts, serveTexts, importTexts}
+}
+
+// join merges the area tables; a code in two of them keeps the first text
+// (the test fails on it).
+func join(tables ...map[string]Text) map[string]Text {
+	out := map[string]Text{}
+	for _, t := range tables {
+		for code, text := range t {
+			if _, dup := out[code]; !dup {
+				out[code] = text
+			}
+		}
+	}
+	return out
+}
+
+// coreTexts: the command line, the API's errors, field validation, the
+// activation checks and the update-all job.
+var coreTexts = map[string]Text{
 	// command line
 	"cli.key.no_keyring": {
 		"Fant ingen nøkkelring (Secret Service) å lagre HelseID-nøkkelen i, eller den er låst.\nResepsjon lagrer aldri private nøkler i klartekst. Start eller lås opp nøkkelringen\n(for eksempel GNOME Keyring eller KWallet) og prøv igjen.",

@@ -245,3 +245,27 @@ func TestTextTableParser(t *testing.T) {
 		}
 	}
 }
+
+// TestNoCodeInTwoAreas: the area tables (one file per area) together are
+// the catalogue, and no code is defined in two of them.
+func TestNoCodeInTwoAreas(t *testing.T) {
+	seen := map[string]int{}
+	total := 0
+	for i, area := range areas() {
+		total += len(area)
+		for code := range area {
+			if j, dup := seen[code]; dup {
+				t.Errorf("%s is in area table %d and %d", code, j, i)
+			}
+			seen[code] = i
+		}
+	}
+	if total != len(catalogue) {
+		t.Errorf("the areas hold %d codes, the catalogue %d", total, len(catalogue))
+	}
+	for _, code := range []string{"startup.db_too_new", "restore.done", "backup.never", "cli.mail.stored", "error.internal"} {
+		if !Has(code) {
+			t.Errorf("the catalogue lacks %s", code)
+		}
+	}
+}

@@ -19,22 +19,22 @@ var (
 	// to issue one (the error then also wraps the *helseid.TokenError, so
 	// helseid.IsNoDelegation and its siblings tell why); a new token is
 	// needed, or the HelseID client is misconfigured.
-	ErrUnauthorized = errors.New("Persontjenesten refused the access token")
+	ErrUnauthorized = errors.New("access token refused by Persontjenesten")
 	// ErrNoAccess: the organisation has no access agreement, has not accepted
 	// the terms, or lacks the scope for this route (403).
 	ErrNoAccess = errors.New("no access to Persontjenesten for this organisation")
 	// ErrUnavailable: Persontjenesten could not be reached or failed (5xx,
 	// network error, timeout). Worth trying again later.
-	ErrUnavailable = errors.New("Persontjenesten is unavailable")
+	ErrUnavailable = errors.New("no answer from Persontjenesten (unavailable)")
 	// ErrTokenRejected: a 401 whose WWW-Authenticate challenge names a token
 	// or proof error (invalid_token, invalid_dpop_proof), still so after a
 	// new token: a HelseID/DPoP problem (clock, key, client), not a missing
 	// agreement.
-	ErrTokenRejected = errors.New("Persontjenesten did not accept the HelseID token or DPoP proof")
+	ErrTokenRejected = errors.New("HelseID token or DPoP proof not accepted by Persontjenesten")
 	// ErrRejected: Persontjenesten answered and refused the request with a
 	// 4xx other than 400, 401, 403, 404 and 429 (422, 409, 415, ...): the
 	// request was wrong, which trying again does not change.
-	ErrRejected = errors.New("Persontjenesten refused the request")
+	ErrRejected = errors.New("request refused by Persontjenesten")
 )
 
 // InvalidQueryError is a 400 from the API (or a request refused locally

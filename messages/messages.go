@@ -114,7 +114,7 @@ var catalogue = join(areas()...)
 
 // areas lists the tables the catalogue is made of.
 func areas() []map[string]Text {
-	return []map[string]Text{coreTexts, backupTexts, startupTexts, serveTexts, importTexts}
+	return []map[string]Text{coreTexts, backupTexts, startupTexts, serveTexts, importTexts, idportenTexts}
 }
 
 // join merges the area tables; a code in two of them keeps the first text
@@ -240,9 +240,6 @@ var coreTexts = map[string]Text{
 	"cli.serve.no_free_port": {
 		"Fant ingen ledig port fra %[1]d til %[2]d. Lukk programmer som bruker dem, eller velg en annen port (port i config.yaml).",
 		"No free port from %[1]d to %[2]d. Close the programs using them, or choose another port (port in config.yaml)"},
-	"cli.serve.demo_idporten": {
-		"ID-porten-mock (innlogging som syntetisk person på pasientsiden): %[1]s",
-		"ID-porten mock (log in as a synthetic person on the patient side): %[1]s"},
 	"cli.serve.demo_mock": {
 		"NHN-mocken (syntetiske data)",
 		"the NHN mock (synthetic data): %[1]s"},
@@ -394,12 +391,6 @@ var coreTexts = map[string]Text{
 	"field.key.invalid": {
 		"Nøkkelen kunne ikke leses. Lim inn en privat nøkkel som JWK eller PEM (PKCS#1, PKCS#8 eller SEC1, ukryptert).",
 		"The key could not be read. Paste a private key as JWK or PEM (PKCS#1, PKCS#8 or SEC1, unencrypted)."},
-	"field.issuer.https": {
-		"Utstederen må være en https-adresse, for eksempel https://test.idporten.no (http bare på denne maskinen).",
-		"The issuer must be an https address, for example https://test.idporten.no (http only on this machine)."},
-	"field.key.shared": {
-		"Dette er HelseID-nøkkelen. ID-porten trenger en egen nøkkel: lag en ny eller importer en annen.",
-		"This is the HelseID key. ID-porten needs a key of its own: generate a new one or import another."},
 	"field.key.missing": {
 		"Lag eller importer en HelseID-nøkkel først.",
 		"Generate or import a HelseID key first."},

@@ -143,7 +143,7 @@ export function idportenCard(ctx, signal) {
     const clientId = h('input', { id: 'idp-clientId', class: 'input', type: 'text', value: st.clientId || '', autocomplete: 'off', spellcheck: 'false' });
     const level = h(
       'select',
-      { id: 'idp-level', class: 'input input-narrow' },
+      { id: 'idp-level', class: 'input' },
       ['idporten-loa-substantial', 'idporten-loa-high'].map((v) => h('option', { value: v, selected: st.level === v, text: t(v.endsWith('high') ? 'idp.level.high' : 'idp.level.substantial') })),
     );
     const askName = h('input', { type: 'checkbox', id: 'idp-askName', checked: Boolean(st.askName), 'aria-describedby': 'idp-askName-hint' });

@@ -53,6 +53,7 @@ type demoNHN struct {
 	key  *helseid.Key
 	orgs demoOrgs
 	pop  *population.Population
+	mock *nhnmock.Mock
 }
 
 // startDemoNHN starts the NHN mock on a loopback port until ctx ends, with a
@@ -92,7 +93,7 @@ func startDemoNHN(ctx context.Context, log *slog.Logger) (*demoNHN, error) {
 	}
 	return &demoNHN{
 		env:  config.NHNEnvironment{ID: "mock", Authority: srv.URL + "/", APIBaseURL: srv.URL},
-		keys: keys, key: key, orgs: orgs, pop: pop,
+		keys: keys, key: key, orgs: orgs, pop: pop, mock: m,
 	}, nil
 }
 
@@ -191,7 +192,7 @@ func demoClientsFromMock(pop *population.Population) ([]register.Client, error) 
 		{edges[population.EdgeDeceased], func(c *register.Client) { c.Status, c.DeathDate = "", "" }},
 		{edges[population.EdgeConfidential], nil},
 	}
-	for _, n := range pop.SampleNINs(3) {
+	for _, n := range demoTrickleNINs(pop) {
 		picks = append(picks, pick{nin: n})
 	}
 	now := time.Now().UTC()
@@ -236,4 +237,27 @@ func syntheticNIN(birth time.Time, start int) (string, error) {
 		return n, err
 	}
 	return "", fmt.Errorf("no valid identity number for %s", birth.Format(time.DateOnly))
+}
+
+// demoFeedInterval is the demo's pause between polls of the change feed,
+// short so that a newcomer sees the trickle's changes arrive.
+const demoFeedInterval = 15 * time.Second
+
+// demoTrickleNINs are the ordinary persons of the mock that the demo
+// register holds: the mock's trickle changes them.
+func demoTrickleNINs(pop *population.Population) []string {
+	return pop.SampleNINs(3)
+}
+
+// startDemoFeed makes the demo's feed start afresh (its mock's feed starts
+// afresh at every start) and starts the mock's trickle of changes among the
+// demo clients, every trickle (0: none), until ctx ends.
+func startDemoFeed(ctx context.Context, db *store.DB, d *demoNHN, trickle time.Duration, log *slog.Logger) error {
+	if err := db.ResetFeed(ctx); err != nil {
+		return err
+	}
+	if trickle > 0 {
+		go d.mock.Trickle(ctx, demoTrickleNINs(d.pop), trickle, log)
+	}
+	return nil
 }

@@ -10,10 +10,8 @@ import (
 
 	"resepsjon/idporten"
 	"resepsjon/idporten/idportenmock"
-	"resepsjon/patientweb"
 	"resepsjon/persontjeneste/helseid"
 	"resepsjon/persontjeneste/nhnmock/population"
-	"resepsjon/portal"
 	"resepsjon/store"
 )
 
@@ -42,20 +40,6 @@ func newIDPorten(db *store.DB, keys helseid.KeyStore, p *portalParts, log *slog.
 			}
 			return strings.TrimRight(base, "/") + idporten.CallbackPath, nil
 		}})
-}
-
-// verifiedAccess hands the patient side's verified requests to the
-// portal's approval rules.
-type verifiedAccess struct{ svc *portal.Service }
-
-func (v verifiedAccess) RequestVerified(ctx context.Context, r patientweb.VerifiedRequest) (bool, error) {
-	out, err := v.svc.RequestAccess(ctx, portal.AccessRequest{Name: r.Name, NIN: r.Identity.PID, Email: r.Email,
-		Rights: r.Rights, Verified: true, ACR: r.Identity.ACR, WantsElectronicReply: r.WantsElectronicReply,
-		Language: r.Language, Addr: r.Addr})
-	if err != nil {
-		return false, err
-	}
-	return out.Status == portal.RequestApproved, nil
 }
 
 // startDemoIDPorten runs the demo's ID-porten mock on loopback, registers

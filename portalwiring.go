@@ -140,7 +140,7 @@ func setupPortal(cfg config.Config, db *store.DB, demo bool, persons portal.Pers
 	p.staff = app.PortalConfig{Service: svc, PatientURL: p.patientURL, MailHost: cfg.Mail.Host, Mailbox: mailbox, IDPorten: idp}
 	if p.patientLn != nil {
 		if p.patient, err = patientweb.New(patientweb.Config{Service: svc, Logger: log, Port: p.patientPort,
-			IDPorten: idp, Verified: verifiedAccess{svc}}); err != nil {
+			IDPorten: idp}); err != nil {
 			p.close()
 			return nil, err
 		}

@@ -22,6 +22,7 @@ import (
 	"resepsjon/backup"
 	"resepsjon/buildinfo"
 	"resepsjon/config"
+	"resepsjon/feed"
 	"resepsjon/instance"
 	"resepsjon/logfile"
 	"resepsjon/lookup"
@@ -200,6 +201,31 @@ func (env *environment) serveWith(ctx context.Context, cfg config.Config, f file
 	if err != nil {
 		return err
 	}
+	// The change feed follows Persontjenesten while the app serves (it
+	// polls only when activated and switched on), and stops before the
+	// register is closed.
+	feedInterval := cfg.Feed.Interval
+	if demoNet != nil {
+		feedInterval = demoFeedInterval
+		if err := startDemoFeed(ctx, db, demoNet, cfg.Feed.DemoTrickle, log); err != nil {
+			return fmt.Errorf("demo feed: %w", err)
+		}
+	}
+	follower, err := feed.New(feed.Config{Connection: conn, Lookup: look, Store: db, Settings: db, Logger: log,
+		Interval: feedInterval, Now: clock})
+	if err != nil {
+		return err
+	}
+	feedCtx, stopFeed := context.WithCancel(ctx)
+	feedDone := make(chan struct{})
+	go func() {
+		defer close(feedDone)
+		follower.Run(feedCtx)
+	}()
+	defer func() {
+		stopFeed()
+		<-feedDone
+	}()
 	if demoNet != nil {
 		if err := demoNet.configurePractice(ctx, conn); err != nil {
 			return fmt.Errorf("demo practice: %w", err)
@@ -255,7 +281,7 @@ func (env *environment) serveWith(ctx context.Context, cfg config.Config, f file
 	}
 	defer safe.wait()
 	srv, err := app.New(app.Config{
-		Clients: db, Audit: db, Connection: conn, Lookup: look, Refresh: runner, UI: ui, Logger: log, Token: token,
+		Clients: db, Audit: db, Connection: conn, Lookup: look, Refresh: runner, Feed: follower, UI: ui, Logger: log, Token: token,
 		BaseURL: baseURL, Port: port, ExtraHosts: extra, Demo: demo, Build: build, Language: cfg.Language,
 		DataDir: cfg.DataDir, DBPath: f.db, Quit: quit,
 		OSUser: currentOSUser(), DemoOrganisations: demoOrganisations(demoNet),

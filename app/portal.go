@@ -52,6 +52,7 @@ func (s *Server) portalRoutes(api *echo.Group) {
 	if s.cfg.Demo && s.cfg.Portal.Mailbox != nil {
 		api.GET("/portal/outbox", s.getDemoOutbox)
 	}
+	s.portalRequestRoutes(api)
 	s.idportenRoutes(api)
 }
 
@@ -205,8 +206,12 @@ func (s *Server) getPortalUsers(c echo.Context) error {
 func validStatus(st portal.Status) bool { return slices.Contains(portal.Statuses, st) }
 
 func (s *Server) portalSettingsJSON(c echo.Context, st portal.Settings) error {
+	idp, err := s.cfg.Portal.Service.IdentityProviderConfigured(c.Request().Context())
+	if err != nil {
+		return err
+	}
 	return c.JSON(http.StatusOK, map[string]any{"settings": st, "patientUrl": s.cfg.Portal.PatientURL,
-		"mailHost": s.cfg.Portal.MailHost, "demo": s.cfg.Demo})
+		"mailHost": s.cfg.Portal.MailHost, "demo": s.cfg.Demo, "identityProvider": idp})
 }
 
 func (s *Server) getPortalSettings(c echo.Context) error {
@@ -276,6 +281,14 @@ func portalError(err error, lang string) *APIError {
 		code, status = "portal.not_activated", http.StatusConflict
 	case errors.Is(err, portal.ErrNoPublicURL):
 		code, status = "portal.no_public_url", http.StatusConflict
+	case errors.Is(err, portal.ErrRequestDecided):
+		code, status = "portal.request_decided", http.StatusConflict
+	case errors.Is(err, portal.ErrNoRequest):
+		code, status = "portal.no_request", http.StatusNotFound
+	case errors.Is(err, portal.ErrNoInquiry):
+		code, status = "portal.no_inquiry", http.StatusNotFound
+	case errors.Is(err, portal.ErrNoRight):
+		code, status = "portal.no_right", http.StatusForbidden
 	default:
 		return nil
 	}

@@ -19,6 +19,7 @@ import (
 
 	"resepsjon/activation"
 	"resepsjon/buildinfo"
+	"resepsjon/feed"
 	"resepsjon/lookup"
 	"resepsjon/refresh"
 	"resepsjon/register"
@@ -35,7 +36,10 @@ type Config struct {
 	// Lookup is search, lookup and "Oppdater via Persontjenesten".
 	Lookup *lookup.Service
 	// Refresh is "Oppdater alle"; the server stops it when it shuts down.
-	Refresh      *refresh.Runner
+	Refresh *refresh.Runner
+	// Feed follows Persontjenesten's change feed (optional: without it the
+	// feed's routes answer 404).
+	Feed         *feed.Follower
 	UI           fs.FS // the ui/ directory: index.html, app.js, ...
 	Logger       *slog.Logger
 	Token        string   // session secret: cookie value and bearer token
@@ -77,6 +81,7 @@ type Server struct {
 	conn     *activation.Service
 	lookup   *lookup.Service
 	refresh  *refresh.Runner
+	feed     *feed.Follower
 	imports  imports         // client lists uploaded for import
 	routes   map[string]bool // "METHOD /path" of every route but the catch-alls
 }
@@ -107,6 +112,7 @@ func New(cfg Config) (*Server, error) {
 		s.now = time.Now
 	}
 	s.conn, s.lookup, s.refresh = cfg.Connection, cfg.Lookup, cfg.Refresh
+	s.feed = cfg.Feed
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
@@ -129,6 +135,7 @@ func New(cfg Config) (*Server, error) {
 	s.persontjenestenRoutes(api)
 	s.portalRoutes(api)
 	s.transferRoutes(api)
+	s.feedRoutes(api)
 	api.Any("/*", s.apiFallback)
 	s.echo = e
 	s.routes = map[string]bool{}

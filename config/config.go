@@ -31,6 +31,9 @@ type Config struct {
 	// server (config/portal.go).
 	Portal Portal `mapstructure:"-"`
 	Mail   Mail   `mapstructure:"-"`
+	// Feed is the change feed's poll interval and the demo's trickle
+	// (config/feed.go).
+	Feed Feed `mapstructure:"-"`
 	// ConfigFile is the file that was read, if any.
 	ConfigFile string `mapstructure:"-"`
 }
@@ -89,6 +92,7 @@ func Load(fs *pflag.FlagSet, defaultPort int, getenv func(string) string) (Confi
 	v.SetDefault("log_level", "info")
 	nhnDefaults(v)
 	portalDefaults(v)
+	feedDefaults(v)
 
 	// Environment: read through getenv so tests need not touch the process env.
 	fromEnv := map[string]string{}
@@ -147,6 +151,7 @@ func Load(fs *pflag.FlagSet, defaultPort int, getenv func(string) string) (Confi
 	}
 	nhnFromEnv(v, getenv)
 	portalFromEnv(v, getenv)
+	feedFromEnv(v, getenv)
 	for flag, key := range flagKeys {
 		if f := fs.Lookup(flag); f != nil && f.Changed {
 			v.Set(key, f.Value.String())
@@ -177,6 +182,9 @@ func Load(fs *pflag.FlagSet, defaultPort int, getenv func(string) string) (Confi
 		return Config{}, err
 	}
 	if c.Portal, c.Mail, err = loadPortal(v); err != nil {
+		return Config{}, err
+	}
+	if c.Feed, err = loadFeed(v); err != nil {
 		return Config{}, err
 	}
 	if err := c.Validate(); err != nil {

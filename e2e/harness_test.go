@@ -241,9 +241,10 @@ func startApp(t *testing.T, cfg appConfig) *server {
 	}
 }
 
-// appEnv is this process's environment without RESEPSJON_* variables.
+// appEnv is this process's environment without RESEPSJON_* variables, and
+// with the demo mock's trickle of changes off (tests make their own).
 func appEnv() []string {
-	var env []string
+	env := []string{"RESEPSJON_DEMO_TRICKLE=0"}
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "RESEPSJON_") {
 			env = append(env, kv)

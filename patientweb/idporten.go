@@ -15,7 +15,8 @@ import (
 )
 
 // «Logg inn med ID-porten»: the patient asks for access with an identity
-// the practice's identity provider verified. The login is bound to the
+// the practice's identity provider verified; the request goes to the
+// portal's approval rules (portal.Service.RequestAccess) marked verified. The login is bound to the
 // browser by a short-lived cookie (the handle of the login kept by package
 // idporten); the verified identity waits here, under another cookie, until
 // the patient has filled in the e-mail address and sent the request.
@@ -28,27 +29,6 @@ const (
 	verifiedLifetime = 15 * time.Minute
 	maxVerified      = 10000
 )
-
-// VerifiedRequest is a request for access from a person whose identity
-// the identity provider verified.
-type VerifiedRequest struct {
-	Identity             idporten.Identity
-	Name, Email          string
-	Rights               portal.Rights
-	WantsElectronicReply bool
-	Language             string
-	// Addr is the requester's network address, for the throttle.
-	Addr string
-}
-
-// VerifiedAccess takes verified requests for access: it applies the
-// practice's approval rules and tells whether the request was approved at
-// once (an activation mail is on its way) or waits for the reception. A
-// bad field is a *portal.ValidationError, too many requests a
-// *portal.ThrottledError.
-type VerifiedAccess interface {
-	RequestVerified(ctx context.Context, r VerifiedRequest) (approved bool, err error)
-}
 
 // verifiedStore keeps verified identities between the callback and the
 // request form.
@@ -104,7 +84,7 @@ func (s *Server) idportenRoutes() {
 // idportenOffered tells whether the ID-porten way in is open: the login is
 // configured and requests can be taken.
 func (s *Server) idportenOffered(ctx context.Context) bool {
-	if s.cfg.IDPorten == nil || s.cfg.Verified == nil {
+	if s.cfg.IDPorten == nil {
 		return false
 	}
 	ok, err := s.cfg.IDPorten.IdentityProviderConfigured(ctx)
@@ -264,12 +244,9 @@ func (s *Server) verifiedRequest(w http.ResponseWriter, r *http.Request) {
 	f.Rights = portal.Rights{Consultation: r.PostFormValue("consultation") == "1", Booking: r.PostFormValue("booking") == "1",
 		Renewal: r.PostFormValue("renewal") == "1"}.Within(f.Offered)
 	f.WantsReply = r.PostFormValue("reply") == "1"
-	if s.cfg.Verified == nil {
-		s.idportenMessage(w, r, http.StatusNotFound, p, p.ID.NotOffered, true)
-		return
-	}
-	approved, err := s.cfg.Verified.RequestVerified(r.Context(), VerifiedRequest{Identity: id, Name: f.Name, Email: f.Email,
-		Rights: f.Rights, WantsElectronicReply: f.WantsReply, Language: p.T.Lang, Addr: clientAddr(r)})
+	// The identity number and level come from the verified ID token only.
+	out, err := s.svc.RequestAccess(r.Context(), portal.AccessRequest{Name: f.Name, NIN: id.PID, Email: f.Email,
+		Rights: f.Rights, Verified: true, ACR: id.ACR, WantsElectronicReply: f.WantsReply, Language: p.T.Lang, Addr: clientAddr(r)})
 	var ve *portal.ValidationError
 	var te *portal.ThrottledError
 	switch {
@@ -293,7 +270,7 @@ func (s *Server) verifiedRequest(w http.ResponseWriter, r *http.Request) {
 	s.clearShortCookie(w, r, verifiedCookie)
 	p.Title = p.ID.SentTitle
 	text := p.ID.Pending
-	if approved {
+	if out.Status == portal.RequestApproved {
 		text = p.ID.Approved
 	}
 	s.idportenMessage(w, r, http.StatusOK, p, text, false)

@@ -29,16 +29,6 @@ import (
 	"resepsjon/store"
 )
 
-// portalAccess hands verified requests to the portal's approval rules, as
-// the program's wiring does.
-type portalAccess struct{ svc *portal.Service }
-
-func (a portalAccess) RequestVerified(ctx context.Context, r patientweb.VerifiedRequest) (bool, error) {
-	out, err := a.svc.RequestAccess(ctx, portal.AccessRequest{Name: r.Name, NIN: r.Identity.PID, Email: r.Email, Rights: r.Rights,
-		Verified: true, ACR: r.Identity.ACR, WantsElectronicReply: r.WantsElectronicReply, Language: r.Language, Addr: r.Addr})
-	return out.Status == portal.RequestApproved, err
-}
-
 // idWorld is the staff app and the patient side with ID-porten against
 // the mock, all on loopback over one SQLite file.
 type idWorld struct {
@@ -102,7 +92,7 @@ func newIDWorld(t *testing.T) *idWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	patient, err := patientweb.New(patientweb.Config{Service: w.svc, Port: pport, IDPorten: idp, Verified: portalAccess{w.svc}})
+	patient, err := patientweb.New(patientweb.Config{Service: w.svc, Port: pport, IDPorten: idp})
 	if err != nil {
 		t.Fatal(err)
 	}

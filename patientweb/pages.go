@@ -43,6 +43,7 @@ const pages = `
 <button type="submit" class="primary">{{.T.Login}}</button>
 </form>
 <p><a href="/glemt-passord">{{.T.Forgot}}</a></p>
+<p><a id="link-request" href="/be-om-tilgang">{{(rt .T.Lang).RequestLink}}</a></p>
 {{template "idporten-offer" .}}
 {{template "foot" .}}{{end}}
 
@@ -89,6 +90,7 @@ const pages = `
 <p><strong>{{.T.NoRights}}</strong>. {{.T.NoRightsNote}}</p>
 {{end}}
 </section>
+{{template "services" .}}
 <section class="card" aria-labelledby="prefs">
 <h2 id="prefs">{{.T.Preferences}}</h2>
 <form method="post" action="/profil" novalidate>

@@ -40,11 +40,11 @@ type Config struct {
 	// Port is the port listened on: requests must name it (or the public
 	// address's host) in Host.
 	Port int
-	// IDPorten is the login with ID-porten and Verified takes the requests
-	// it verifies (patientweb/idporten.go); without both, the patient side
-	// offers no ID-porten login.
+	// Location is the practice's time zone for dates (default local).
+	Location *time.Location
+	// IDPorten is the patients' login with ID-porten (patientweb/idporten.go);
+	// nil: the patient side offers none.
 	IDPorten *idporten.Service
-	Verified VerifiedAccess
 }
 
 // Server is the patient's side.
@@ -67,10 +67,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	tpl, err := template.New("pages").Funcs(template.FuncMap{"field": newField}).Parse(pages)
-	if err == nil {
-		tpl, err = tpl.Parse(idportenPages)
-	}
+	tpl, err := template.New("pages").Funcs(template.FuncMap{"field": newField, "rt": requestTexts}).Parse(pages + requestPages + idportenPages)
 	if err != nil {
 		return nil, fmt.Errorf("patientweb: templates: %w", err)
 	}
@@ -90,6 +87,7 @@ func New(cfg Config) (*Server, error) {
 	s.mux.HandleFunc("POST /profil", s.savePreferences)
 	s.mux.HandleFunc("POST /passord", s.changePassword)
 	s.mux.HandleFunc("POST /logg-ut", s.logout)
+	s.requestRoutes()
 	s.idportenRoutes()
 	s.mux.HandleFunc("/", s.notFound)
 	s.hand = s.protect(s.mux)
@@ -278,6 +276,8 @@ type page struct {
 	Token, Action, Intro string
 	Button               string
 	Profile              portal.Profile
+	// X is what the pages of access requests and the rights' functions need.
+	X extra
 	// ID-porten: its texts, whether its login is offered, the request form.
 	ID       idTexts
 	IDPorten bool
@@ -329,7 +329,7 @@ func newField(id, name, typ, label, help, value, auto, errText string, max int) 
 func (s *Server) stylesheet(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
-	_, _ = w.Write([]byte(css + idportenCSS))
+	_, _ = w.Write([]byte(css + requestCSS + idportenCSS))
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
@@ -511,6 +511,9 @@ func (s *Server) showProfile(w http.ResponseWriter, r *http.Request, status int,
 	if p.Profile, err = s.svc.Profile(r.Context(), u); err != nil {
 		s.fail(w, r, p, err)
 		return
+	}
+	if st, err := s.svc.Settings(r.Context()); err == nil {
+		p.X.Rights = u.Rights.Within(st.Offered)
 	}
 	switch r.URL.Query().Get("ok") {
 	case "activated":

@@ -137,7 +137,6 @@ type PersonSource interface {
 var (
 	ErrRequestDecided = errors.New("the request has already been approved or rejected")
 	ErrNoRequest      = errors.New("no such access request")
-	ErrNeedsIdentity  = errors.New("automatic approval needs an identity provider")
 )
 
 // Request limits.

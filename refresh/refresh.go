@@ -379,8 +379,13 @@ func (r *Runner) apply(ctx context.Context, j *job, old register.Client, p perso
 		record(false)
 		return
 	}
-	draft, changes := lookup.Refresh(old, p, parts, r.now().UTC())
-	changes, item.Kept = keepPracticeContact(old, &draft, changes)
+	draft, changes, kept := Merge(old, p, parts, r.now().UTC())
+	item.Kept = kept
+	if len(changes) == 0 && old.PersonID == "" && draft.PersonID != "" {
+		// A client typed in by hand gets its person id, so that the
+		// change feed finds it from now on; nothing to report.
+		r.savePersonID(ctx, j, old, draft, p.ID)
+	}
 	if len(changes) == 0 {
 		if len(item.Kept) > 0 {
 			// Nothing to save, but the report says what was kept.
@@ -424,6 +429,35 @@ func (r *Runner) apply(ctx context.Context, j *job, old register.Client, p perso
 		item.Name = clientName(old)
 	}
 	record(err == nil)
+}
+
+// Merge is what Persontjenesten's record p changes in the stored client
+// old, fetched with parts, by the rules of "Oppdater alle" (and of the
+// change feed): lookup.Refresh, and a phone or e-mail changed in Resepsjon
+// after the last fetch is kept (returned in kept, its value put back in
+// draft).
+func Merge(old register.Client, p persontjeneste.Person, parts []persontjeneste.InformationPart, now time.Time) (draft register.Client, changes, kept []lookup.Change) {
+	draft, changes = lookup.Refresh(old, p, parts, now)
+	changes, kept = keepPracticeContact(old, &draft, changes)
+	return draft, changes, kept
+}
+
+// EditedAfterFetch reports whether the client was saved in Resepsjon after
+// the register last filled it (a save well after the fetch, or never
+// fetched).
+func EditedAfterFetch(c register.Client) bool { return contactEditedAfterFetch(c) }
+
+// savePersonID stores the person id (and the fetch's provenance) of a client
+// that had none, with its audit row; a failure is only logged, since the
+// client's data did not change.
+func (r *Runner) savePersonID(ctx context.Context, j *job, old, draft register.Client, personID string) {
+	entry := r.lookup.Entry(register.ActionUpdate, "job="+j.id+" clientId="+strconv.FormatInt(old.ID, 10)+" nin="+old.NIN)
+	entry.Results, entry.PersonIDs, entry.Outcome = 1, []string{personID}, register.OutcomeOK
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
+	defer cancel()
+	if _, err := r.clients.UpdateClientAudited(wctx, draft, entry); err != nil {
+		r.log.Warn("refresh all: person id not saved", "clientId", old.ID, "err", err)
+	}
 }
 
 // fetchReview is how long after a fetch a save still counts as saving that

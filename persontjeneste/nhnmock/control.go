@@ -44,6 +44,9 @@ type personChangeJSON struct {
 	GivenName  string `json:"givenName,omitempty"`
 	MiddleName string `json:"middleName,omitempty"`
 	FamilyName string `json:"familyName,omitempty"`
+	// Level is protect's protection level: StrictlyConfidential,
+	// Confidential or Unclassified (lifted).
+	Level string `json:"level,omitempty"`
 }
 
 // loopbackHost reports whether a Host header names this machine's loopback:
@@ -88,7 +91,8 @@ func (m *Mock) serveControl(w http.ResponseWriter, r *http.Request) {
 			"POST /_mock/clients", "POST /_mock/delegations", "POST /_mock/agreements",
 			"GET /_mock/faults", "PUT /_mock/faults", "GET /_mock/counters",
 			"POST /_mock/persons/move", "POST /_mock/persons/die", "POST /_mock/persons/rename",
-			"GET /_mock/edge-cases", "GET /_mock/sample-nins?n=10",
+			"POST /_mock/persons/new-number", "POST /_mock/persons/protect",
+			"GET /_mock/events/latest", "GET /_mock/edge-cases", "GET /_mock/sample-nins?n=10",
 		}})
 	case "POST /_mock/clients":
 		var c clientJSON
@@ -133,8 +137,13 @@ func (m *Mock) serveControl(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, toFaultsJSON(m.Faults()))
 	case "GET /_mock/counters":
 		writeJSON(w, http.StatusOK, m.Counters())
-	case "POST /_mock/persons/move", "POST /_mock/persons/die", "POST /_mock/persons/rename":
+	case "POST /_mock/persons/move", "POST /_mock/persons/die", "POST /_mock/persons/rename",
+		"POST /_mock/persons/new-number", "POST /_mock/persons/protect":
 		m.controlPersonChange(w, r, route)
+	case "GET /_mock/events/latest":
+		// The newest event without a token, for tests and the demo.
+		ev, _ := m.pop.LatestEvent()
+		writeJSON(w, http.StatusOK, ev)
 	case "GET /_mock/edge-cases":
 		writeJSON(w, http.StatusOK, m.pop.EdgeCases())
 	case "GET /_mock/sample-nins":
@@ -178,6 +187,14 @@ func (m *Mock) controlPersonChange(w http.ResponseWriter, r *http.Request, route
 			}
 		}
 		ev, err = m.pop.Die(c.NIN, date)
+	case strings.HasSuffix(route, "/new-number"):
+		ev, err = m.pop.NewNumber(c.NIN)
+	case strings.HasSuffix(route, "/protect"):
+		level := c.Level
+		if level == "" {
+			level = "StrictlyConfidential"
+		}
+		ev, err = m.pop.Protect(c.NIN, level)
 	default:
 		ev, err = m.pop.Rename(c.NIN, c.GivenName, c.MiddleName, c.FamilyName)
 	}

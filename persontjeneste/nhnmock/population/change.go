@@ -377,3 +377,119 @@ func (p *Population) applyEdgeCases(g *generator) error {
 	}
 	return nil
 }
+
+// NewNumber gives the person with this identity number a new fødselsnummer
+// (as when a D-number holder settles, or a number is corrected). The old
+// number stays as history and still finds the person. The answer is the
+// ChangeInNorwegianIdentificationNumber event.
+func (p *Population) NewNumber(ninStr string) (Event, error) {
+	at := p.stamp()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	i, o, err := p.lookupForChange(ninStr)
+	if err != nil {
+		return Event{}, fmt.Errorf("new number: %w", err)
+	}
+	c := &p.cores[i]
+	birth := dateOf(c.birth)
+	male := c.flags&fFemale == 0
+	r := newRNG(p.seed, streamChange, uint64(len(p.events))+1<<33)
+	var fresh uint64
+	start := r.intn(1000)
+	for k := range 1000 {
+		individual := (start + k) % 1000
+		if (individual%2 == 1) != male {
+			continue
+		}
+		s, err := nin.Generate(birth, individual, nin.KindNational, true)
+		if err != nil {
+			continue
+		}
+		v, _ := parseNIN(s)
+		if _, taken := p.indexOfNIN(s); taken || v == c.nin {
+			continue
+		}
+		fresh = v
+		break
+	}
+	if fresh == 0 {
+		return Event{}, fmt.Errorf("new number: %w: no identity number left for this birth date", ErrInvalid)
+	}
+	old := c.nin
+	// Take the person out of the number index, change the number, put it
+	// back in order.
+	if k, found := slices.BinarySearchFunc(p.byNIN, old, func(idx int32, v uint64) int { return cmpUint(p.cores[idx].nin, v) }); found {
+		p.byNIN = slices.Delete(p.byNIN, k, k+1)
+	}
+	c.nin = fresh
+	k, _ := slices.BinarySearchFunc(p.byNIN, fresh, func(idx int32, v uint64) int { return cmpUint(p.cores[idx].nin, v) })
+	p.byNIN = slices.Insert(p.byNIN, k, i)
+	p.historic[old] = i
+	c.flags &^= fDNumber
+
+	day := time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC)
+	person := &o.person
+	for k := range person.NorwegianIdentificationNumber {
+		if person.NorwegianIdentificationNumber[k].IsValid {
+			end(&person.NorwegianIdentificationNumber[k].Meta, day)
+			person.NorwegianIdentificationNumber[k].Status = ninDiscontinued
+		}
+	}
+	person.NorwegianIdentificationNumber = append(person.NorwegianIdentificationNumber, IdentificationNumber{
+		Meta: Meta{RegisteredAt: at, IsValid: true, Source: sourceFREG, ValidFrom: day}, Status: ninInUse,
+		IdentificationNumber: formatNIN(fresh), IdentificationNumberType: ninTypeNational,
+	})
+	return p.recordLocked(i, o, EventChangeInNorwegianIdentificationNumber), nil
+}
+
+func cmpUint(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// Address protection levels Protect takes.
+const (
+	ProtectionStrictlyConfidential = protStrict
+	ProtectionConfidential         = protConfidential
+	ProtectionNone                 = protUnclassified
+)
+
+// Protect sets the address protection of the person with this identity
+// number: StrictlyConfidential, Confidential, or Unclassified (protection
+// lifted). The answer is the ChangeInAddressProtection event.
+func (p *Population) Protect(ninStr, level string) (Event, error) {
+	switch level {
+	case protStrict, protConfidential, protUnclassified:
+	default:
+		return Event{}, fmt.Errorf("protect: %w: level must be StrictlyConfidential, Confidential or Unclassified", ErrInvalid)
+	}
+	at := p.stamp()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	i, o, err := p.lookupForChange(ninStr)
+	if err != nil {
+		return Event{}, fmt.Errorf("protect: %w", err)
+	}
+	day := time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC)
+	person := &o.person
+	for k := range person.AddressProtection {
+		if person.AddressProtection[k].IsValid {
+			end(&person.AddressProtection[k].Meta, day)
+		}
+	}
+	person.AddressProtection = append(person.AddressProtection, AddressProtection{
+		Meta: Meta{RegisteredAt: at, IsValid: true, Source: sourceFREG, ValidFrom: day}, ProtectionLevel: level,
+	})
+	for k := range person.ResidentialAddress {
+		if person.ResidentialAddress[k].IsValid {
+			person.ResidentialAddress[k].AddressConfidentiality = level
+		}
+	}
+	refreshPreferred(person, at)
+	return p.recordLocked(i, o, EventChangeInAddressProtection), nil
+}

@@ -514,3 +514,56 @@ func TestUnknownLookups(t *testing.T) {
 		}
 	}
 }
+
+// TestNewNumberAndProtect: the two control changes the feed reports besides
+// move, death and rename produce their events; a new number keeps the old
+// one as history, and a strict protection hides the address.
+func TestNewNumberAndProtect(t *testing.T) {
+	p := newPop(t, 5, 300)
+	var living []string
+	for _, person := range everyone(t, p) {
+		if person.Death == nil && slices.ContainsFunc(person.ResidentialAddress, func(a ResidentialAddress) bool { return a.IsValid }) {
+			living = append(living, person.CurrentNIN())
+		}
+	}
+	last := p.LatestSequence()
+	before, _ := p.ByNIN(living[0])
+	ev, err := p.NewNumber(living[0])
+	if err != nil || ev.EventType != EventChangeInNorwegianIdentificationNumber || ev.Sequence != last+1 || ev.PersonID != before.ID {
+		t.Fatalf("new number: %+v, %v", ev, err)
+	}
+	after, ok := p.ByNIN(living[0])
+	if !ok || after.ID != before.ID {
+		t.Fatalf("the old number no longer finds the person")
+	}
+	fresh := after.CurrentNIN()
+	if fresh == living[0] || fresh == "" {
+		t.Fatalf("current number %q after new number (old %q)", fresh, living[0])
+	}
+	if _, err := nin.Parse(fresh); err != nil {
+		t.Errorf("new number %q: %v", fresh, err)
+	}
+	if byNew, ok := p.ByNIN(fresh); !ok || byNew.ID != before.ID {
+		t.Errorf("the new number does not find the person")
+	}
+	// The number index stays ordered: every other sampled person is still found.
+	for _, n := range p.SampleNINs(300) {
+		if _, ok := p.ByNIN(n); !ok {
+			t.Fatalf("person %s lost after a new number", n)
+		}
+	}
+
+	ev, err = p.Protect(living[1], ProtectionStrictlyConfidential)
+	if err != nil || ev.EventType != EventChangeInAddressProtection || ev.Sequence != last+2 {
+		t.Fatalf("protect: %+v, %v", ev, err)
+	}
+	if hidden, _ := p.ByNIN(living[1]); len(hidden.ResidentialAddress) != 0 || protectionLevel(hidden) != protStrict {
+		t.Errorf("strictly confidential person still shows %d addresses", len(hidden.ResidentialAddress))
+	}
+	if _, err := p.Protect(living[1], "Secret"); !errors.Is(err, ErrInvalid) {
+		t.Errorf("unknown level: %v", err)
+	}
+	if _, err := p.NewNumber("00000000000"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown number: %v", err)
+	}
+}

@@ -170,6 +170,8 @@ func (env *environment) serveWith(ctx context.Context, cfg config.Config, f file
 		return fmt.Errorf("open database: %w", err)
 	}
 	defer db.Close()
+	// The search index loads into memory while the app starts serving.
+	db.LoadSearchIndex()
 	nhn := cfg.NHN
 	var (
 		keys    helseid.KeyStore

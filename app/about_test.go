@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -92,5 +93,29 @@ func TestAppInfoNamesThePractice(t *testing.T) {
 	h.do(http.MethodGet, "/api/app", nil).decode(t, &info)
 	if info.Practice != "Testklinikken" {
 		t.Errorf("practice %q, want the name from the settings", info.Practice)
+	}
+}
+
+// queue is an outbox with or without queued mail.
+type queue struct{ queued bool }
+
+func (q queue) NextDue(context.Context) (time.Time, bool, error) {
+	if !q.queued {
+		return time.Time{}, false, nil
+	}
+	return time.Now(), true, nil
+}
+
+// TestAppInfoSaysMailIsUnsent: «Avslutt» warns when portal mail waits in
+// the outbox, and only then.
+func TestAppInfoSaysMailIsUnsent(t *testing.T) {
+	t.Parallel()
+	for _, queued := range []bool{false, true} {
+		a := newTestAppWith(t, func(c *testConfig) { c.Portal.Queue = queue{queued} })
+		var info struct{ UnsentMail bool }
+		a.do(http.MethodGet, "/api/app", nil).decode(t, &info)
+		if info.UnsentMail != queued {
+			t.Errorf("unsentMail %v with mail queued %v", info.UnsentMail, queued)
+		}
 	}
 }

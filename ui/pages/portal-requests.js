@@ -229,7 +229,7 @@ function renderRequests(ctx, { query, signal }) {
   function row(r) {
     const nameCell = h(
       'td',
-      {},
+      { class: 'preq-name' },
       h('strong', { text: r.name }),
       r.matchId && !r.nameMismatch ? h('div', { class: 'hint' }, h('a', { href: `#/clients/${r.matchId}`, text: t('preq.client', { name: r.matchName }) })) : null,
       r.nameMismatch ? h('div', { class: 'preq-flag', dataset: { flag: 'mismatch' } }, h('span', { 'aria-hidden': 'true', text: '⚠ ' }), t('preq.mismatch', { name: r.matchName })) : null,
@@ -245,10 +245,10 @@ function renderRequests(ctx, { query, signal }) {
       { dataset: { requestId: String(r.id), status: r.status } },
       nameCell,
       h('td', { class: 'nowrap', text: r.maskedNin }),
-      h('td', { text: r.email }),
+      h('td', { class: 'preq-email', text: r.email }),
       h('td', {}, h('span', { class: `preq-identity ${r.verified ? 'preq-verified' : 'preq-unverified'}` }, h('span', { 'aria-hidden': 'true', text: r.verified ? '✓ ' : '? ' }), r.verified ? t('preq.verified') : t('preq.unverified'))),
       h('td', { class: 'nowrap', text: formatDateTime(r.receivedAt) }),
-      h('td', { text: statusText }),
+      h('td', { class: 'preq-status', text: statusText }),
       h(
         'td',
         { class: 'preq-actions' },

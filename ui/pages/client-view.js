@@ -7,6 +7,7 @@ import { fullName } from '../format.js';
 import { forgetClient, rememberClient } from '../recent.js';
 import { clientBadges, strictBanner } from './badges.js';
 import { ADDRESS_FIELDS, displayValue, GROUPS, READ_ONLY } from './client-fields.js';
+import { feedLine } from './persontjenesten-feed.js';
 import { openPortalPanel, portalSection } from './portal-panel.js';
 
 /** Register fields for the data controller, not the desk: behind "Detaljer". */
@@ -75,7 +76,7 @@ export function renderClientView(ctx, { params, signal }) {
     sections.push(portal.node);
     body.removeAttribute('aria-busy');
     const strict = c.addressProtection === 'StrictlyConfidential' ? strictBanner(i18n, 'strict-banner') : null;
-    replace(body, strict, badges.length ? h('p', { class: 'badges badges-large' }, badges) : null, actions, h('div', { class: 'sections' }, sections));
+    replace(body, strict, badges.length ? h('p', { class: 'badges badges-large' }, badges) : null, feedLine(ctx, c.id, signal), actions, h('div', { class: 'sections' }, sections));
   }
 
   function section(c, key, fields) {

@@ -7,6 +7,7 @@ import { h, replace, say } from '../dom.js';
 import { formatDateTime } from '../format.js';
 import { intro } from './activation-intro.js';
 import { bulkCard } from './persontjenesten-bulk.js';
+import { feedCard } from './persontjenesten-feed.js';
 import { busyIndicator, errorText, failure, isQuiet } from './persontjenesten-common.js';
 
 /** Information parts every lookup needs; shown ticked and locked. */
@@ -117,7 +118,7 @@ export function renderStatus(ctx, { signal }) {
       h('div', { class: 'actions' }, h('a', { class: 'button', id: 'pt-change', href: '#/persontjenesten/activate?step=practice', text: t('pt.change') })),
     );
 
-    replace(body, status, s.activated ? bulkCard(ctx, { signal }) : null, setup, partsCard(s), hid.keyId || s.activated ? deactivateCard(s) : null);
+    replace(body, status, s.activated ? feedCard(ctx, { signal }) : null, s.activated ? bulkCard(ctx, { signal }) : null, setup, partsCard(s), hid.keyId || s.activated ? deactivateCard(s) : null);
   }
 
   function partsCard(s) {

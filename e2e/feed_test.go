@@ -1,0 +1,133 @@
+package e2e
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+type feedStatus struct {
+	Enabled        bool  `json:"enabled"`
+	Started        bool  `json:"started"`
+	EventsRead     int64 `json:"eventsRead"`
+	ClientsUpdated int64 `json:"clientsUpdated"`
+	Changes        []struct {
+		ClientID int64    `json:"clientId"`
+		Outcome  string   `json:"outcome"`
+		Kinds    []string `json:"kinds"`
+	} `json:"changes"`
+}
+
+// waitFeed asks the app's change feed to poll until ok holds.
+func waitFeed(t *testing.T, s *server, what string, ok func(feedStatus) bool) feedStatus {
+	t.Helper()
+	var st feedStatus
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); {
+		if code := s.api(t, http.MethodPost, "/api/persontjenesten/feed/poll", map[string]any{}, nil); code != http.StatusAccepted {
+			t.Fatalf("POST /api/persontjenesten/feed/poll: %d", code)
+		}
+		time.Sleep(300 * time.Millisecond)
+		st = feedStatus{}
+		if code := s.api(t, http.MethodGet, "/api/persontjenesten/feed", nil, &st); code != http.StatusOK {
+			t.Fatalf("GET /api/persontjenesten/feed: %d", code)
+		}
+		if ok(st) {
+			return st
+		}
+	}
+	t.Fatalf("the feed never got to %s: %+v", what, st)
+	return st
+}
+
+// TestChangeFeed: in the demo, after the mock moves a client, the feed
+// updates the client by itself; the Persontjenesten page shows the feed's
+// status and the client in «Endret fra Folkeregisteret» with a link, and
+// the client's card says «Oppdatert fra Folkeregisteret» with the date.
+func TestChangeFeed(t *testing.T) {
+	s, b := openDemo(t)
+	base := mockURL(t, ptStatusOf(t, s))
+	waitFeed(t, s, "its start", func(st feedStatus) bool { return st.Started })
+
+	p := freshPersons(t, s, base, 1)[0]
+	var draft struct {
+		Draft map[string]any `json:"draft"`
+	}
+	if code := s.api(t, http.MethodPost, "/api/persontjenesten/lookup", map[string]string{"nin": p.NIN}, &draft); code != http.StatusOK {
+		t.Fatalf("lookup: %d", code)
+	}
+	var created struct {
+		ID     int64  `json:"id"`
+		Street string `json:"streetAddress"`
+	}
+	if code := s.api(t, http.MethodPost, "/api/clients", draft.Draft, &created); code != http.StatusCreated {
+		t.Fatalf("create: %d", code)
+	}
+	mockControl(t, base, http.MethodPost, "/_mock/persons/move", map[string]string{"nin": p.NIN})
+	st := waitFeed(t, s, "the move", func(st feedStatus) bool { return st.ClientsUpdated >= 1 })
+	if len(st.Changes) == 0 || st.Changes[0].ClientID != created.ID || st.Changes[0].Kinds[0] != "moved" {
+		t.Fatalf("feed changes %+v, want client %d moved", st.Changes, created.ID)
+	}
+	var after struct {
+		Street string `json:"streetAddress"`
+	}
+	s.api(t, http.MethodGet, fmt.Sprintf("/api/clients/%d", created.ID), nil, &after)
+	if after.Street == created.Street {
+		t.Errorf("the client's address is still %q", after.Street)
+	}
+
+	row := fmt.Sprintf(`#pt-feed-changes li[data-client-id="%d"]`, created.ID)
+	b.do(chromedp.Navigate(s.URL + "/#/persontjenesten"))
+	b.waitFor("the feed's list", fmt.Sprintf(`!!document.querySelector(%s)`, jsString(row)))
+	if got := b.text(row); !strings.Contains(got, "Flyttet") {
+		t.Errorf("the list line %q does not say Flyttet", got)
+	}
+	if got := b.text("#pt-feed-updated"); got == "0" || got == "" {
+		t.Errorf("clients updated shows %q", got)
+	}
+	if got := b.text("#pt-feed-state"); !strings.HasPrefix(got, "På") {
+		t.Errorf("feed state %q", got)
+	}
+	if !eval[bool](b, `document.querySelector('#pt-feed-enabled').checked`) {
+		t.Error("the feed's switch is off")
+	}
+	if b.visible("#pt-feed-error") {
+		t.Errorf("an error is shown: %q", b.text("#pt-feed-error"))
+	}
+	b.checkLayout("change feed card")
+
+	// The link leads to the client, whose card says when the feed updated it.
+	b.click(row + " a")
+	b.waitFor("the card's feed line", `!!document.querySelector('#feed-updated') && !document.querySelector('#feed-updated').hidden`)
+	today := time.Now().Format("02.01.2006")
+	if got := b.text("#feed-updated"); got != "Oppdatert fra Folkeregisteret "+today {
+		t.Errorf("card line %q", got)
+	}
+
+	// Both screens at both sizes and in both languages.
+	card := fmt.Sprintf("/#/clients/%d", created.ID)
+	screens := []struct{ name, hash, ready string }{
+		{"feed", "/#/persontjenesten", fmt.Sprintf(`!!document.querySelector(%s)`, jsString(row))},
+		{"feed-card", card, `!!document.querySelector('#feed-updated') && !document.querySelector('#feed-updated').hidden`},
+	}
+	for _, lang := range []string{"nb", "en"} {
+		eval[bool](b, fmt.Sprintf(`(localStorage.setItem('resepsjon.language', %s), true)`, jsString(lang)))
+		for _, size := range [][2]int64{{1366, 768}, {1920, 1080}} {
+			b.do(chromedp.EmulateViewport(size[0], size[1]))
+			for _, sc := range screens {
+				b.do(chromedp.Navigate(s.URL + sc.hash))
+				b.reload()
+				b.waitFor(sc.name, sc.ready)
+				if sc.name == "feed" {
+					eval[bool](b, `(document.querySelector("#pt-feed").scrollIntoView(), true)`)
+				}
+				b.checkLayout(fmt.Sprintf("%s %s %dx%d", sc.name, lang, size[0], size[1]))
+				b.screenshot(fmt.Sprintf("feed-%s-%s-%d", sc.name, lang, size[0]))
+			}
+		}
+	}
+	eval[bool](b, `(localStorage.setItem('resepsjon.language', 'nb'), true)`)
+}

@@ -5,12 +5,14 @@
 import { errorText as apiErrorText, ApiError, isAbort, SessionEndedError } from '../api.js';
 import { h, messageBox, replace } from '../dom.js';
 import { formatDateTime } from '../format.js';
+import { idportenCard, idportenMessages } from './portal-idporten.js';
 import { openPortalPanel, portalMessages, RIGHTS, statusBadge, statusDetail } from './portal-panel.js';
 
 const STATUSES = ['pending', 'active', 'no_rights', 'mail_failed'];
 
 const nb = {
   ...portalMessages.nb,
+  ...idportenMessages.nb,
   'portal.users': 'Portalbrukere',
   'portal.filterStatus': 'Status',
   'portal.filterAll': 'Alle',
@@ -50,6 +52,7 @@ const nb = {
 
 const en = {
   ...portalMessages.en,
+  ...idportenMessages.en,
   'portal.users': 'Portal users',
   'portal.filterStatus': 'Status',
   'portal.filterAll': 'All',
@@ -284,6 +287,7 @@ function renderPortal(ctx, { query, signal }) {
     h('section', { class: 'card', 'aria-labelledby': 'portal-users-title' }, h('h2', { id: 'portal-users-title', text: t('portal.users') }), filterForm, listMessage, count, h('div', { class: 'table-scroll' }, table)),
     outbox,
     h('section', { class: 'card', 'aria-labelledby': 'portal-settings-title' }, h('h2', { id: 'portal-settings-title', text: t('portal.settings') }), settingsMessage, settingsBody),
+    idportenCard(ctx, signal),
   );
   loadList();
   loadSettings();

@@ -14,8 +14,10 @@ import (
 
 	"resepsjon/app"
 	"resepsjon/config"
+	"resepsjon/idporten"
 	"resepsjon/outbox"
 	"resepsjon/patientweb"
+	"resepsjon/persontjeneste/helseid"
 	"resepsjon/portal"
 	"resepsjon/register"
 	"resepsjon/store"
@@ -33,6 +35,8 @@ type portalParts struct {
 	patientLn   net.Listener
 	patientURL  string
 	patientPort int
+	// idporten is the patients' login with ID-porten.
+	idporten *idporten.Service
 
 	stop    context.CancelFunc
 	done    chan struct{}
@@ -71,7 +75,7 @@ func keyringSecret(ctx context.Context, account string) (string, error) {
 //
 // persons fetches persons from Persontjenesten when an approved access
 // request creates a client (nil: from the request's data).
-func setupPortal(cfg config.Config, db *store.DB, demo bool, persons portal.PersonSource, log *slog.Logger) (*portalParts, error) {
+func setupPortal(cfg config.Config, db *store.DB, demo bool, persons portal.PersonSource, keys helseid.KeyStore, log *slog.Logger) (*portalParts, error) {
 	p := &portalParts{}
 	pc := cfg.Portal
 	if demo {
@@ -120,16 +124,24 @@ func setupPortal(cfg config.Config, db *store.DB, demo bool, persons portal.Pers
 			}})
 	}
 	p.sender = outbox.NewSender(outbox.SenderConfig{Store: db, Transport: transport, Logger: log})
+	idp, err := newIDPorten(db, keys, p, log)
+	if err != nil {
+		p.close()
+		return nil, err
+	}
+	p.idporten = idp
 	svc, err := portal.New(portal.Config{Store: db, Clients: db, Settings: db, PatientURL: p.patientURL,
-		Location: time.Local, Wake: p.sender.Wake, Logger: log, Persons: persons})
+		Location: time.Local, Wake: p.sender.Wake, Logger: log, Persons: persons, Identity: idp})
 	if err != nil {
 		p.close()
 		return nil, err
 	}
 	p.service = svc
-	p.staff = app.PortalConfig{Service: svc, PatientURL: p.patientURL, MailHost: cfg.Mail.Host, Mailbox: mailbox}
+	p.staff = app.PortalConfig{Service: svc, PatientURL: p.patientURL, MailHost: cfg.Mail.Host, Mailbox: mailbox, IDPorten: idp,
+		Queue: db}
 	if p.patientLn != nil {
-		if p.patient, err = patientweb.New(patientweb.Config{Service: svc, Logger: log, Port: p.patientPort}); err != nil {
+		if p.patient, err = patientweb.New(patientweb.Config{Service: svc, Logger: log, Port: p.patientPort,
+			IDPorten: idp}); err != nil {
 			p.close()
 			return nil, err
 		}

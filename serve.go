@@ -170,6 +170,8 @@ func (env *environment) serveWith(ctx context.Context, cfg config.Config, f file
 		return fmt.Errorf("open database: %w", err)
 	}
 	defer db.Close()
+	// The search index loads into memory while the app starts serving.
+	db.LoadSearchIndex()
 	nhn := cfg.NHN
 	var (
 		keys    helseid.KeyStore
@@ -197,7 +199,7 @@ func (env *environment) serveWith(ctx context.Context, cfg config.Config, f file
 	if err != nil {
 		return err
 	}
-	runner, err := refresh.New(refresh.Config{Connection: conn, Lookup: look, Clients: db, Logger: log})
+	runner, err := refresh.New(refresh.Config{Connection: conn, Lookup: look, Clients: db, Runs: db, Logger: log})
 	if err != nil {
 		return err
 	}
@@ -252,7 +254,7 @@ func (env *environment) serveWith(ctx context.Context, cfg config.Config, f file
 	if cfg.AllowRemote && !config.IsLoopback(cfg.Listen) {
 		extra = []string{cfg.Listen}
 	}
-	pp, err := setupPortal(cfg, db, demo, look, log)
+	pp, err := setupPortal(cfg, db, demo, look, keys, log)
 	if err != nil {
 		ln.Close()
 		return err
@@ -265,6 +267,11 @@ func (env *environment) serveWith(ctx context.Context, cfg config.Config, f file
 		if pp.patientURL != "" {
 			fmt.Fprintf(env.stdout, "Pasientportalen (pasientens side) / the patient portal: %s (demo-passord / demo password: %q for aktiv@demo-pasient.example)\n",
 				pp.patientURL, demoPortalPassword)
+		}
+		if issuer, err := startDemoIDPorten(ctx, pp, demoNet.pop, log); err != nil {
+			log.Warn("demo: the ID-porten mock did not start", "err", err)
+		} else if issuer != "" {
+			fmt.Fprintln(env.stdout, messages.Inline("cli.serve.demo_idporten", issuer))
 		}
 	}
 	// Backups run by themselves while the app serves, and once more when

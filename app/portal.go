@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"resepsjon/idporten"
 	"resepsjon/outbox"
 	"resepsjon/portal"
 	"resepsjon/register"
@@ -29,6 +30,18 @@ type PortalConfig struct {
 	MailHost string
 	// Mailbox is the demo's outbox viewer; nil outside the demo.
 	Mailbox *outbox.Mailbox
+	// IDPorten is the patients' login with ID-porten (app/idporten.go);
+	// nil leaves its settings out.
+	IDPorten *idporten.Service
+	// Queue tells whether mail waits in the outbox unsent, for «Avslutt»'s
+	// warning; nil: none is ever said to wait.
+	Queue QueuedMail
+}
+
+// QueuedMail is the outbox's queue as «Avslutt» asks about it: whether any
+// message is still queued (not sent, not refused for good).
+type QueuedMail interface {
+	NextDue(ctx context.Context) (time.Time, bool, error)
 }
 
 func (s *Server) portalRoutes(api *echo.Group) {
@@ -49,6 +62,7 @@ func (s *Server) portalRoutes(api *echo.Group) {
 		api.GET("/portal/outbox", s.getDemoOutbox)
 	}
 	s.portalRequestRoutes(api)
+	s.idportenRoutes(api)
 }
 
 // portalMailJSON is the newest mail of a portal user, as the panel shows it.

@@ -378,3 +378,14 @@ func (s *Service) forget(kid string) {
 	delete(s.keyCache, kid)
 	s.mu.Unlock()
 }
+
+// IdentityProviderConfigured tells whether patients can log in with
+// ID-porten: issuer, client id and a readable key are set. The portal's
+// approval rules ask it before approving verified requests automatically.
+func (s *Service) IdentityProviderConfigured(ctx context.Context) (bool, error) {
+	st, err := s.Load(ctx)
+	if err != nil {
+		return false, err
+	}
+	return st.Ready, nil
+}

@@ -44,6 +44,7 @@ const pages = `
 </form>
 <p><a href="/glemt-passord">{{.T.Forgot}}</a></p>
 <p><a id="link-request" href="/be-om-tilgang">{{(rt .T.Lang).RequestLink}}</a></p>
+{{template "idporten-offer" .}}
 {{template "foot" .}}{{end}}
 
 {{define "setpassword"}}{{template "head" .}}

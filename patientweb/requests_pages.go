@@ -15,6 +15,7 @@ const requestPages = `
 {{if .X.Done}}
 <p><a href="/logg-inn">{{.T.BackToLogin}}</a></p>
 {{else}}
+{{template "idporten-offer" .}}
 <p>{{$r.RequestIntro}}</p>
 <form method="post" action="/be-om-tilgang" novalidate>
 {{template "field" (field "name" "name" "text" $r.FullName $r.FullNameHelp (index .X.Form "name") "name" (index .Fields "name") 200)}}

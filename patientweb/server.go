@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"resepsjon/idporten"
 	"resepsjon/portal"
 )
 
@@ -41,6 +42,9 @@ type Config struct {
 	Port int
 	// Location is the practice's time zone for dates (default local).
 	Location *time.Location
+	// IDPorten is the patients' login with ID-porten (patientweb/idporten.go);
+	// nil: the patient side offers none.
+	IDPorten *idporten.Service
 }
 
 // Server is the patient's side.
@@ -51,6 +55,8 @@ type Server struct {
 	mux  *http.ServeMux
 	svc  *portal.Service
 	hand http.Handler
+	// verified holds identities ID-porten verified until the request form is sent.
+	verified *verifiedStore
 }
 
 // New builds the server; it does not listen.
@@ -61,11 +67,12 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	tpl, err := template.New("pages").Funcs(template.FuncMap{"field": newField, "rt": requestTexts}).Parse(pages + requestPages)
+	tpl, err := template.New("pages").Funcs(template.FuncMap{"field": newField, "rt": requestTexts}).Parse(pages + requestPages + idportenPages)
 	if err != nil {
 		return nil, fmt.Errorf("patientweb: templates: %w", err)
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, tpl: tpl, svc: cfg.Service, mux: http.NewServeMux()}
+	s := &Server{cfg: cfg, log: cfg.Logger, tpl: tpl, svc: cfg.Service, mux: http.NewServeMux(),
+		verified: &verifiedStore{entries: map[string]verifiedEntry{}}}
 	s.mux.HandleFunc("GET /{$}", s.root)
 	s.mux.HandleFunc("GET /portal.css", s.stylesheet)
 	s.mux.HandleFunc("GET /logg-inn", s.loginPage)
@@ -81,6 +88,7 @@ func New(cfg Config) (*Server, error) {
 	s.mux.HandleFunc("POST /passord", s.changePassword)
 	s.mux.HandleFunc("POST /logg-ut", s.logout)
 	s.requestRoutes()
+	s.idportenRoutes()
 	s.mux.HandleFunc("/", s.notFound)
 	s.hand = s.protect(s.mux)
 	return s, nil
@@ -270,6 +278,10 @@ type page struct {
 	Profile              portal.Profile
 	// X is what the pages of access requests and the rights' functions need.
 	X extra
+	// ID-porten: its texts, whether its login is offered, the request form.
+	ID       idTexts
+	IDPorten bool
+	Request  requestForm
 }
 
 func (s *Server) newPage(w http.ResponseWriter, r *http.Request, title func(texts) string) page {
@@ -280,7 +292,8 @@ func (s *Server) newPage(w http.ResponseWriter, r *http.Request, title func(text
 		q.Set("t", tok)
 	}
 	q.Set("lang", t.OtherLang)
-	p := page{T: t, Title: title(t), OtherLangURL: r.URL.Path + "?" + q.Encode(), Fields: map[string]string{}}
+	p := page{T: t, Title: title(t), OtherLangURL: r.URL.Path + "?" + q.Encode(), Fields: map[string]string{},
+		ID: idTextsFor(t.Lang), IDPorten: s.idportenOffered(r.Context())}
 	if st, err := s.svc.Settings(r.Context()); err == nil {
 		p.Practice = st.PracticeName
 	}
@@ -316,7 +329,7 @@ func newField(id, name, typ, label, help, value, auto, errText string, max int) 
 func (s *Server) stylesheet(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
-	_, _ = w.Write([]byte(css + requestCSS))
+	_, _ = w.Write([]byte(css + requestCSS + idportenCSS))
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {

@@ -358,7 +358,7 @@ func (db *DB) indexClient(ctx context.Context, tx *sql.Tx, c register.Client) er
 	if _, err := tx.StmtContext(ctx, db.stmts.ftsInsert).ExecContext(ctx, c.ID, d.names, d.nin, d.phone, d.birth); err != nil {
 		return fmt.Errorf("index: %w", err)
 	}
-	db.names.stage(newNameChange(c.ID, c.GivenName, c.MiddleName, c.FamilyName))
+	db.names.stage(newClientChange(c.Summary()))
 	return nil
 }
 

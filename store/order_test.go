@@ -75,7 +75,7 @@ func TestParseIDs(t *testing.T) {
 
 // manyKari stores n clients "Kari Hansen". A search for "kari" is answered by
 // the name index (searchNames); TestNumberSearchOrderWhileWriting covers the
-// hit sets larger than maxDirectHits that pickPage orders.
+// hit sets larger than manyHits.
 func manyKari(t *testing.T, db *DB, n int) {
 	t.Helper()
 	cs := make([]register.Client, n)
@@ -102,8 +102,8 @@ func firstFamily(t *testing.T, db *DB, q string) (string, int) {
 func TestSearchOrderFollowsWrites(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
-	manyKari(t, db, maxDirectHits+100)
-	n := maxDirectHits + 100
+	manyKari(t, db, manyHits+100)
+	n := manyHits + 100
 	if fam, total := firstFamily(t, db, "kari"); fam != "Hansen" || total != n {
 		t.Fatalf("first %q of %d", fam, total)
 	}
@@ -142,7 +142,7 @@ func TestSearchOrderLoadedAfterReopen(t *testing.T) {
 	// The name index of a freshly opened database is loaded from the file.
 	path := t.TempDir() + "/resepsjon.db"
 	db := openAt(t, path)
-	manyKari(t, db, maxDirectHits+10)
+	manyKari(t, db, manyHits+10)
 	c, err := db.GetClient(context.Background(), 42)
 	if err != nil {
 		t.Fatal(err)
@@ -166,7 +166,7 @@ func TestSearchOrderLoadedAfterReopen(t *testing.T) {
 func TestSearchWhileWriting(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
-	const n = maxDirectHits + 200
+	const n = manyHits + 200
 	manyKari(t, db, n)
 	var wg sync.WaitGroup
 	// Writers rename clients back and forth; readers page through "kari".

@@ -17,8 +17,10 @@ const maxTerms = 32
 type matchQuery struct {
 	// expr is the FTS5 MATCH expression; empty means "everyone".
 	expr string
-	// words are the terms when every term is a name word (prefix-free);
-	// such a query is answered by the name index.
+	// terms are the parsed terms, as the search index in memory
+	// answers them (nameIndex.search).
+	terms []term
+	// words are the terms when every term is a name word (prefix-free).
 	words []string
 	// none means no client can match (for example 20 digits, which are
 	// neither an identity number, a phone number nor a date).
@@ -72,7 +74,7 @@ func parseQuery(q string) matchQuery {
 		}
 		parts = append(parts, p)
 	}
-	mq := matchQuery{expr: strings.Join(parts, " AND ")}
+	mq := matchQuery{expr: strings.Join(parts, " AND "), terms: terms}
 	if len(words) == len(terms) {
 		mq.words = words
 	}

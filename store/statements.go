@@ -13,7 +13,7 @@ type statements struct {
 	// writer
 	insert, update, version, ninOwner, delete, recordDeleted, ftsInsert, ftsDelete, indexed, putSetting *sql.Stmt
 	// readers
-	get, byNIN, countAll, listAll, hits, listIDs, getIDs, getSetting *sql.Stmt
+	get, byNIN, countAll, listAll, hits, listIDs, getSetting *sql.Stmt
 
 	all []*sql.Stmt
 }
@@ -40,7 +40,6 @@ func (s *statements) prepare(ctx context.Context, w, r *sql.DB) error {
 		{&s.listAll, r, sqlListAll},
 		{&s.hits, r, sqlHits},
 		{&s.listIDs, r, sqlListIDs},
-		{&s.getIDs, r, sqlGetIDs},
 		{&s.getSetting, r, sqlGetSetting},
 	} {
 		st, err := p.db.PrepareContext(ctx, p.text)

@@ -179,6 +179,7 @@ func Open(ctx context.Context, path string, logger *slog.Logger, opts ...Option)
 // Close closes both connection pools. Closing the last connection checkpoints
 // the WAL into the main file.
 func (db *DB) Close() error {
+	db.names.stopLoad()
 	serr := db.stmts.close()
 	rerr := db.r.Close()
 	verr := db.watch.Close()

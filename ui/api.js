@@ -51,7 +51,20 @@ export function isAbort(err) {
  * fetchFn: window.fetch (passed in so the dependency is explicit).
  */
 export function createApi({ lang, onSessionEnded, fetchFn }) {
+  // Counts writes (every call but GET), before and after each, so that the
+  // client list's cache of answers can drop what a write may have changed.
+  let writes = 0;
   async function call(method, path, { body, signal } = {}) {
+    if (method === 'GET') return send(method, path, { body, signal });
+    writes += 1;
+    try {
+      return await send(method, path, { body, signal });
+    } finally {
+      writes += 1;
+    }
+  }
+
+  async function send(method, path, { body, signal }) {
     const timeout = AbortSignal.timeout(TIMEOUT_MS);
     const headers = { Accept: 'application/json', 'Accept-Language': lang() };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -90,6 +103,8 @@ export function createApi({ lang, onSessionEnded, fetchFn }) {
   return {
     /** Any route: call(method, path, {body, signal}); used by pages with their own routes. */
     call,
+    /** A number that changes with every write made through this API (see call). */
+    writes: () => writes,
     /** GET /api/app -> {version, demo, language} */
     app: (signal) => call('GET', '/api/app', { signal }),
     /** GET /api/clients -> {results, total} */

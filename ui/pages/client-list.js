@@ -2,29 +2,21 @@
 // matches, paging. The server answers only the fields the table shows (see
 // GET /api/clients in the README). The search text and page live in the address
 // ("#/clients?q=...&page=2") so that Back from a client returns to the same list.
+//
+// Every keystroke asks at once (no typing pause) and cancels the question
+// before it; the answers of the last few searches are kept (client-search.js),
+// so backing up a letter shows its answer without asking. The table is
+// updated in place (client-table.js).
 
 import { errorText, isAbort } from '../api.js';
 import { h, replace, say } from '../dom.js';
-import { formatDate, formatNin, formatPhone, listName } from '../format.js';
 import { recentClients } from '../recent.js';
 import { withKey } from '../shortcuts.js';
-import { clientBadges } from './badges.js';
+import { createSearchCache, searchKey } from './client-search.js';
+import { createClientTable, SORT_KEYS } from './client-table.js';
 
 /** Rows per page. */
 const PAGE_SIZE = 50;
-/** Typing pause before a search is sent. */
-const DEBOUNCE_MS = 150;
-/** The columns, in order; every one can be sorted. */
-const SORT_KEYS = ['name', 'birthDate', 'nin', 'phone', 'city'];
-
-/** What each column sorts by. A hidden address sorts as empty, so the order gives nothing away. */
-const SORT_VALUE = {
-  name: (c) => listName(c),
-  birthDate: (c) => c.birthDate || '',
-  nin: (c) => c.nin || '',
-  phone: (c) => (c.phone || '').replace(/\s+/g, ''),
-  city: (c) => (c.addressProtection === 'Confidential' || c.addressProtection === 'StrictlyConfidential' ? '' : c.city || ''),
-};
 
 export function renderClientList(ctx, { query, signal }) {
   const { api, i18n, router } = ctx;
@@ -38,9 +30,9 @@ export function renderClientList(ctx, { query, signal }) {
   let sortKey = SORT_KEYS.includes(query.get('sort')) ? query.get('sort') : '';
   let sortDir = query.get('dir') === 'desc' ? 'desc' : 'asc';
   let controller = null;
-  let timer = 0;
   // What the table shows now, so Enter can open a single match.
   let shown = null;
+  const cache = createSearchCache({ now: () => performance.now(), writes: api.writes });
 
   const addButton = h('a', { class: 'button button-primary', id: 'add-client', href: '#/clients/new', 'aria-keyshortcuts': 'Alt+N', title: withKey(t('clients.add'), 'newClient'), text: t('clients.add') });
   const search = h('input', {
@@ -102,12 +94,22 @@ export function renderClientList(ctx, { query, signal }) {
   }
 
   async function load() {
-    window.clearTimeout(timer);
     if (controller) controller.abort();
     controller = new AbortController();
     const mine = controller;
     const wanted = { q, page };
+    const key = searchKey(q, page);
+    const cached = cache.get(key);
+    if (cached) {
+      // Asked a moment ago (the receptionist backed up a letter): no wait.
+      controller = null;
+      results.removeAttribute('aria-busy');
+      shown = { ...wanted, data: cached };
+      draw(cached);
+      return;
+    }
     results.setAttribute('aria-busy', 'true');
+    const writesAtAsk = api.writes();
     try {
       const signals = AbortSignal.any([signal, mine.signal]);
       const data = await api.listClients({ q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }, signals);
@@ -119,6 +121,7 @@ export function renderClientList(ctx, { query, signal }) {
         load();
         return;
       }
+      cache.set(key, data, writesAtAsk);
       shown = { ...wanted, data };
       draw(data);
     } catch (err) {
@@ -154,8 +157,18 @@ export function renderClientList(ctx, { query, signal }) {
     const to = from + data.results.length - 1;
     const range = t('clients.range', { from: numbers.format(from), to: numbers.format(to), total: numbers.format(data.total) });
     summary.textContent = range;
+    clientTable.show(data.results, sortKey, sortDir);
     // One page needs no paging controls; the summary already gives the count.
-    replace(results, table(data.results), page > 1 || to < data.total ? pager(range, to < data.total) : null);
+    const paged = page > 1 || to < data.total;
+    if (paged) {
+      pager.prev.disabled = page <= 1;
+      pager.next.disabled = to >= data.total;
+      pager.range.textContent = range;
+    }
+    // The table and the pager stay in place from one answer to the next.
+    if (results.firstChild !== clientTable.node || (results.lastChild === pager.node) !== paged) {
+      replace(results, clientTable.node, paged ? pager.node : null);
+    }
   }
 
   /** An empty register: what to do first, with the buttons to do it. */
@@ -182,66 +195,7 @@ export function renderClientList(ctx, { query, signal }) {
     );
   }
 
-  function table(clients) {
-    const head = SORT_KEYS.map((c) => {
-      const active = sortKey === c;
-      const dir = active ? sortDir : '';
-      // The arrow is a shape, not a colour; aria-sort tells screen readers.
-      const mark = h('span', { class: 'sort-mark', 'aria-hidden': 'true', text: dir === 'asc' ? '▲' : dir === 'desc' ? '▼' : '↕' });
-      const button = h(
-        'button',
-        {
-          type: 'button',
-          class: 'sort-button',
-          id: `sort-${c}`,
-          title: t(active && sortDir === 'asc' ? 'clients.sortDesc' : 'clients.sortAsc'),
-          on: { click: () => sortBy(c) },
-        },
-        h('span', { text: t(`clients.col.${c}`) }),
-        mark,
-      );
-      return h('th', { scope: 'col', class: `col-${c}`, 'aria-sort': active ? (sortDir === 'asc' ? 'ascending' : 'descending') : 'none' }, button);
-    });
-    const rows = sorted(clients).map((c) => {
-      const href = `#/clients/${c.id}`;
-      const link = h('a', { href, class: 'row-link', text: listName(c) || '–' });
-      const addressHidden = c.addressProtection === 'Confidential' || c.addressProtection === 'StrictlyConfidential';
-      const city = addressHidden ? h('span', { class: 'muted', text: t('clients.hidden') }) : c.city || '';
-      const badges = clientBadges(i18n, c);
-      return h(
-        'tr',
-        { class: `client-row${c.addressProtection === 'StrictlyConfidential' ? ' row-strict' : ''}`, dataset: { id: String(c.id) }, on: { click: (e) => openRow(e, href) } },
-        h('td', { class: 'col-name' }, link, badges.length ? h('span', { class: 'badges' }, badges) : null),
-        h('td', { class: 'col-birthDate', text: formatDate(c.birthDate) }),
-        h('td', { class: 'col-nin nowrap', text: formatNin(c.nin) }),
-        h('td', { class: 'col-phone nowrap', text: formatPhone(c.phone || '') }),
-        h('td', { class: 'col-city' }, city),
-      );
-    });
-    return h(
-      'table',
-      { class: 'table', id: 'client-table', on: { keydown: rowKeys } },
-      h('caption', { class: 'visually-hidden', text: t('clients.caption') }),
-      h('thead', {}, h('tr', {}, head)),
-      h('tbody', {}, rows),
-    );
-  }
-
-  /** The rows in the chosen order; without a choice, as the server sent them. */
-  function sorted(clients) {
-    if (!sortKey) return clients;
-    const collator = new Intl.Collator(i18n.lang === 'nb' ? 'nb-NO' : 'en-GB', { numeric: true, sensitivity: 'base' });
-    const sign = sortDir === 'desc' ? -1 : 1;
-    const keyOf = SORT_VALUE[sortKey];
-    // Empty values go last in both directions; ties keep the server's order.
-    return clients
-      .map((c, i) => ({ c, i, k: keyOf(c) }))
-      .sort((a, b) => {
-        if (a.k === '' || b.k === '') return a.k === b.k ? a.i - b.i : a.k === '' ? 1 : -1;
-        return sign * collator.compare(a.k, b.k) || a.i - b.i;
-      })
-      .map((x) => x.c);
-  }
+  const clientTable = createClientTable({ i18n, onSort: sortBy, onOpen: openRow, onKeys: rowKeys });
 
   function sortBy(key) {
     if (sortKey === key) sortDir = sortDir === 'asc' ? 'desc' : 'asc';
@@ -254,25 +208,12 @@ export function renderClientList(ctx, { query, signal }) {
     if (again) again.focus();
   }
 
-  function pager(range, more) {
-    const prev = h('button', {
-      type: 'button',
-      class: 'button',
-      id: 'page-prev',
-      text: t('clients.previous'),
-      disabled: page <= 1,
-      on: { click: () => turn(-1) },
-    });
-    const next = h('button', {
-      type: 'button',
-      class: 'button',
-      id: 'page-next',
-      text: t('clients.next'),
-      disabled: !more,
-      on: { click: () => turn(1) },
-    });
-    return h('nav', { class: 'pager', 'aria-label': t('clients.paging') }, prev, h('span', { class: 'pager-range', text: range }), next);
-  }
+  const pager = (() => {
+    const prev = h('button', { type: 'button', class: 'button', id: 'page-prev', text: t('clients.previous'), on: { click: () => turn(-1) } });
+    const next = h('button', { type: 'button', class: 'button', id: 'page-next', text: t('clients.next'), on: { click: () => turn(1) } });
+    const range = h('span', { class: 'pager-range' });
+    return { prev, next, range, node: h('nav', { class: 'pager', 'aria-label': t('clients.paging') }, prev, range, next) };
+  })();
 
   function turn(delta) {
     page += delta;
@@ -300,11 +241,12 @@ export function renderClientList(ctx, { query, signal }) {
   }
 
   search.addEventListener('input', () => {
-    q = search.value.trim();
+    const typed = search.value.trim();
+    if (typed === q && page === 1) return; // a space, or the same text again
+    q = typed;
     page = 1;
     writeAddress();
-    window.clearTimeout(timer);
-    timer = window.setTimeout(load, DEBOUNCE_MS);
+    load();
   });
   search.addEventListener('keydown', (e) => {
     if (e.key === 'Enter') {
@@ -335,7 +277,6 @@ export function renderClientList(ctx, { query, signal }) {
       search.setSelectionRange(search.value.length, search.value.length);
     },
     destroy: () => {
-      window.clearTimeout(timer);
       if (controller) controller.abort();
     },
   };

@@ -5,6 +5,7 @@
 import { errorText as apiErrorText, ApiError, isAbort, SessionEndedError } from '../api.js';
 import { h, messageBox, replace } from '../dom.js';
 import { formatDateTime } from '../format.js';
+import { idportenCard, idportenMessages } from './portal-idporten.js';
 import { openPortalPanel, portalMessages, RIGHTS, statusBadge, statusDetail } from './portal-panel.js';
 import { portalTabs, requestMessages, requestRoutes } from './portal-requests.js';
 
@@ -21,6 +22,7 @@ const nb = {
   'portal.approval.noIdp': 'Krever at ID-porten er satt opp som identitetsleverandør. Uten den behandles alle forespørsler manuelt.',
   'portal.approval.onlyExisting': 'Bare eksisterende klienter',
   'portal.approval.onlyExistingHint': 'Godkjenn automatisk bare personer som allerede er klienter; andre venter i listen.',
+  ...idportenMessages.nb,
   'portal.users': 'Portalbrukere',
   'portal.filterStatus': 'Status',
   'portal.filterAll': 'Alle',
@@ -69,6 +71,7 @@ const en = {
   'portal.approval.noIdp': 'Needs ID-porten set up as identity provider. Without it every request is handled manually.',
   'portal.approval.onlyExisting': 'Only existing clients',
   'portal.approval.onlyExistingHint': 'Approve automatically only people who are already clients; others wait in the list.',
+  ...idportenMessages.en,
   'portal.users': 'Portal users',
   'portal.filterStatus': 'Status',
   'portal.filterAll': 'All',
@@ -327,6 +330,7 @@ function renderPortal(ctx, { query, signal }) {
     h('section', { class: 'card', 'aria-labelledby': 'portal-users-title' }, h('h2', { id: 'portal-users-title', text: t('portal.users') }), filterForm, listMessage, count, h('div', { class: 'table-scroll' }, table)),
     outbox,
     h('section', { class: 'card', 'aria-labelledby': 'portal-settings-title' }, h('h2', { id: 'portal-settings-title', text: t('portal.settings') }), settingsMessage, settingsBody),
+    idportenCard(ctx, signal),
   );
   loadList();
   loadSettings();

@@ -1,0 +1,57 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { createSearchCache, searchKey } from '../pages/client-search.js';
+
+function setup(opts = {}) {
+  const clock = { t: 0, w: 0 };
+  const cache = createSearchCache({ now: () => clock.t, writes: () => clock.w, ...opts });
+  return { clock, cache };
+}
+
+test('an answer is kept and found again', () => {
+  const { cache } = setup();
+  cache.set(searchKey('hans', 1), { total: 3 }, 0);
+  assert.deepEqual(cache.get(searchKey('hans', 1)), { total: 3 });
+  assert.equal(cache.get(searchKey('hans', 2)), undefined);
+  assert.equal(cache.get(searchKey('han', 1)), undefined);
+});
+
+test('any write empties the cache', () => {
+  const { clock, cache } = setup();
+  cache.set('a', 1, 0);
+  clock.w = 1;
+  assert.equal(cache.get('a'), undefined);
+  assert.equal(cache.size, 0);
+});
+
+test('an answer asked before a write is not kept', () => {
+  const { clock, cache } = setup();
+  const asked = clock.w;
+  clock.w += 1; // saved while the search was on its way
+  cache.set('a', 1, asked);
+  assert.equal(cache.get('a'), undefined);
+  cache.set('a', 2, clock.w);
+  assert.equal(cache.get('a'), 2);
+});
+
+test('an old answer is not used', () => {
+  const { clock, cache } = setup({ freshMs: 1000 });
+  cache.set('a', 1, 0);
+  clock.t = 1000;
+  assert.equal(cache.get('a'), 1);
+  clock.t = 1001;
+  assert.equal(cache.get('a'), undefined);
+});
+
+test('the least recently used answer goes first', () => {
+  const { cache } = setup({ size: 2 });
+  cache.set('a', 1, 0);
+  cache.set('b', 2, 0);
+  cache.get('a');
+  cache.set('c', 3, 0);
+  assert.equal(cache.get('b'), undefined);
+  assert.equal(cache.get('a'), 1);
+  assert.equal(cache.get('c'), 3);
+  assert.equal(cache.size, 2);
+});

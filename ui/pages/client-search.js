@@ -1,0 +1,66 @@
+// A small cache of the client list's recent answers, so that a search the
+// receptionist backs up to ("hans" after "hansen") is on screen at once,
+// without waiting for the server. It is dropped on any write this browser
+// makes (api.writes() counts them), and an answer older than freshMs is not
+// used, so a change made elsewhere (the update-all job, another window) is
+// shown within that time at the latest. Pure: no DOM, tested with node --test.
+
+/** Answers kept; a typed name is some 10 letters, each with its answer. */
+export const CACHE_SIZE = 48;
+/** How long an answer is shown without asking the server again. */
+export const CACHE_FRESH_MS = 15000;
+
+/**
+ * createSearchCache({ size, freshMs, now, writes }):
+ * now() is the clock in milliseconds; writes() a count that changes with
+ * every write (the cache is emptied when it does).
+ */
+export function createSearchCache({ size = CACHE_SIZE, freshMs = CACHE_FRESH_MS, now, writes }) {
+  const entries = new Map(); // key -> { at, data }; insertion order = age
+  let seenWrites = writes();
+
+  function sync() {
+    const w = writes();
+    if (w !== seenWrites) {
+      entries.clear();
+      seenWrites = w;
+    }
+  }
+
+  return {
+    /** The answer for key, or undefined when none is fresh. */
+    get(key) {
+      sync();
+      const e = entries.get(key);
+      if (!e) return undefined;
+      if (now() - e.at > freshMs) {
+        entries.delete(key);
+        return undefined;
+      }
+      // Used again: move it to the young end.
+      entries.delete(key);
+      entries.set(key, e);
+      return e.data;
+    },
+    /** Keeps data as the answer for key; writesAtAsk is writes() when it was asked. */
+    set(key, data, writesAtAsk) {
+      sync();
+      // An answer asked before a write may already be out of date.
+      if (writesAtAsk !== seenWrites) return;
+      entries.delete(key);
+      entries.set(key, { at: now(), data });
+      while (entries.size > size) entries.delete(entries.keys().next().value);
+    },
+    clear() {
+      entries.clear();
+    },
+    get size() {
+      return entries.size;
+    },
+  };
+}
+
+/** The cache key of a search: the text and the page. */
+export function searchKey(q, page) {
+  return `${page}\u0000${q}`;
+}

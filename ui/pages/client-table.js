@@ -1,0 +1,143 @@
+// The client list's table. It is built once and then updated in place: each
+// keystroke's answer rewrites only the rows whose content changed, reusing
+// the row elements, so the browser lays out little and the table follows the
+// typing. Sorting by a column orders the rows of the page shown.
+
+import { h, replace } from '../dom.js';
+import { formatDate, formatNin, formatPhone, listName } from '../format.js';
+import { clientBadges } from './badges.js';
+
+/** The columns, in order; every one can be sorted. */
+export const SORT_KEYS = ['name', 'birthDate', 'nin', 'phone', 'city'];
+
+const hiddenAddress = (c) => c.addressProtection === 'Confidential' || c.addressProtection === 'StrictlyConfidential';
+
+/** What each column sorts by. A hidden address sorts as empty, so the order gives nothing away. */
+const SORT_VALUE = {
+  name: (c) => listName(c),
+  birthDate: (c) => c.birthDate || '',
+  nin: (c) => c.nin || '',
+  phone: (c) => (c.phone || '').replace(/\s+/g, ''),
+  city: (c) => (hiddenAddress(c) ? '' : c.city || ''),
+};
+
+/** The rows in the chosen order; without a choice, as the server sent them. */
+export function sortClients(clients, sortKey, sortDir, lang) {
+  if (!sortKey) return clients;
+  const collator = new Intl.Collator(lang === 'nb' ? 'nb-NO' : 'en-GB', { numeric: true, sensitivity: 'base' });
+  const sign = sortDir === 'desc' ? -1 : 1;
+  const keyOf = SORT_VALUE[sortKey];
+  // Empty values go last in both directions; ties keep the server's order.
+  return clients
+    .map((c, i) => ({ c, i, k: keyOf(c) }))
+    .sort((a, b) => {
+      if (a.k === '' || b.k === '') return a.k === b.k ? a.i - b.i : a.k === '' ? 1 : -1;
+      return sign * collator.compare(a.k, b.k) || a.i - b.i;
+    })
+    .map((x) => x.c);
+}
+
+/**
+ * createClientTable({ i18n, onSort, onOpen, onKeys }) -> { node, show(clients, sortKey, sortDir) }.
+ * onSort(key): a header button was pressed; onOpen(event, href): a row was
+ * clicked; onKeys(event): a key in the table.
+ */
+export function createClientTable({ i18n, onSort, onOpen, onKeys }) {
+  const t = (k, v) => i18n.t(k, v);
+  const heads = SORT_KEYS.map((c) => {
+    const mark = h('span', { class: 'sort-mark', 'aria-hidden': 'true' });
+    const button = h('button', { type: 'button', class: 'sort-button', id: `sort-${c}`, on: { click: () => onSort(c) } }, h('span', { text: t(`clients.col.${c}`) }), mark);
+    const th = h('th', { scope: 'col', class: `col-${c}` }, button);
+    return { key: c, th, button, mark };
+  });
+  const tbody = h('tbody', {});
+  tbody.addEventListener('click', (e) => {
+    const row = e.target.closest('tr.client-row');
+    if (row) onOpen(e, `#/clients/${row.dataset.id}`);
+  });
+  const node = h(
+    'table',
+    { class: 'table', id: 'client-table', on: { keydown: onKeys } },
+    h('caption', { class: 'visually-hidden', text: t('clients.caption') }),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        heads.map((x) => x.th),
+      ),
+    ),
+    tbody,
+  );
+
+  function showHeads(sortKey, sortDir) {
+    for (const x of heads) {
+      const active = sortKey === x.key;
+      const dir = active ? sortDir : '';
+      // The arrow is a shape, not a colour; aria-sort tells screen readers.
+      x.mark.textContent = dir === 'asc' ? '▲' : dir === 'desc' ? '▼' : '↕';
+      x.button.title = t(active && sortDir === 'asc' ? 'clients.sortDesc' : 'clients.sortAsc');
+      x.th.setAttribute('aria-sort', active ? (sortDir === 'asc' ? 'ascending' : 'descending') : 'none');
+    }
+  }
+
+  /** A new row: its cells, filled by fill. */
+  function newRow() {
+    const link = h('a', { class: 'row-link' });
+    const badges = h('span', { class: 'badges' });
+    const cells = {
+      name: h('td', { class: 'col-name' }, link),
+      birthDate: h('td', { class: 'col-birthDate' }),
+      nin: h('td', { class: 'col-nin nowrap' }),
+      phone: h('td', { class: 'col-phone nowrap' }),
+      city: h('td', { class: 'col-city' }),
+    };
+    const tr = h('tr', { class: 'client-row' }, Object.values(cells));
+    tr.cells$ = { ...cells, link, badges };
+    tr.sig$ = '';
+    return tr;
+  }
+
+  /** Writes c into the row, unless the row shows it already. */
+  function fill(tr, c) {
+    const hidden = hiddenAddress(c);
+    const sig = [c.id, listName(c), c.birthDate, c.nin, c.phone, hidden ? '' : c.city, c.addressProtection, c.status, c.deathDate].join('\u0001');
+    if (tr.sig$ === sig) return;
+    tr.sig$ = sig;
+    const x = tr.cells$;
+    tr.dataset.id = String(c.id);
+    tr.className = `client-row${c.addressProtection === 'StrictlyConfidential' ? ' row-strict' : ''}`;
+    x.link.href = `#/clients/${c.id}`;
+    x.link.textContent = listName(c) || '–';
+    const badges = clientBadges(i18n, c);
+    if (badges.length) {
+      replace(x.badges, badges);
+      if (!x.badges.parentNode) x.name.append(x.badges);
+    } else if (x.badges.parentNode) {
+      x.badges.remove();
+    }
+    x.birthDate.textContent = formatDate(c.birthDate);
+    x.nin.textContent = formatNin(c.nin);
+    x.phone.textContent = formatPhone(c.phone || '');
+    if (hidden) replace(x.city, h('span', { class: 'muted', text: t('clients.hidden') }));
+    else x.city.textContent = c.city || '';
+  }
+
+  /** Shows clients (one page) in the chosen order, reusing the rows there are. */
+  function show(clients, sortKey, sortDir) {
+    showHeads(sortKey, sortDir);
+    const list = sortClients(clients, sortKey, sortDir, i18n.lang);
+    const rows = tbody.rows;
+    const add = [];
+    list.forEach((c, i) => {
+      const tr = i < rows.length ? rows[i] : newRow();
+      fill(tr, c);
+      if (i >= rows.length) add.push(tr);
+    });
+    while (rows.length > list.length) rows[rows.length - 1].remove();
+    if (add.length) tbody.append(...add);
+  }
+
+  return { node, show };
+}

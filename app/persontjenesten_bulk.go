@@ -55,6 +55,9 @@ type unfinishedJSON struct {
 	StartedAt time.Time `json:"startedAt"`
 	Total     int       `json:"total"`
 	Done      int       `json:"done"`
+	// State is "running" (cut off by a restart) or "failed" (stopped when
+	// NHN did not answer).
+	State string `json:"state"`
 }
 
 // postRefreshAll starts a run: {} (or no body), {"dryRun": true} to report
@@ -90,7 +93,7 @@ func (s *Server) getRefreshAll(c echo.Context) error {
 		return err
 	}
 	if ok && len(run.Pending) > 0 {
-		v.Unfinished = &unfinishedJSON{ID: run.ID, StartedAt: run.StartedAt, Total: run.Total, Done: run.Done}
+		v.Unfinished = &unfinishedJSON{ID: run.ID, StartedAt: run.StartedAt, Total: run.Total, Done: run.Done, State: run.State}
 	}
 	return c.JSON(http.StatusOK, v)
 }

@@ -272,3 +272,64 @@ func TestBackupCommand(t *testing.T) {
 		t.Fatalf("backup holds %d matching clients, %v", page.Total, err)
 	}
 }
+
+// startServe runs "resepsjon serve" from bin on a free port in dataDir and
+// returns the process, its instance file, its output and its exit; the
+// process is killed when the test ends if it still runs.
+func startServe(t *testing.T, bin, dataDir string) (*exec.Cmd, instance.Info, *lockedBuffer, chan error) {
+	t.Helper()
+	out := newLockedBuffer()
+	proc := exec.Command(bin, "serve", "--no-browser", "--data-dir", dataDir, "--port", "0")
+	proc.Stdout, proc.Stderr = out, out
+	if err := proc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- proc.Wait() }()
+	t.Cleanup(func() { _ = proc.Process.Kill() })
+	info := waitForServerFile(t, filepath.Join(dataDir, "server.json"), proc, out)
+	return proc, info, out, exited
+}
+
+// scriptAPI calls the running program's JSON API as a script does.
+type scriptAPI struct {
+	t      *testing.T
+	base   string
+	header map[string]string
+	client *http.Client
+}
+
+// call sends body (JSON, or []byte as it is) and returns the status and
+// the answer.
+func (a scriptAPI) call(method, path string, body any) (int, []byte) {
+	a.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		data, err := json.Marshal(b)
+		if err != nil {
+			a.t.Fatal(err)
+		}
+		rd = bytes.NewReader(data)
+	}
+	req, err := http.NewRequest(method, a.base+path, rd)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range a.header {
+		req.Header.Set(k, v)
+	}
+	resp, err := a.client.Do(req)
+	if err != nil {
+		a.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, data
+}

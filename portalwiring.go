@@ -137,7 +137,8 @@ func setupPortal(cfg config.Config, db *store.DB, demo bool, persons portal.Pers
 		return nil, err
 	}
 	p.service = svc
-	p.staff = app.PortalConfig{Service: svc, PatientURL: p.patientURL, MailHost: cfg.Mail.Host, Mailbox: mailbox, IDPorten: idp}
+	p.staff = app.PortalConfig{Service: svc, PatientURL: p.patientURL, MailHost: cfg.Mail.Host, Mailbox: mailbox, IDPorten: idp,
+		Queue: db}
 	if p.patientLn != nil {
 		if p.patient, err = patientweb.New(patientweb.Config{Service: svc, Logger: log, Port: p.patientPort,
 			IDPorten: idp}); err != nil {

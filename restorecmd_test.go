@@ -95,7 +95,7 @@ func TestRestoreFromTheAppRestarts(t *testing.T) {
 	bin := buildBinary(t)
 	dataDir, folder := t.TempDir(), t.TempDir()
 	proc, info, out, exited := startServe(t, bin, dataDir)
-	api := secAPI{t: t, base: info.URL, header: map[string]string{"Authorization": "Bearer " + info.Token}, client: &http.Client{Timeout: 30 * time.Second}}
+	api := scriptAPI{t: t, base: info.URL, header: map[string]string{"Authorization": "Bearer " + info.Token}, client: &http.Client{Timeout: 30 * time.Second}}
 	mustCall := func(method, path string, body any, want int) []byte {
 		t.Helper()
 		code, b := api.call(method, path, body)
@@ -145,7 +145,7 @@ func TestRestoreFromTheAppRestarts(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	api = secAPI{t: t, base: again.URL, header: map[string]string{"Authorization": "Bearer " + again.Token}, client: &http.Client{Timeout: 30 * time.Second}}
+	api = scriptAPI{t: t, base: again.URL, header: map[string]string{"Authorization": "Bearer " + again.Token}, client: &http.Client{Timeout: 30 * time.Second}}
 	var page register.Page
 	if err := json.Unmarshal(mustCall("GET", "/api/clients?q=Kopien", nil, 200), &page); err != nil || page.Total != 1 || page.Results[0].GivenName != "Før" {
 		t.Fatalf("restored register: %+v %v", page, err)

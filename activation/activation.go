@@ -122,7 +122,11 @@ type Config struct {
 	NHN        config.NHN
 	Logger     *slog.Logger // the NHN clients' retries and failures
 	Now        register.Clock
-	OSUser     string // written to the audit log
+	// TokenNow is the clock of the HelseID token client (token lifetimes,
+	// proof and assertion times); nil: the real time. Apart from Now so a
+	// test can fix the audit's time and still talk to a live HelseID.
+	TokenNow register.Clock
+	OSUser   string // written to the audit log
 }
 
 // Service is the practice's NHN connection. It caches the HelseID token
@@ -135,6 +139,7 @@ type Service struct {
 	nhn      config.NHN
 	log      *slog.Logger
 	now      register.Clock
+	tokenNow register.Clock
 	osUser   string
 
 	mu          sync.Mutex
@@ -154,11 +159,14 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.TokenNow == nil {
+		cfg.TokenNow = time.Now
+	}
 	if cfg.KeyTimeout <= 0 {
 		cfg.KeyTimeout = keyTimeout
 	}
 	return &Service{settings: cfg.Settings, keys: cfg.Keys, keyLimit: cfg.KeyTimeout, nhn: WithDefaults(cfg.NHN), log: cfg.Logger,
-		now: cfg.Now, osUser: cfg.OSUser, keyCache: map[string]*helseid.Key{}}, nil
+		now: cfg.Now, tokenNow: cfg.TokenNow, osUser: cfg.OSUser, keyCache: map[string]*helseid.Key{}}, nil
 }
 
 // WithDefaults fills what an NHN configuration built without the config
@@ -296,6 +304,7 @@ func (s *Service) build(st State, key *helseid.Key) (*helseid.TokenClient, *pers
 		OrgNumber:      st.Settings.OrgNumber,
 		ChildOrgNumber: st.Settings.SubOrgNumber,
 		HTTPClient:     &http.Client{Timeout: s.nhn.HelseIDTimeout},
+		Now:            s.tokenNow,
 		Logger:         s.log,
 	})
 	if err != nil {

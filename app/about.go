@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"net/http"
@@ -31,6 +32,9 @@ type appInfoBody struct {
 	// UpdateAllRunning says «Oppdater alle» is running: quitting stops it
 	// after the client being saved.
 	UpdateAllRunning bool `json:"updateAllRunning"`
+	// UnsentMail says portal mail waits in the outbox: quitting leaves it
+	// unsent until Resepsjon runs again.
+	UnsentMail bool `json:"unsentMail"`
 }
 
 func (s *Server) appInfo(c echo.Context) error {
@@ -46,8 +50,23 @@ func (s *Server) appInfo(c echo.Context) error {
 		Version: b.Version, Commit: b.Commit, Built: b.Date, Go: b.Go, Platform: b.OS,
 		Demo: s.cfg.Demo, Language: s.cfg.Language, DataDir: s.cfg.DataDir,
 		DBBytes: dbSize(s.cfg.DBPath), CanQuit: s.cfg.Quit != nil,
-		Practice: practice, UpdateAllRunning: s.refresh.Running(),
+		Practice: practice, UpdateAllRunning: s.refresh.Running(), UnsentMail: s.unsentMail(c.Request().Context()),
 	})
+}
+
+// unsentMail reports whether portal mail is queued; a failed look counts
+// as none (the warning is a courtesy, the mail stays queued either way).
+func (s *Server) unsentMail(ctx context.Context) bool {
+	q := s.cfg.Portal.Queue
+	if q == nil {
+		return false
+	}
+	_, queued, err := q.NextDue(ctx)
+	if err != nil {
+		s.log.Warn("could not read the outbox for the quit warning", "err", err)
+		return false
+	}
+	return queued
 }
 
 // dbSize adds the database file and its -wal file; -1 when the database

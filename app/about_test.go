@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 )
 
 func TestAppInfoForAbout(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "resepsjon.db")
 	a := newTestAppAt(t, dbPath, func(c *testConfig) {
@@ -47,6 +49,7 @@ func TestAppInfoForAbout(t *testing.T) {
 }
 
 func TestQuit(t *testing.T) {
+	t.Parallel()
 	quit := make(chan struct{}, 1)
 	a := newTestAppWith(t, func(c *testConfig) { c.Quit = func() { quit <- struct{}{} } })
 	if r := a.do(http.MethodPost, "/api/quit", nil, noAuth); r.status != http.StatusUnauthorized {
@@ -77,6 +80,7 @@ func TestQuit(t *testing.T) {
 }
 
 func TestAppInfoNamesThePractice(t *testing.T) {
+	t.Parallel()
 	h := newPTHarness(t)
 	var info struct{ Practice string }
 	h.do(http.MethodGet, "/api/app", nil).decode(t, &info)
@@ -89,5 +93,29 @@ func TestAppInfoNamesThePractice(t *testing.T) {
 	h.do(http.MethodGet, "/api/app", nil).decode(t, &info)
 	if info.Practice != "Testklinikken" {
 		t.Errorf("practice %q, want the name from the settings", info.Practice)
+	}
+}
+
+// queue is an outbox with or without queued mail.
+type queue struct{ queued bool }
+
+func (q queue) NextDue(context.Context) (time.Time, bool, error) {
+	if !q.queued {
+		return time.Time{}, false, nil
+	}
+	return time.Now(), true, nil
+}
+
+// TestAppInfoSaysMailIsUnsent: «Avslutt» warns when portal mail waits in
+// the outbox, and only then.
+func TestAppInfoSaysMailIsUnsent(t *testing.T) {
+	t.Parallel()
+	for _, queued := range []bool{false, true} {
+		a := newTestAppWith(t, func(c *testConfig) { c.Portal.Queue = queue{queued} })
+		var info struct{ UnsentMail bool }
+		a.do(http.MethodGet, "/api/app", nil).decode(t, &info)
+		if info.UnsentMail != queued {
+			t.Errorf("unsentMail %v with mail queued %v", info.UnsentMail, queued)
+		}
 	}
 }

@@ -119,6 +119,7 @@ func validClient(t *testing.T) register.Client {
 }
 
 func TestHealthNeedsNoSession(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	r := a.do("GET", "/api/health", nil, noAuth)
 	if r.status != 200 || !strings.Contains(string(r.body), `"ok"`) {
@@ -127,6 +128,7 @@ func TestHealthNeedsNoSession(t *testing.T) {
 }
 
 func TestSessionRequired(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	tests := []struct {
 		name   string
@@ -165,6 +167,7 @@ func TestSessionRequired(t *testing.T) {
 }
 
 func TestForeignHostAndOrigin(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	port := strconv.Itoa(a.port)
 	tests := []struct {
@@ -211,6 +214,7 @@ func TestForeignHostAndOrigin(t *testing.T) {
 }
 
 func TestLaunchTokenIsOneTime(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	launch, err := a.srv.LaunchURL()
 	if err != nil {
@@ -263,6 +267,7 @@ func TestLaunchTokenIsOneTime(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	for _, path := range []string{"/", "/app.js", "/api/health", "/api/clients"} {
 		r := a.do("GET", path, nil)
@@ -277,6 +282,7 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 func TestClientCRUD(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	in := validClient(t)
 	r := a.do("POST", "/api/clients", in)
@@ -340,6 +346,7 @@ func TestClientCRUD(t *testing.T) {
 }
 
 func TestInvalidIdentityNumberStoresNothing(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	in := validClient(t)
 	in.NIN = in.NIN[:10] + string('0'+(in.NIN[10]-'0'+1)%10)
@@ -360,6 +367,7 @@ func TestInvalidIdentityNumberStoresNothing(t *testing.T) {
 }
 
 func TestDuplicateIdentityNumber(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	in := validClient(t)
 	r := a.do("POST", "/api/clients", in)
@@ -381,6 +389,7 @@ func TestDuplicateIdentityNumber(t *testing.T) {
 }
 
 func TestBadRequests(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	tests := []struct {
 		name   string

@@ -11,6 +11,7 @@ import (
 )
 
 func TestAuditLogOfLookups(t *testing.T) {
+	t.Parallel()
 	h := newPTHarness(t)
 	h.activate()
 	numbers := h.pop.SampleNINs(3)

@@ -15,6 +15,7 @@ import (
 // TestEveryCodeHasText: every code the API, the checks, the update-all job
 // and the validation can answer with has its text in the catalogue.
 func TestEveryCodeHasText(t *testing.T) {
+	t.Parallel()
 	var want []string
 	for _, c := range []string{"unauthorized", "forbidden_host", "forbidden_origin", "invalid_input", "invalid_json",
 		"not_found", "route_not_found", "conflict", "duplicate", "too_large", "method_not_allowed", "internal",

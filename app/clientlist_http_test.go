@@ -12,6 +12,7 @@ import (
 // The list answers only what the list shows; the full record stays on
 // GET /api/clients/{id}.
 func TestClientListIsSlim(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	in := validClient(t)
 	in.Notes = "allergisk mot lateks"

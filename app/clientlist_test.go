@@ -10,6 +10,7 @@ import (
 )
 
 func TestAppendPageMatchesEncodingJSON(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		page register.Page

@@ -50,6 +50,7 @@ func try(c *http.Client, method, u string, body []byte, header map[string]string
 }
 
 func TestTwoSessionsEditingTheSameClient(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	browser, _ := browserSession(t, a) // the receptionist's tab (cookie)
 	script := &http.Client{Timeout: 10 * time.Second}
@@ -128,6 +129,7 @@ func TestTwoSessionsEditingTheSameClient(t *testing.T) {
 }
 
 func TestSimultaneousSavesOneWins(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	r := a.do("POST", "/api/clients", validClient(t))
 	var c register.Client
@@ -329,6 +331,7 @@ func TestReadersDuringLongWrites(t *testing.T) {
 // until readers have been answered: reads go on, and a save through the API
 // waits for the lock instead of reporting "database is locked".
 func TestReadersWhileAnotherProcessHoldsTheWriteLock(t *testing.T) {
+	t.Parallel()
 	dbPath := filepath.Join(t.TempDir(), "resepsjon.db")
 	a := newTestAppAt(t, dbPath, nil)
 	ctx := context.Background()

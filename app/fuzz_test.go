@@ -340,6 +340,7 @@ func FuzzSearchClients(f *testing.F) {
 // ones with random damage. No answer is a 5xx, every error is the API's JSON,
 // and the register is intact afterwards.
 func TestRandomRequests(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	const requests = 2000
 	rng := rand.New(rand.NewPCG(2026, 11))

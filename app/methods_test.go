@@ -12,6 +12,7 @@ import (
 // answers 405 method_not_allowed with the Allow header, in the usual JSON
 // error shape and the request's language; an unknown path stays 404.
 func TestMethodNotAllowed(t *testing.T) {
+	t.Parallel()
 	h := newPTHarness(t)
 	cases := []struct {
 		method, path string

@@ -41,6 +41,10 @@ type faultOptions struct {
 	nonceRotation  time.Duration
 	timeout        time.Duration // the app's bound on a whole lookup
 	helseIDTimeout time.Duration
+	// apiCallTakes is how far the clock moves with each Persontjenesten
+	// call (0: not at all), so a run of calls outlasts a token without
+	// waiting for it.
+	apiCallTakes time.Duration
 }
 
 // faultHarness is the app against the NHN mock with every app log line
@@ -48,6 +52,9 @@ type faultOptions struct {
 type faultHarness struct {
 	*ptHarness
 	logs *syncBuffer
+	// clock is the one clock of the app's token client and the mock: token
+	// lifetimes and nonce periods pass when the test advances it.
+	clock *fakeClock
 }
 
 func newFaultHarness(t *testing.T, o faultOptions) *faultHarness {
@@ -59,13 +66,24 @@ func newFaultHarness(t *testing.T, o faultOptions) *faultHarness {
 		o.helseIDTimeout = 5 * time.Second
 	}
 	logs := &syncBuffer{}
+	clock := &fakeClock{now: time.Now()}
 	pt := newPTHarnessWith(t, func(c *nhnmock.Config) {
-		c.TokenLifetime, c.NonceRotation = o.tokenLifetime, o.nonceRotation
+		c.TokenLifetime, c.NonceRotation, c.Now = o.tokenLifetime, o.nonceRotation, clock.Now
 	}, func(c *testConfig) {
 		c.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		c.NHN.Timeout, c.NHN.HelseIDTimeout = o.timeout, o.helseIDTimeout
+		c.TokenNow = clock.Now
 	})
-	h := &faultHarness{ptHarness: pt, logs: logs}
+	h := &faultHarness{ptHarness: pt, logs: logs, clock: clock}
+	if o.apiCallTakes > 0 {
+		f := func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+			if strings.HasPrefix(r.URL.Path, "/api/") {
+				clock.Advance(o.apiCallTakes)
+			}
+			next.ServeHTTP(w, r)
+		}
+		pt.front.Store(&f)
+	}
 	// Whatever the test did, the app's log holds no identity number, token,
 	// DPoP proof or key.
 	t.Cleanup(func() { h.checkLog(t) })
@@ -151,6 +169,7 @@ func (h *faultHarness) lastAudit() auditRow {
 }
 
 func TestNHNFaultTimeout(t *testing.T) {
+	t.Parallel()
 	h := newFaultHarness(t, faultOptions{timeout: time.Second})
 	h.activate()
 	numbers := h.pop.SampleNINs(2)
@@ -197,6 +216,7 @@ func TestNHNFaultTimeout(t *testing.T) {
 }
 
 func TestNHNFaultServerErrors(t *testing.T) {
+	t.Parallel()
 	h := newFaultHarness(t, faultOptions{})
 	h.activate()
 	numbers := h.pop.SampleNINs(3)
@@ -237,6 +257,7 @@ func TestNHNFaultServerErrors(t *testing.T) {
 }
 
 func TestNHNFaultRateLimited(t *testing.T) {
+	t.Parallel()
 	h := newFaultHarness(t, faultOptions{})
 	h.activate()
 	numbers := h.pop.SampleNINs(4)
@@ -275,6 +296,7 @@ func TestNHNFaultRateLimited(t *testing.T) {
 }
 
 func TestNHNFaultHelseIDDownVersusPersontjenestenDown(t *testing.T) {
+	t.Parallel()
 	h := newFaultHarness(t, faultOptions{})
 	h.activate()
 	numbers := h.pop.SampleNINs(3)
@@ -316,6 +338,7 @@ func TestNHNFaultHelseIDDownVersusPersontjenestenDown(t *testing.T) {
 }
 
 func TestNHNFaultTokenExpiry(t *testing.T) {
+	t.Parallel()
 	h := newFaultHarness(t, faultOptions{tokenLifetime: time.Second})
 	h.activate()
 	numbers := h.pop.SampleNINs(4)
@@ -324,7 +347,7 @@ func TestNHNFaultTokenExpiry(t *testing.T) {
 
 	// The token expires between two lookups of a session: a new one is
 	// fetched without the user noticing.
-	time.Sleep(1500 * time.Millisecond)
+	h.clock.Advance(1500 * time.Millisecond)
 	refused := h.mock.Counters().Errors["invalid_token"]
 	if r := h.lookupNIN(numbers[1]); r.status != http.StatusOK {
 		t.Fatalf("lookup after the token expired: %d %s", r.status, r.body)
@@ -339,7 +362,7 @@ func TestNHNFaultTokenExpiry(t *testing.T) {
 
 	// The token expires while HelseID is down: the lookup fails clearly,
 	// and the client is not touched.
-	time.Sleep(1500 * time.Millisecond)
+	h.clock.Advance(1500 * time.Millisecond)
 	h.mock.SetFaults(nhnmock.Faults{HelseIDDown: true})
 	before := h.mock.Counters()
 	r := h.do(http.MethodPost, fmt.Sprintf("/api/clients/%d/persontjenesten/update", created.ID), nil)
@@ -352,18 +375,19 @@ func TestNHNFaultTokenExpiry(t *testing.T) {
 	// After a failed token request HelseID is left alone for a moment (so
 	// a down HelseID is not hammered); then the receptionist's next try
 	// works.
-	time.Sleep(1500 * time.Millisecond)
+	h.clock.Advance(1500 * time.Millisecond)
 	if r := h.lookupNIN(numbers[2]); r.status != http.StatusOK {
 		t.Fatalf("lookup after HelseID is back: %d %s", r.status, r.body)
 	}
 }
 
 func TestNHNFaultNonceRotation(t *testing.T) {
+	t.Parallel()
 	h := newFaultHarness(t, faultOptions{nonceRotation: 400 * time.Millisecond})
 	h.activate()
 	for i, n := range h.pop.SampleNINs(4) {
 		if i > 0 {
-			time.Sleep(500 * time.Millisecond) // the nonce has rotated since the last call
+			h.clock.Advance(500 * time.Millisecond) // the nonce has rotated since the last call
 		}
 		if r := h.lookupNIN(n); r.status != http.StatusOK {
 			t.Fatalf("lookup %d after nonce rotation: %d %s", i, r.status, r.body)
@@ -372,6 +396,7 @@ func TestNHNFaultNonceRotation(t *testing.T) {
 }
 
 func TestNHNFaultConnectionRefused(t *testing.T) {
+	t.Parallel()
 	h := newFaultHarness(t, faultOptions{})
 	h.activate()
 	numbers := h.pop.SampleNINs(2)
@@ -398,6 +423,7 @@ func TestNHNFaultConnectionRefused(t *testing.T) {
 // reported as a HelseID/DPoP problem, in lookups and in the access check,
 // never as a missing agreement.
 func TestNHNFaultRefusalsAreNotOutages(t *testing.T) {
+	t.Parallel()
 	h := newFaultHarness(t, faultOptions{})
 	h.activate()
 	numbers := h.pop.SampleNINs(6)

@@ -183,6 +183,7 @@ func wantApplied(t *testing.T, before, now register.Client, it bulkItem) {
 }
 
 func TestBulkRefreshReportsMovedRenamedDeceased(t *testing.T) {
+	t.Parallel()
 	h := newFaultHarness(t, faultOptions{})
 	h.activate()
 	numbers := h.residents(60)
@@ -290,6 +291,7 @@ func TestBulkRefreshReportsMovedRenamedDeceased(t *testing.T) {
 }
 
 func TestBulkRefreshSkipsClientEditedMeanwhile(t *testing.T) {
+	t.Parallel()
 	h := newFaultHarness(t, faultOptions{})
 	h.activate()
 	numbers := h.residents(60)[:3]
@@ -330,6 +332,7 @@ func TestBulkRefreshSkipsClientEditedMeanwhile(t *testing.T) {
 }
 
 func TestBulkRefreshCancel(t *testing.T) {
+	t.Parallel()
 	h := newFaultHarness(t, faultOptions{})
 	h.activate()
 	clients := h.importPersons(h.residents(300))
@@ -377,6 +380,7 @@ func TestBulkRefreshCancel(t *testing.T) {
 }
 
 func TestBulkRefreshNotActivated(t *testing.T) {
+	t.Parallel()
 	h := newFaultHarness(t, faultOptions{})
 	h.importPersons(h.pop.SampleNINs(3))
 	r := h.do(http.MethodPost, bulkPath, nil)
@@ -397,18 +401,18 @@ func TestBulkRefreshNotActivated(t *testing.T) {
 // TestBulkRefreshTokenExpiry: a run that lasts several token lifetimes
 // completes; the token client fetches new tokens as they run out.
 func TestBulkRefreshTokenExpiry(t *testing.T) {
-	h := newFaultHarness(t, faultOptions{tokenLifetime: 2 * time.Second})
+	t.Parallel()
+	// Every Persontjenesten call takes 0.45 s on the clock: five calls of
+	// 100 outlast the 2 s token the run starts with (the activation's token
+	// has run out before the start).
+	h := newFaultHarness(t, faultOptions{tokenLifetime: 2 * time.Second, apiCallTakes: 450 * time.Millisecond})
 	h.activate()
 	clients := h.importPersons(h.pop.SampleNINs(500))
 	movable := h.residents(40)[:2]
 	for _, n := range movable {
 		h.control("/_mock/persons/move", map[string]string{"nin": n})
 	}
-	// Every answer (tokens too) takes 0.7 s: five calls of 100, two at a
-	// time, take three rounds, so the run outlasts the 2 s token it starts
-	// with (the activation's token has run out before the start).
-	h.mock.SetFaults(nhnmock.Faults{Latency: 700 * time.Millisecond})
-	time.Sleep(2100 * time.Millisecond)
+	h.clock.Advance(2100 * time.Millisecond)
 	before := h.mock.Counters()
 	h.startBulk()
 	j := h.waitBulk(finished)
@@ -429,7 +433,8 @@ func TestBulkRefreshTokenExpiry(t *testing.T) {
 // the clients saved before keep their changes, each whole, the others are
 // untouched; a new run when HelseID is back does the rest.
 func TestBulkRefreshHelseIDDownMidBatch(t *testing.T) {
-	h := newFaultHarness(t, faultOptions{tokenLifetime: 2 * time.Second})
+	t.Parallel()
+	h := newFaultHarness(t, faultOptions{tokenLifetime: 2 * time.Second, apiCallTakes: 450 * time.Millisecond})
 	h.activate()
 	clients := h.importPersons(h.pop.SampleNINs(500))
 	// Movable persons spread over the register, so every call of 100 has
@@ -448,12 +453,13 @@ func TestBulkRefreshHelseIDDownMidBatch(t *testing.T) {
 	if len(movedIDs) < 10 {
 		t.Fatalf("only %d persons moved", len(movedIDs))
 	}
-	// Every answer takes 0.7 s, so the token fetched at the start (2 s)
-	// runs out by the third round of calls; HelseID goes down as soon as
-	// the first round is saved.
-	slow := nhnmock.Faults{Latency: 700 * time.Millisecond}
+	// Every call takes 0.45 s on the clock, so the token fetched at the
+	// start (2 s) runs out by the third round of calls; HelseID goes down
+	// as soon as the first round is saved. The answers also take a little
+	// real time, so the first round's save is seen before the next round.
+	slow := nhnmock.Faults{Latency: 300 * time.Millisecond}
 	h.mock.SetFaults(slow)
-	time.Sleep(2100 * time.Millisecond)
+	h.clock.Advance(2100 * time.Millisecond)
 	h.startBulk()
 	h.waitBulk(func(j bulkJob) bool { return j.Done > 0 || finished(j) })
 	slow.HelseIDDown = true

@@ -74,6 +74,7 @@ func wantAttempt(t *testing.T, what string, a *ptAttempt, code string, confirmed
 // practice activated with the last confirmed checks, and reports the failed
 // attempt beside them; lookups go on.
 func TestPersontjenestenRefreshKeepsActivationThroughOutage(t *testing.T) {
+	t.Parallel()
 	h := newPTHarness(t)
 	first := h.activate()
 	numbers := h.pop.SampleNINs(3)
@@ -145,6 +146,7 @@ func TestPersontjenestenRefreshKeepsActivationThroughOutage(t *testing.T) {
 // TestPersontjenestenRefreshRefusalDeactivates: a definite answer from
 // HelseID or Persontjenesten still ends the activation, outage or not.
 func TestPersontjenestenRefreshRefusalDeactivates(t *testing.T) {
+	t.Parallel()
 	h := newPTHarness(t)
 	h.activate()
 	number := h.pop.SampleNINs(1)[0]
@@ -211,6 +213,7 @@ func (h *ptHarness) publicJWK() []byte {
 // TestPersontjenestenFirstActivationFailsOnOutage: with nothing confirmed
 // before, an outage is a failed check and the practice is not activated.
 func TestPersontjenestenFirstActivationFailsOnOutage(t *testing.T) {
+	t.Parallel()
 	h := newPTHarness(t)
 	h.setUp(h.orgOK)
 
@@ -248,6 +251,7 @@ func TestPersontjenestenFirstActivationFailsOnOutage(t *testing.T) {
 // whether HelseID (the login) or Persontjenesten did not answer, and what to
 // do, in bokmål and English; the code stays nhn_unavailable.
 func TestNHNUnavailableNamesTheService(t *testing.T) {
+	t.Parallel()
 	h := newFaultHarness(t, faultOptions{tokenLifetime: time.Second})
 	h.activate()
 	numbers := h.pop.SampleNINs(2)
@@ -302,7 +306,7 @@ func TestNHNUnavailableNamesTheService(t *testing.T) {
 
 	// HelseID down once the token has run out: the login is what failed.
 	h.mock.SetFaults(nhnmock.Faults{})
-	time.Sleep(1500 * time.Millisecond)
+	h.clock.Advance(1500 * time.Millisecond)
 	h.mock.SetFaults(nhnmock.Faults{HelseIDDown: true})
 	check("lookup, HelseID down", ask(lookup), "helseid",
 		"Fikk ikke svar fra HelseID, innloggingstjenesten", "No answer from HelseID, the login service")

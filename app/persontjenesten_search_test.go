@@ -30,6 +30,7 @@ func (h *ptHarness) searchRaw(body any) []map[string]any {
 // address (Confidential or StrictlyConfidential) is listed without postal
 // code and city, whether found by name or by identity number.
 func TestPersontjenestenSearchHidesProtectedAddress(t *testing.T) {
+	t.Parallel()
 	h := newPTHarness(t)
 	h.activate()
 	edges := h.pop.EdgeCases()
@@ -84,6 +85,7 @@ func TestPersontjenestenSearchHidesProtectedAddress(t *testing.T) {
 // letters narrows a name search as birth date or municipality number do; a
 // shorter one is refused locally, before any call.
 func TestPersontjenestenSearchByStreet(t *testing.T) {
+	t.Parallel()
 	h := newPTHarness(t)
 	h.activate()
 	var want register.Client

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -34,6 +35,9 @@ type ptHarness struct {
 	// orgs: the practice (delegation and agreement), one without
 	// delegation, one without agreement.
 	orgOK, orgNoDelegation, orgNoAgreement string
+	// front, when set, stands before the mock's handler (a test that lets
+	// time pass with each call).
+	front *atomic.Pointer[func(http.ResponseWriter, *http.Request, http.Handler)]
 }
 
 func validOrgs(t testing.TB, n int) []string {
@@ -73,7 +77,15 @@ func newPTHarnessWith(t *testing.T, mockConfig func(*nhnmock.Config), configure 
 	if err != nil {
 		t.Fatal(err)
 	}
-	nhn := httptest.NewServer(m.Handler())
+	front := &atomic.Pointer[func(http.ResponseWriter, *http.Request, http.Handler)]{}
+	mockHandler := m.Handler()
+	nhn := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if f := front.Load(); f != nil {
+			(*f)(w, r, mockHandler)
+			return
+		}
+		mockHandler.ServeHTTP(w, r)
+	}))
 	t.Cleanup(nhn.Close)
 
 	keys := helseid.NewMemoryKeyStore()
@@ -87,7 +99,7 @@ func newPTHarnessWith(t *testing.T, mockConfig func(*nhnmock.Config), configure 
 			configure(cfg)
 		}
 	})
-	return &ptHarness{testApp: a, mock: m, nhn: nhn, pop: pop, keys: keys, orgOK: orgs[0], orgNoDelegation: orgs[1], orgNoAgreement: orgs[2]}
+	return &ptHarness{testApp: a, mock: m, nhn: nhn, pop: pop, keys: keys, orgOK: orgs[0], orgNoDelegation: orgs[1], orgNoAgreement: orgs[2], front: front}
 }
 
 type ptCheck struct {
@@ -173,6 +185,7 @@ func (h *ptHarness) activate() ptStatus {
 }
 
 func TestPersontjenestenActivation(t *testing.T) {
+	t.Parallel()
 	h := newPTHarness(t)
 
 	st := h.status(h.do(http.MethodGet, "/api/persontjenesten/status", nil))
@@ -404,6 +417,7 @@ func (h *ptHarness) registerPerson(number string) (population.Person, register.C
 }
 
 func TestPersontjenestenSearchLookupCreate(t *testing.T) {
+	t.Parallel()
 	h := newPTHarness(t)
 	h.activate()
 
@@ -495,6 +509,7 @@ func TestPersontjenestenSearchLookupCreate(t *testing.T) {
 }
 
 func TestPersontjenestenEdgeCases(t *testing.T) {
+	t.Parallel()
 	h := newPTHarness(t)
 	h.activate()
 	edges := h.pop.EdgeCases()
@@ -648,6 +663,7 @@ func sameFields(changes []persontjeneste.Change, fields ...string) bool {
 }
 
 func TestPersontjenestenNotActivated(t *testing.T) {
+	t.Parallel()
 	h := newPTHarness(t)
 	number := h.pop.SampleNINs(1)[0]
 	created := h.create(register.Client{NIN: number, GivenName: "Test", FamilyName: "Person"})
@@ -671,6 +687,7 @@ func TestPersontjenestenNotActivated(t *testing.T) {
 }
 
 func TestPersontjenestenUnavailable(t *testing.T) {
+	t.Parallel()
 	h := newPTHarness(t)
 	h.activate()
 	number := h.pop.SampleNINs(3)[2]
@@ -704,6 +721,7 @@ func TestPersontjenestenUnavailable(t *testing.T) {
 }
 
 func TestPersontjenestenCancel(t *testing.T) {
+	t.Parallel()
 	h := newPTHarness(t)
 	h.activate()
 	person, ok := h.pop.ByNIN(h.pop.SampleNINs(1)[0])
@@ -744,6 +762,7 @@ func TestPersontjenestenCancel(t *testing.T) {
 }
 
 func TestPersontjenestenKeys(t *testing.T) {
+	t.Parallel()
 	h := newPTHarness(t)
 	h.setUp(h.orgOK)
 
@@ -794,6 +813,7 @@ func TestPersontjenestenKeys(t *testing.T) {
 }
 
 func TestPersontjenestenInvalidScope(t *testing.T) {
+	t.Parallel()
 	h := newPTHarness(t)
 	h.setUp(h.orgOK)
 	// The client is registered without the Persontjenesten scope.
@@ -809,6 +829,7 @@ func TestPersontjenestenInvalidScope(t *testing.T) {
 }
 
 func TestPersontjenestenWithoutKeyring(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t) // no key store: as on a machine without a keyring
 	r := a.do(http.MethodPost, "/api/persontjenesten/key", map[string]any{"generate": map[string]string{"alg": "ES256"}})
 	if e := r.apiError(t); r.status != http.StatusServiceUnavailable || e.Code != "keyring_unavailable" || e.Message == "" {

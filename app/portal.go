@@ -33,6 +33,15 @@ type PortalConfig struct {
 	// IDPorten is the patients' login with ID-porten (app/idporten.go);
 	// nil leaves its settings out.
 	IDPorten *idporten.Service
+	// Queue tells whether mail waits in the outbox unsent, for «Avslutt»'s
+	// warning; nil: none is ever said to wait.
+	Queue QueuedMail
+}
+
+// QueuedMail is the outbox's queue as «Avslutt» asks about it: whether any
+// message is still queued (not sent, not refused for good).
+type QueuedMail interface {
+	NextDue(ctx context.Context) (time.Time, bool, error)
 }
 
 func (s *Server) portalRoutes(api *echo.Group) {

@@ -176,6 +176,7 @@ func (h *portalHarness) newClient(t *testing.T, given, family, nin string) regis
 }
 
 func TestPortalPanelThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	h := newPortalHarness(t)
 	nin := synthetic(t, "1985-03-14", 123)
 	c := h.newClient(t, "Kari", "Nordmann", nin)
@@ -293,6 +294,7 @@ func TestPortalPanelThroughTheAPI(t *testing.T) {
 }
 
 func TestPortalMailNotSentThenRetried(t *testing.T) {
+	t.Parallel()
 	h := newPortalHarness(t)
 	c := h.newClient(t, "Ola", "Hansen", "")
 	h.smtp.Stop()
@@ -340,6 +342,7 @@ func TestPortalMailNotSentThenRetried(t *testing.T) {
 }
 
 func TestPortalAPIErrors(t *testing.T) {
+	t.Parallel()
 	h := newPortalHarness(t)
 	c := h.newClient(t, "Per", "Olsen", "")
 	base := "/api/clients/" + itoa(c.ID) + "/portal"

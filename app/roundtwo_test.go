@@ -17,6 +17,7 @@ import (
 // Cache-Control: no-store, so no client list lands in the browser's disk
 // cache.
 func TestAPIAnswersAreNotCached(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	created := a.do("POST", "/api/clients", validClient(t))
 	if created.status != http.StatusCreated {
@@ -56,6 +57,7 @@ func TestAPIAnswersAreNotCached(t *testing.T) {
 // not stored as U+FFFD; a proper surrogate pair is a character like any
 // other.
 func TestInvalidUTF8Refused(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	stored := a.do("POST", "/api/clients", validClient(t))
 	var c register.Client
@@ -98,6 +100,7 @@ func TestInvalidUTF8Refused(t *testing.T) {
 // port does not end the session, and an Authorization header of another
 // scheme does not hide the cookie.
 func TestPlantedCookieAndForeignAuthorization(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	_, session := browserSession(t, a)
 	name := "resepsjon_" + strconv.Itoa(a.port)
@@ -124,6 +127,7 @@ func TestPlantedCookieAndForeignAuthorization(t *testing.T) {
 // State-changing requests need a JSON body type; bodyless ones (DELETE,
 // the launcher's POST) need none.
 func TestStateChangingRequestsNeedJSON(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	body := `{"givenName":"Kari","familyName":"Nordmann"}`
 	for _, ct := range []string{"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
@@ -160,6 +164,7 @@ func TestStateChangingRequestsNeedJSON(t *testing.T) {
 
 // A malformed query string is a 400, not a list of everyone.
 func TestMalformedQueryRefused(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	a.do("POST", "/api/clients", validClient(t))
 	for _, q := range []string{"q=%ZZ", "q=%", "q=kari&limit=%G0", "q=%e2%82", "q=%ff"} {
@@ -187,6 +192,7 @@ func (f failingClients) CreateClient(ctx context.Context, c register.Client) (re
 // answer with their own code and a message that says what to do, and
 // nothing is saved.
 func TestStorageErrorsSayWhatToDo(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		err    error
 		status int

@@ -45,6 +45,7 @@ func contentType(ct string) func(*http.Request) {
 }
 
 func TestImportThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	a := transferApp(t, "")
 	list := "Fornavn;Etternavn;Fødselsnummer;Telefon;Født\r\n" +
 		"Kari;Nordmann;;41234567;1.2.1980\r\n" +
@@ -123,6 +124,7 @@ func TestImportThroughTheAPI(t *testing.T) {
 }
 
 func TestExportThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	a := transferApp(t, "")
 	cs := storetest.Clients(61, 25)
 	if err := a.db.ImportClients(context.Background(), cs); err != nil {
@@ -155,6 +157,7 @@ func TestExportThroughTheAPI(t *testing.T) {
 }
 
 func TestBackupThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	folder := t.TempDir()
 	a := transferApp(t, folder)
 	var st struct {

@@ -42,6 +42,8 @@ type testConfig struct {
 	// WrapClients, when set, stands between the handlers and the
 	// register's storage (to make it fail).
 	WrapClients func(register.ClientStore) register.ClientStore
+	// TokenNow is the HelseID token client's clock (nil: the real time).
+	TokenNow register.Clock
 }
 
 // wire builds the use cases over db the way the program does and returns
@@ -53,7 +55,7 @@ func wire(t testing.TB, db *store.DB, cfg testConfig) app.Config {
 		keys = helseid.NoKeyring{}
 	}
 	conn, err := activation.New(activation.Config{Settings: db, Keys: keys, NHN: cfg.NHN, Logger: cfg.Logger,
-		Now: cfg.Now, OSUser: cfg.OSUser})
+		Now: cfg.Now, TokenNow: cfg.TokenNow, OSUser: cfg.OSUser})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,6 +201,7 @@ func send(t *testing.T, c *http.Client, method, u, body string, header map[strin
 }
 
 func TestDNSRebindingHostsRefused(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	port := strconv.Itoa(a.port)
 	launch, err := a.srv.LaunchURL()
@@ -270,6 +273,7 @@ func TestDNSRebindingHostsRefused(t *testing.T) {
 }
 
 func TestCrossOriginWritesRefused(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	port := strconv.Itoa(a.port)
 	browser, cookie := browserSession(t, a)
@@ -357,6 +361,7 @@ func mustJSON(t *testing.T, v any) []byte {
 }
 
 func TestNoCORSForOtherOrigins(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	plain := &http.Client{Timeout: 10 * time.Second}
 	for _, m := range []string{"OPTIONS", "GET"} {
@@ -372,6 +377,7 @@ func TestNoCORSForOtherOrigins(t *testing.T) {
 }
 
 func TestTokensOutsideTheirPlace(t *testing.T) {
+	t.Parallel()
 	clock := &fakeClock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
 	a := newTestAppWith(t, func(c *testConfig) { c.Now = clock.Now })
 	plain := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -433,6 +439,7 @@ func TestTokensOutsideTheirPlace(t *testing.T) {
 }
 
 func TestSessionCookieFlags(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	launch, err := a.srv.LaunchURL()
 	if err != nil {
@@ -490,6 +497,7 @@ func csp(h string) map[string][]string {
 }
 
 func TestSecurityHeadersOnEveryAnswer(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	port := strconv.Itoa(a.port)
 	plain := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

@@ -21,6 +21,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"resepsjon/instance"
 )
 
 // chromiumPath is where Debian installs chromium.
@@ -30,28 +32,30 @@ const chromiumPath = "/usr/bin/chromium"
 // instead of hanging it.
 const stepTimeout = 20 * time.Second
 
-// binary is the resepsjon executable that TestMain builds once; it is set
-// before any test runs and never changed afterwards. Empty when chromium is
-// missing (nothing to test with).
-var binary string
+// builtBinary is the resepsjon executable that TestMain builds once; binary
+// is the same for the browser tests, empty when chromium is missing
+// (nothing to test with). Both are set before any test runs and never
+// changed afterwards.
+var builtBinary, binary string
 
 func TestMain(m *testing.M) {
 	os.Exit(runTests(m))
 }
 
 func runTests(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "resepsjon-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: temp dir:", err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	builtBinary = filepath.Join(dir, "resepsjon")
+	if err := build(builtBinary); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
 	if _, err := os.Stat(chromiumPath); err == nil {
-		dir, err := os.MkdirTemp("", "resepsjon-e2e-")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "e2e: temp dir:", err)
-			return 1
-		}
-		defer os.RemoveAll(dir)
-		binary = filepath.Join(dir, "resepsjon")
-		if err := build(binary); err != nil {
-			fmt.Fprintln(os.Stderr, "e2e:", err)
-			return 1
-		}
+		binary = builtBinary
 	}
 	return m.Run()
 }
@@ -652,3 +656,46 @@ const contrastScript = `(() => {
 	}
 	return out;
 })()`
+
+// wholeBinary is the program TestMain built, for the whole-process tests
+// that need no browser (crash safety, logs, file permissions).
+func wholeBinary(t *testing.T) string {
+	t.Helper()
+	if builtBinary == "" {
+		t.Fatal("the program was not built")
+	}
+	return builtBinary
+}
+
+// startServe runs "resepsjon serve" from bin on a free port in dataDir and
+// returns the process, its instance file, its output and its exit; the
+// process is killed when the test ends if it still runs.
+func startServe(t *testing.T, bin, dataDir string) (*exec.Cmd, instance.Info, *lockedBuffer, chan error) {
+	t.Helper()
+	out := &lockedBuffer{}
+	proc := exec.Command(bin, "serve", "--no-browser", "--data-dir", dataDir, "--port", "0")
+	proc.Env = appEnv()
+	proc.Stdout, proc.Stderr = out, out
+	if err := proc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- proc.Wait() }()
+	t.Cleanup(func() { _ = proc.Process.Kill() })
+	info := waitForServerFile(t, filepath.Join(dataDir, "server.json"), proc, out)
+	return proc, info, out, exited
+}
+
+// waitForServerFile waits until the instance file at path names proc.
+func waitForServerFile(t *testing.T, path string, proc *exec.Cmd, out *lockedBuffer) instance.Info {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if info, err := instance.Read(path); err == nil && info.PID == proc.Process.Pid {
+			return info
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("no %s after 30 s; output:\n%s", path, out.String())
+	return instance.Info{}
+}

@@ -25,8 +25,11 @@ type Field struct {
 	// Parts are the information parts that carry the field; when none of
 	// them was fetched, the client's own value is kept.
 	Parts []InformationPart
-	Get   func(*register.Client) string
-	Set   func(*register.Client, string)
+	// From is the field's value in a person from Persontjenesten (ToClient
+	// reads it); Get and Set reach the field in a client.
+	From func(Person) string
+	Get  func(*register.Client) string
+	Set  func(*register.Client, string)
 	// Address fields are removed for a strictly confidential address,
 	// fetched or not.
 	Address bool
@@ -49,42 +52,59 @@ func notEmpty(v string) bool { return v != "" }
 // Fields lists the client fields the population register supplies, in the
 // order changes are shown.
 var Fields = []Field{
-	{Name: "givenName", Parts: []InformationPart{PartName}, Kind: KindRenamed,
+	{Name: "givenName", From: func(p Person) string { return currentName(p).GivenName },
+		Parts: []InformationPart{PartName}, Kind: KindRenamed,
 		Get: func(c *register.Client) string { return c.GivenName }, Set: func(c *register.Client, v string) { c.GivenName = v }},
-	{Name: "middleName", Parts: []InformationPart{PartName}, Kind: KindRenamed,
+	{Name: "middleName", From: func(p Person) string { return currentName(p).MiddleName },
+		Parts: []InformationPart{PartName}, Kind: KindRenamed,
 		Get: func(c *register.Client) string { return c.MiddleName }, Set: func(c *register.Client, v string) { c.MiddleName = v }},
-	{Name: "familyName", Parts: []InformationPart{PartName}, Kind: KindRenamed,
+	{Name: "familyName", From: func(p Person) string { return currentName(p).FamilyName },
+		Parts: []InformationPart{PartName}, Kind: KindRenamed,
 		Get: func(c *register.Client) string { return c.FamilyName }, Set: func(c *register.Client, v string) { c.FamilyName = v }},
-	{Name: "nin", Parts: []InformationPart{PartNorwegianIdentificationNumber}, Kind: KindNewNumber,
+	{Name: "nin", From: func(p Person) string { n, _ := clientNIN(p); return n },
+		Parts: []InformationPart{PartNorwegianIdentificationNumber}, Kind: KindNewNumber,
 		Get: func(c *register.Client) string { return c.NIN }, Set: func(c *register.Client, v string) { c.NIN = v }},
-	{Name: "ninType", Parts: []InformationPart{PartNorwegianIdentificationNumber},
-		Get: func(c *register.Client) string { return c.NINType }, Set: func(c *register.Client, v string) { c.NINType = v }},
-	{Name: "birthDate", Parts: []InformationPart{PartBirth},
-		Get: func(c *register.Client) string { return c.BirthDate }, Set: func(c *register.Client, v string) { c.BirthDate = v }},
-	{Name: "gender", Parts: []InformationPart{PartGender},
-		Get: func(c *register.Client) string { return c.Gender }, Set: func(c *register.Client, v string) { c.Gender = v }},
-	{Name: "status", Parts: []InformationPart{PartStatus}, Kind: KindDeceased,
+	{Name: "ninType", From: func(p Person) string { _, t := clientNIN(p); return t },
+		Parts: []InformationPart{PartNorwegianIdentificationNumber},
+		Get:   func(c *register.Client) string { return c.NINType }, Set: func(c *register.Client, v string) { c.NINType = v }},
+	{Name: "birthDate", From: birthDateOf,
+		Parts: []InformationPart{PartBirth},
+		Get:   func(c *register.Client) string { return c.BirthDate }, Set: func(c *register.Client, v string) { c.BirthDate = v }},
+	{Name: "gender", From: genderOf,
+		Parts: []InformationPart{PartGender},
+		Get:   func(c *register.Client) string { return c.Gender }, Set: func(c *register.Client, v string) { c.Gender = v }},
+	{Name: "status", From: statusOf,
+		Parts: []InformationPart{PartStatus}, Kind: KindDeceased,
 		ReportIf: func(v string) bool { return v == StatusDeceased },
 		Get:      func(c *register.Client) string { return c.Status }, Set: func(c *register.Client, v string) { c.Status = v }},
-	{Name: "deathDate", Parts: []InformationPart{PartDeath}, Kind: KindDeceased, ReportIf: notEmpty,
+	{Name: "deathDate", From: deathDateOf,
+		Parts: []InformationPart{PartDeath}, Kind: KindDeceased, ReportIf: notEmpty,
 		Get: func(c *register.Client) string { return c.DeathDate }, Set: func(c *register.Client, v string) { c.DeathDate = v }},
-	{Name: "addressProtection", Parts: []InformationPart{PartAddressProtection}, Address: true,
+	{Name: "addressProtection", From: func(p Person) string { return addressOf(p).AddressProtection },
+		Parts: []InformationPart{PartAddressProtection}, Address: true,
 		Unset: register.AddressProtectionNone, Kind: KindProtected,
 		ReportIf: func(v string) bool { return v != "" && v != register.AddressProtectionNone },
 		Get:      func(c *register.Client) string { return c.AddressProtection },
 		Set:      func(c *register.Client, v string) { c.AddressProtection = v }},
-	{Name: "streetAddress", Parts: []InformationPart{PartResidentialAddress}, Address: true, Kind: KindMoved,
+	{Name: "streetAddress", From: func(p Person) string { return addressOf(p).StreetAddress },
+		Parts: []InformationPart{PartResidentialAddress}, Address: true, Kind: KindMoved,
 		Get: func(c *register.Client) string { return c.StreetAddress }, Set: func(c *register.Client, v string) { c.StreetAddress = v }},
-	{Name: "postalCode", Parts: []InformationPart{PartResidentialAddress}, Address: true, Kind: KindMoved,
+	{Name: "postalCode", From: func(p Person) string { return addressOf(p).PostalCode },
+		Parts: []InformationPart{PartResidentialAddress}, Address: true, Kind: KindMoved,
 		Get: func(c *register.Client) string { return c.PostalCode }, Set: func(c *register.Client, v string) { c.PostalCode = v }},
-	{Name: "city", Parts: []InformationPart{PartResidentialAddress}, Address: true, Kind: KindMoved,
+	{Name: "city", From: func(p Person) string { return addressOf(p).City },
+		Parts: []InformationPart{PartResidentialAddress}, Address: true, Kind: KindMoved,
 		Get: func(c *register.Client) string { return c.City }, Set: func(c *register.Client, v string) { c.City = v }},
-	{Name: "municipalityNumber", Parts: []InformationPart{PartResidentialAddress}, Address: true, Kind: KindMoved,
+	{Name: "municipalityNumber", From: func(p Person) string { return addressOf(p).MunicipalityNumber },
+		Parts: []InformationPart{PartResidentialAddress}, Address: true, Kind: KindMoved,
 		Get: func(c *register.Client) string { return c.MunicipalityNumber }, Set: func(c *register.Client, v string) { c.MunicipalityNumber = v }},
-	{Name: "postalAddress", Parts: []InformationPart{PartPostalAddress, PartPreferredContactAddress}, Address: true, Kind: KindMoved,
+	{Name: "postalAddress", From: func(p Person) string { return addressOf(p).PostalAddress },
+		Parts: []InformationPart{PartPostalAddress, PartPreferredContactAddress}, Address: true, Kind: KindMoved,
 		Get: func(c *register.Client) string { return c.PostalAddress }, Set: func(c *register.Client, v string) { c.PostalAddress = v }},
-	{Name: "phone", Parts: []InformationPart{PartCommonContactRegisterInformation}, KeepWhenBlank: true, Same: register.SamePhone,
+	{Name: "phone", From: func(p Person) string { return contactOf(p).PhoneNumber },
+		Parts: []InformationPart{PartCommonContactRegisterInformation}, KeepWhenBlank: true, Same: register.SamePhone,
 		Get: func(c *register.Client) string { return c.Phone }, Set: func(c *register.Client, v string) { c.Phone = v }},
-	{Name: "email", Parts: []InformationPart{PartCommonContactRegisterInformation}, KeepWhenBlank: true,
+	{Name: "email", From: func(p Person) string { return contactOf(p).Email },
+		Parts: []InformationPart{PartCommonContactRegisterInformation}, KeepWhenBlank: true,
 		Get: func(c *register.Client) string { return c.Email }, Set: func(c *register.Client, v string) { c.Email = v }},
 }

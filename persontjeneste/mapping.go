@@ -37,42 +37,77 @@ func ToClient(p Person, now time.Time) register.Client {
 		seq := p.SequenceNumber
 		c.SequenceNumber = &seq
 	}
+	for _, f := range Fields {
+		f.Set(&c, f.From(p))
+	}
+	return c
+}
 
-	if n, ok := newestCurrent(p.Name); ok {
-		c.GivenName = strings.TrimSpace(n.GivenName)
-		c.MiddleName = strings.TrimSpace(n.MiddleName)
-		c.FamilyName = strings.TrimSpace(n.FamilyName)
+// currentName is the person's current name, trimmed (empty without one).
+func currentName(p Person) PersonName {
+	n, _ := newestCurrent(p.Name)
+	n.GivenName = strings.TrimSpace(n.GivenName)
+	n.MiddleName = strings.TrimSpace(n.MiddleName)
+	n.FamilyName = strings.TrimSpace(n.FamilyName)
+	return n
+}
+
+// clientNIN is the number in use and its type as the register files it.
+func clientNIN(p Person) (number, typ string) {
+	n, ok := currentNIN(p.NorwegianIdentificationNumber)
+	if !ok {
+		return "", ""
 	}
-	if n, ok := currentNIN(p.NorwegianIdentificationNumber); ok {
-		c.NIN = strings.TrimSpace(n.IdentificationNumber)
-		c.NINType = clientNINType(n.IdentificationNumberType, c.NIN)
-		// The register files a valid number under the type its digits tell,
-		// synthetic test numbers included (the API types those like real
-		// ones); the draft does the same, so that a refresh never proposes a
-		// type change the register would undo on saving.
-		if parsed, err := nin.Parse(c.NIN); err == nil {
-			c.NINType = parsed.Type()
-		}
+	number = strings.TrimSpace(n.IdentificationNumber)
+	typ = clientNINType(n.IdentificationNumberType, number)
+	// The register files a valid number under the type its digits tell,
+	// synthetic test numbers included (the API types those like real
+	// ones); the draft does the same, so that a refresh never proposes a
+	// type change the register would undo on saving.
+	if parsed, err := nin.Parse(number); err == nil {
+		typ = parsed.Type()
 	}
+	return number, typ
+}
+
+func birthDateOf(p Person) string {
 	if b, ok := newestCurrent(p.Birth); ok {
-		c.BirthDate = b.BirthDate.Date()
+		return b.BirthDate.Date()
 	}
-	c.Gender = ClientGenderUnknown
+	return ""
+}
+
+func genderOf(p Person) string {
 	if g, ok := newestCurrent(p.Gender); ok {
 		switch g.Gender {
 		case GenderMale:
-			c.Gender = ClientGenderMale
+			return ClientGenderMale
 		case GenderFemale:
-			c.Gender = ClientGenderFemale
+			return ClientGenderFemale
 		}
 	}
-	if s, ok := newestCurrent(p.Status); ok {
-		c.Status = s.Status
-	}
-	if p.Death != nil && p.Death.Current() {
-		c.DeathDate = p.Death.DeceasedDate.Date()
-	}
+	return ClientGenderUnknown
+}
 
+func statusOf(p Person) string {
+	if s, ok := newestCurrent(p.Status); ok {
+		return s.Status
+	}
+	return ""
+}
+
+func deathDateOf(p Person) string {
+	if p.Death != nil && p.Death.Current() {
+		return p.Death.DeceasedDate.Date()
+	}
+	return ""
+}
+
+// addressOf is a client with only the address fields filled: the
+// protection, and for any but a strictly confidential address the
+// residential address and a postal address that differs from it.
+func addressOf(p Person) register.Client {
+	var c register.Client
 	res, hasRes := newestCurrent(p.ResidentialAddress)
 	level := protectionLevel(p, res, hasRes)
 	c.AddressProtection = clientProtection(level)
@@ -85,13 +120,18 @@ func ToClient(p Person, now time.Time) register.Client {
 			c.PostalAddress = post
 		}
 	}
-
-	if krr := p.CommonContactRegisterInformation; krr != nil && krr.ContactInformation != nil &&
-		krr.Status != KRRStatusDeleted && krr.Status != KRRStatusNotRegistered {
-		c.Email = strings.TrimSpace(krr.ContactInformation.Email)
-		c.Phone = strings.TrimSpace(krr.ContactInformation.PhoneNumber)
-	}
 	return c
+}
+
+// contactOf is the person's phone and e-mail from the contact register
+// (KRR), trimmed; empty when KRR has none in use.
+func contactOf(p Person) ContactInformationResource {
+	krr := p.CommonContactRegisterInformation
+	if krr == nil || krr.ContactInformation == nil || krr.Status == KRRStatusDeleted || krr.Status == KRRStatusNotRegistered {
+		return ContactInformationResource{}
+	}
+	return ContactInformationResource{Email: strings.TrimSpace(krr.ContactInformation.Email),
+		PhoneNumber: strings.TrimSpace(krr.ContactInformation.PhoneNumber)}
 }
 
 // Change is one field that differs between a stored client and a fresh draft.
@@ -107,36 +147,14 @@ type Change struct {
 // ToClient takes only from KRR), so an empty KRR entry never erases what the
 // practice typed; notes are never compared.
 func Diff(old, draft register.Client) []Change {
-	fields := [...]struct {
-		name       string
-		old, new   string
-		onlyIfSent bool
-	}{
-		{"givenName", old.GivenName, draft.GivenName, false},
-		{"middleName", old.MiddleName, draft.MiddleName, false},
-		{"familyName", old.FamilyName, draft.FamilyName, false},
-		{"nin", old.NIN, draft.NIN, false},
-		{"ninType", old.NINType, draft.NINType, false},
-		{"birthDate", old.BirthDate, draft.BirthDate, false},
-		{"gender", old.Gender, draft.Gender, false},
-		{"status", old.Status, draft.Status, false},
-		{"deathDate", old.DeathDate, draft.DeathDate, false},
-		{"addressProtection", old.AddressProtection, draft.AddressProtection, false},
-		{"streetAddress", old.StreetAddress, draft.StreetAddress, false},
-		{"postalCode", old.PostalCode, draft.PostalCode, false},
-		{"city", old.City, draft.City, false},
-		{"municipalityNumber", old.MunicipalityNumber, draft.MunicipalityNumber, false},
-		{"postalAddress", old.PostalAddress, draft.PostalAddress, false},
-		{"phone", old.Phone, draft.Phone, true},
-		{"email", old.Email, draft.Email, true},
-	}
 	var changes []Change
-	for _, f := range fields {
-		if f.onlyIfSent && f.new == "" {
+	for _, f := range Fields {
+		was, now := f.Get(&old), f.Get(&draft)
+		if f.KeepWhenBlank && now == "" {
 			continue
 		}
-		if f.old != f.new {
-			changes = append(changes, Change{Field: f.name, Old: f.old, New: f.new})
+		if was != now {
+			changes = append(changes, Change{Field: f.Name, Old: was, New: now})
 		}
 	}
 	return changes

@@ -233,3 +233,44 @@ func FuzzToClient(f *testing.F) {
 		}
 	})
 }
+
+// TestFieldTableDrivesMappingAndDiff: every row of the field table maps,
+// reads and writes its own client field, and ToClient and Diff go through
+// the table: a value set through a row's Set is what its Get reads, and a
+// change in that one field is the one change Diff reports.
+func TestFieldTableDrivesMappingAndDiff(t *testing.T) {
+	seen := map[string]bool{}
+	for _, f := range Fields {
+		if f.From == nil || f.Get == nil || f.Set == nil {
+			t.Fatalf("%s: From, Get and Set are all needed", f.Name)
+		}
+		if seen[f.Name] {
+			t.Fatalf("%s twice in the table", f.Name)
+		}
+		seen[f.Name] = true
+		var c register.Client
+		f.Set(&c, "x-"+f.Name)
+		if got := f.Get(&c); got != "x-"+f.Name {
+			t.Errorf("%s: Set then Get gives %q", f.Name, got)
+		}
+		// No other row sees the value.
+		for _, g := range Fields {
+			if g.Name != f.Name && g.Get(&c) == "x-"+f.Name {
+				t.Errorf("%s and %s share a client field", f.Name, g.Name)
+			}
+		}
+		changed := c
+		f.Set(&changed, "y-"+f.Name)
+		if d := Diff(c, changed); len(d) != 1 || d[0].Field != f.Name || d[0].Old != "x-"+f.Name || d[0].New != "y-"+f.Name {
+			t.Errorf("%s: Diff of a change in it alone = %+v", f.Name, d)
+		}
+	}
+	// ToClient fills each field with the row's From.
+	p := Person{ID: "p1"}
+	c := ToClient(p, time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC))
+	for _, f := range Fields {
+		if got, want := f.Get(&c), f.From(p); got != want {
+			t.Errorf("%s: ToClient %q, From %q", f.Name, got, want)
+		}
+	}
+}

@@ -26,6 +26,7 @@ const nb = {
   'quit.text': 'Resepsjon stopper, og denne fanen slutter å virke. Start programmet på nytt for å fortsette.',
   'quit.textUpdateAll': '«Oppdater alle» pågår. Avslutter du nå, stopper oppdateringen etter klienten som lagres; resten blir ikke oppdatert.',
   'quit.textUnsaved': 'Endringer som ikke er lagret, går tapt.',
+  'quit.textUnsentMail': 'E-post til pasientportalen venter på å bli sendt. Den sendes først når Resepsjon startes igjen.',
   'quit.confirm': 'Avslutt',
   'quit.cancel': 'Avbryt',
   'quit.failed': 'Resepsjon kunne ikke avsluttes. Prøv igjen.',
@@ -53,6 +54,7 @@ const en = {
   'quit.text': 'Resepsjon stops, and this tab stops working. Start the program again to continue.',
   'quit.textUpdateAll': '“Update all” is running. If you quit now, it stops after the client being saved; the rest are not updated.',
   'quit.textUnsaved': 'Changes that are not saved will be lost.',
+  'quit.textUnsentMail': 'Patient portal mail is waiting to be sent. It is sent only when Resepsjon is started again.',
   'quit.confirm': 'Quit',
   'quit.cancel': 'Cancel',
   'quit.failed': 'Resepsjon could not be stopped. Try again.',
@@ -133,12 +135,16 @@ export async function quitApp(ctx, showStopped) {
   const { api, i18n, setStatus, confirm, router } = ctx;
   const t = (k) => i18n.t(k);
   let running = false;
+  let unsentMail = false;
   try {
-    running = Boolean((await api.app()).updateAllRunning);
+    const app = await api.app();
+    running = Boolean(app.updateAllRunning);
+    unsentMail = Boolean(app.unsentMail);
   } catch (err) {
     if (err.name === 'SessionEndedError') return;
   }
   const parts = [running ? t('quit.textUpdateAll') : t('quit.text')];
+  if (unsentMail) parts.push(t('quit.textUnsentMail'));
   if (router && !router.canLeave()) parts.push(t('quit.textUnsaved'));
   const ok = await confirm({
     id: 'quit-dialog',

@@ -1,4 +1,6 @@
-package main
+//go:build unix
+
+package e2e
 
 import (
 	"bytes"
@@ -88,7 +90,7 @@ func TestFindSecrets(t *testing.T) {
 
 func secretsNIN(t *testing.T, birth string) string {
 	t.Helper()
-	n, err := syntheticNIN(dateOf(t, birth), 200)
+	n, err := syntheticNIN(dateOf(t, birth))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,15 +106,21 @@ func dateOf(t *testing.T, s string) time.Time {
 	return d
 }
 
-// runServeInProcess runs the serve command (or demo) in this process with every
-// log line captured, and returns the running instance, its stdout and its
-// log, and a stop function that waits for it to end.
+// runServeInProcess runs the program (serve or demo) with its standard
+// output and its log (standard error) captured apart, and returns the
+// running instance, both outputs, and a stop function that sends SIGTERM
+// and waits for a clean exit.
 func runServeInProcess(t *testing.T, args ...string) (info instance.Info, stdout, logs *lockedBuffer, stop func()) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	stdout, logs = newLockedBuffer(), newLockedBuffer()
+	stdout, logs = &lockedBuffer{}, &lockedBuffer{}
+	proc := exec.Command(wholeBinary(t), args...)
+	proc.Env = appEnv()
+	proc.Stdout, proc.Stderr = stdout, logs
+	if err := proc.Start(); err != nil {
+		t.Fatal(err)
+	}
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, args, stdout, logs, func(string) string { return "" }) }()
+	go func() { done <- proc.Wait() }()
 	serverFile := ""
 	for i, a := range args {
 		if a == "--data-dir" {
@@ -125,17 +133,16 @@ func runServeInProcess(t *testing.T, args ...string) (info instance.Info, stdout
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		var err error
-		if info, err = instance.Read(serverFile); err == nil && info.PID == os.Getpid() {
+		if info, err = instance.Read(serverFile); err == nil && info.PID == proc.Process.Pid {
 			break
 		}
 		select {
 		case err := <-done:
-			cancel()
-			t.Fatalf("run ended early: %v\n%s", err, logs.String())
+			t.Fatalf("the program ended early: %v\n%s", err, logs.String())
 		default:
 		}
 		if time.Now().After(deadline) {
-			cancel()
+			_ = proc.Process.Kill()
 			t.Fatalf("no %s after 30 s:\n%s", serverFile, logs.String())
 		}
 		time.Sleep(20 * time.Millisecond)
@@ -146,13 +153,36 @@ func runServeInProcess(t *testing.T, args ...string) (info instance.Info, stdout
 			return
 		}
 		stopped = true
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("run: %v", err)
+		_ = proc.Process.Signal(syscall.SIGTERM)
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("exit after SIGTERM: %v\n%s", err, logs.String())
+			}
+		case <-time.After(15 * time.Second):
+			_ = proc.Process.Kill()
+			t.Errorf("still running 15 s after SIGTERM")
 		}
 	}
 	t.Cleanup(stop)
 	return info, stdout, logs, stop
+}
+
+// syntheticNIN is the first valid synthetic fødselsnummer born on birth
+// from the individual number 200 on (in the range of the century).
+func syntheticNIN(birth time.Time) (string, error) {
+	start := 200
+	if birth.Year() >= 2000 {
+		start += 500
+	}
+	for ind := start; ind < start+100; ind++ {
+		n, err := nin.Generate(birth, ind, nin.KindNational, true)
+		if errors.Is(err, nin.ErrNoValidCheckDigit) {
+			continue
+		}
+		return n, err
+	}
+	return "", fmt.Errorf("no valid identity number for %s", birth.Format(time.DateOnly))
 }
 
 type secAPI struct {
@@ -305,7 +335,7 @@ func TestLogsCarryNoSecrets(t *testing.T) {
 // in the same data directory: the demo leaves resepsjon.db byte for byte
 // and time for time as it was, and keeps its synthetic clients in demo.db.
 func TestDemoNeverOpensTheRealDatabase(t *testing.T) {
-	bin := buildBinary(t)
+	bin := wholeBinary(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
 	realDB := filepath.Join(dataDir, "resepsjon.db")
 
@@ -325,7 +355,7 @@ func TestDemoNeverOpensTheRealDatabase(t *testing.T) {
 
 	// The demo, in the same data directory, used for real.
 	demo := exec.Command(bin, "demo", "--no-browser", "--data-dir", dataDir, "--port", "0")
-	demoOut := newLockedBuffer()
+	demoOut := &lockedBuffer{}
 	demo.Stdout, demo.Stderr = demoOut, demoOut
 	if err := demo.Start(); err != nil {
 		t.Fatal(err)
@@ -414,7 +444,7 @@ func dirSnapshot(t *testing.T, dir string) map[string]dirFile {
 // others may read and checks that it is closed, and that every file the
 // program writes there is readable by the user only.
 func TestDataFilesArePrivate(t *testing.T) {
-	bin := buildBinary(t)
+	bin := wholeBinary(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
 	if err := os.Mkdir(dataDir, 0o755); err != nil {
 		t.Fatal(err)

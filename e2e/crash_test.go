@@ -1,4 +1,6 @@
-package main
+//go:build unix
+
+package e2e
 
 import (
 	"bytes"
@@ -10,7 +12,6 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"sync"
@@ -18,7 +19,6 @@ import (
 	"testing"
 	"time"
 
-	"resepsjon/instance"
 	"resepsjon/register"
 	"resepsjon/store"
 )
@@ -192,21 +192,6 @@ func crashWorker(api crashAPI, l *crashLedger, round, worker int, mine []*crashC
 	return newClients, problems
 }
 
-func startServe(t *testing.T, bin, dataDir string) (*exec.Cmd, instance.Info, *lockedBuffer, chan error) {
-	t.Helper()
-	out := newLockedBuffer()
-	proc := exec.Command(bin, "serve", "--no-browser", "--data-dir", dataDir, "--port", "0")
-	proc.Stdout, proc.Stderr = out, out
-	if err := proc.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- proc.Wait() }()
-	t.Cleanup(func() { proc.Process.Kill() })
-	info := waitForServerFile(t, filepath.Join(dataDir, "server.json"), proc, out)
-	return proc, info, out, exited
-}
-
 // crashRow is a client row read straight from the file.
 type crashRow struct {
 	id      int64
@@ -322,7 +307,7 @@ func reconcile(t *testing.T, l *crashLedger, stored map[string]crashRow) {
 // the API's answers were true: acknowledged writes are there, refused ones
 // are not, and the one cut off is all there or not at all.
 func TestCrashSafety(t *testing.T) {
-	bin := buildBinary(t)
+	bin := wholeBinary(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
 	dbPath := filepath.Join(dataDir, "resepsjon.db")
 	seed := uint64(time.Now().UnixNano())

@@ -85,6 +85,8 @@ func (env *environment) dispatch(ctx context.Context, cmd string, args []string)
 		return env.mailPassword(ctx, args)
 	case "import":
 		return env.importClients(ctx, args)
+	case "refresh":
+		return env.refreshAll(ctx, args)
 	case "restore":
 		return env.restore(ctx, args)
 	case "version":
@@ -112,6 +114,10 @@ Commands:
   mail-password   store the SMTP password (from standard input) in the OS keyring
   import FILE     import a client list (CSV or .xlsx); --dry-run only checks it,
                   --refused REPORT.csv saves the rows that are not imported
+  refresh         update every client from Persontjenesten ("Oppdater alle"):
+                  --dry-run saves nothing, --json prints the report as JSON,
+                  --resume finishes an interrupted run; exit status 0, 1 (some
+                  clients not updated) or 2 (could not run)
   restore FILE    put a backup in place of the register (the current one is kept);
                   --passphrase-stdin for an encrypted backup on a new PC
   version         print the version
@@ -149,6 +155,10 @@ func (e *usageError) Unwrap() error {
 }
 
 func exitCode(err error) int {
+	var se *exitStatusError
+	if errors.As(err, &se) {
+		return se.status
+	}
 	var ue *usageError
 	if errors.As(err, &ue) || errors.Is(err, pflag.ErrHelp) {
 		return 2

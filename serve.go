@@ -199,7 +199,7 @@ func (env *environment) serveWith(ctx context.Context, cfg config.Config, f file
 	if err != nil {
 		return err
 	}
-	runner, err := refresh.New(refresh.Config{Connection: conn, Lookup: look, Clients: db, Logger: log})
+	runner, err := refresh.New(refresh.Config{Connection: conn, Lookup: look, Clients: db, Runs: db, Logger: log})
 	if err != nil {
 		return err
 	}

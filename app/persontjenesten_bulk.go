@@ -43,11 +43,39 @@ type bulkJobJSON struct {
 	FinishedAt *time.Time     `json:"finishedAt"`
 	Report     []bulkItemJSON `json:"report"`
 	Error      *bulkErrorJSON `json:"error"`
+	DryRun     bool           `json:"dryRun"`
+	Resumed    bool           `json:"resumed"`
+	// Unfinished is a run cut off by a restart (or stopped by NHN's
+	// failure) that can be finished: {"resume": true}.
+	Unfinished *unfinishedJSON `json:"unfinished"`
 }
 
+type unfinishedJSON struct {
+	ID        string    `json:"id"`
+	StartedAt time.Time `json:"startedAt"`
+	Total     int       `json:"total"`
+	Done      int       `json:"done"`
+	// State is "running" (cut off by a restart) or "failed" (stopped when
+	// NHN did not answer).
+	State string `json:"state"`
+}
+
+// postRefreshAll starts a run: {} (or no body), {"dryRun": true} to report
+// without saving, {"resume": true} to finish the run that was cut off.
 func (s *Server) postRefreshAll(c echo.Context) error {
-	id, err := s.refresh.Start(c.Request().Context())
+	var body struct {
+		DryRun bool `json:"dryRun"`
+		Resume bool `json:"resume"`
+	}
+	if c.Request().ContentLength != 0 {
+		if err := decodeJSON(c, &body); err != nil {
+			return err
+		}
+	}
+	id, err := s.refresh.StartWith(c.Request().Context(), refresh.Options{DryRun: body.DryRun, Resume: body.Resume})
 	switch {
+	case errors.Is(err, refresh.ErrNoRun):
+		return &APIError{Status: http.StatusConflict, Code: "no_run", Message: bulkText("no_run", s.lang(c))}
 	case errors.Is(err, refresh.ErrRunning):
 		return &APIError{Status: http.StatusConflict, Code: "job_running", Message: bulkText("job_running", s.lang(c))}
 	case errors.Is(err, refresh.ErrStopped):
@@ -59,7 +87,15 @@ func (s *Server) postRefreshAll(c echo.Context) error {
 }
 
 func (s *Server) getRefreshAll(c echo.Context) error {
-	return c.JSON(http.StatusOK, bulkView(s.refresh.Status(), s.lang(c)))
+	v := bulkView(s.refresh.Status(), s.lang(c))
+	run, ok, err := s.refresh.Unfinished(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	if ok && len(run.Pending) > 0 {
+		v.Unfinished = &unfinishedJSON{ID: run.ID, StartedAt: run.StartedAt, Total: run.Total, Done: run.Done, State: run.State}
+	}
+	return c.JSON(http.StatusOK, v)
 }
 
 // deleteRefreshAll asks a running job to stop; it ends "cancelled" once
@@ -71,7 +107,8 @@ func (s *Server) deleteRefreshAll(c echo.Context) error {
 // bulkView is the job as JSON, with its messages in lang.
 func bulkView(j refresh.Job, lang string) bulkJobJSON {
 	out := bulkJobJSON{JobID: j.ID, State: j.State, Total: j.Total, Done: j.Done, Changed: j.Changed,
-		Failed: j.Failed, StartedAt: j.StartedAt, FinishedAt: j.FinishedAt, Report: make([]bulkItemJSON, 0, len(j.Report))}
+		Failed: j.Failed, StartedAt: j.StartedAt, FinishedAt: j.FinishedAt, Report: make([]bulkItemJSON, 0, len(j.Report)),
+		DryRun: j.DryRun, Resumed: j.Resumed}
 	for _, it := range j.Report {
 		v := bulkItemJSON{ClientID: it.ClientID, Name: it.Name, Kinds: it.Kinds, Changes: it.Changes, Kept: it.Kept}
 		if v.Kept == nil {

@@ -1,9 +1,14 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -130,4 +135,80 @@ func TestChangeFeed(t *testing.T) {
 		}
 	}
 	eval[bool](b, `(localStorage.setItem('resepsjon.language', 'nb'), true)`)
+}
+
+// TestUnfinishedRunIsOffered: an "Oppdater alle" run cut off by a crash
+// (SIGKILL) is offered on the Persontjenesten page after the restart, and
+// «Fullfør oppdateringen» finishes it.
+func TestUnfinishedRunIsOffered(t *testing.T) {
+	requireChromium(t)
+	dir := t.TempDir()
+	// The first instance is started by hand: the test kills it.
+	first := exec.Command(binary, "demo", "--no-browser", "--data-dir", dir, "--port", "0")
+	first.Env = appEnv()
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = first.Process.Kill() })
+	var s *server
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		var info serverInfo
+		data, err := os.ReadFile(filepath.Join(dir, "demo-server.json"))
+		if err == nil && json.Unmarshal(data, &info) == nil && info.PID == first.Process.Pid {
+			s = &server{serverInfo: info}
+			if st, _ := sendJSON(t, http.MethodGet, info.URL+"/api/health", "", nil); st == http.StatusOK {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the first instance did not start")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	base := mockURL(t, ptStatusOf(t, s))
+	mockControl(t, base, http.MethodPut, "/_mock/faults", map[string]any{"latency": "20s"})
+	if code := s.api(t, http.MethodPost, "/api/persontjenesten/refresh-all", map[string]any{}, nil); code != http.StatusAccepted {
+		t.Fatalf("start: %d", code)
+	}
+	time.Sleep(500 * time.Millisecond)
+	if err := first.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = first.Wait()
+
+	s = startApp(t, appConfig{Command: "demo", DataDir: dir})
+	var job struct {
+		State      string `json:"state"`
+		Resumed    bool   `json:"resumed"`
+		Unfinished *struct {
+			Total int `json:"total"`
+		} `json:"unfinished"`
+	}
+	if s.api(t, http.MethodGet, "/api/persontjenesten/refresh-all", nil, &job); job.Unfinished == nil || job.Unfinished.Total == 0 {
+		t.Fatalf("after the restart: %+v", job)
+	}
+	b := newBrowser(t)
+	b.open(s.launchURL(t))
+	b.do(chromedp.Navigate(s.URL + "/#/persontjenesten"))
+	b.waitFor("the offer", `!!document.querySelector('#pt-bulk-unfinished') && !document.querySelector('#pt-bulk-unfinished').hidden`)
+	if got := b.text("#pt-bulk-unfinished"); !strings.Contains(got, "avbrutt") {
+		t.Errorf("the offer says %q", got)
+	}
+	b.checkLayout("unfinished run offered")
+	b.screenshot("feed-unfinished-run-nb")
+	b.click("#pt-bulk-resume")
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		s.api(t, http.MethodGet, "/api/persontjenesten/refresh-all", nil, &job)
+		if job.State == "done" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the resumed run did not finish: %+v", job)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if !job.Resumed || job.Unfinished != nil {
+		t.Errorf("after finishing: %+v", job)
+	}
+	b.waitFor("the offer gone", `document.querySelector('#pt-bulk-unfinished').hidden`)
 }

@@ -33,6 +33,10 @@ var feedTexts = map[string]Text{
 		"Persontjenesten er ikke aktivert, så endringer hentes ikke.",
 		"Persontjenesten is not activated, so no changes are fetched."},
 
+	"bulk.no_run": {
+		"Det er ingen avbrutt oppdatering å fullføre. Start «Oppdater alle» på nytt.",
+		"There is no interrupted update to finish. Start Update all again."},
+
 	// resepsjon refresh
 	"cli.refresh.usage": {
 		"Bruk: resepsjon refresh [--dry-run] [--json] [--resume]\nOppdaterer alle klienter fra Persontjenesten.",
@@ -43,6 +47,9 @@ var feedTexts = map[string]Text{
 	"cli.refresh.done": {
 		"Ferdig: %d klienter, %d endret, %d feilet.",
 		"Done: %d clients, %d changed, %d failed."},
+	"cli.refresh.progress": {
+		"%d av %d klienter sjekket, %d endret, %d feilet",
+		"%d of %d clients checked, %d changed, %d failed"},
 	"cli.refresh.dry_run": {
 		"Prøvekjøring: ingenting er lagret.",
 		"Dry run: nothing was saved."},

@@ -47,6 +47,8 @@ var (
 	ErrRunning = errors.New("an update of all clients is already running")
 	// ErrStopped means the runner has stopped (the app is shutting down).
 	ErrStopped = errors.New("the update of all clients has stopped")
+	// ErrNoRun means there is no interrupted run to finish.
+	ErrNoRun = errors.New("there is no interrupted update of all clients to finish")
 )
 
 const (
@@ -67,6 +69,9 @@ type Config struct {
 	Now     register.Clock
 	Logger  *slog.Logger
 	Workers int // bulk calls at once; default 2
+	// Runs keeps each run's state, so that a run cut off by a restart can
+	// be finished (StartWith's Resume); nil keeps runs in memory only.
+	Runs register.RunStore
 }
 
 // Runner holds the current (or last) run. Runs live as long as the Runner:
@@ -78,6 +83,7 @@ type Runner struct {
 	now     register.Clock
 	log     *slog.Logger
 	workers int
+	runs    register.RunStore
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -104,7 +110,7 @@ func New(cfg Config) (*Runner, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Runner{conn: cfg.Connection, lookup: cfg.Lookup, clients: cfg.Clients, now: cfg.Now, log: cfg.Logger,
-		workers: cfg.Workers, ctx: ctx, cancel: cancel}, nil
+		workers: cfg.Workers, runs: cfg.Runs, ctx: ctx, cancel: cancel}, nil
 }
 
 // Stop cancels a running job and waits until it has written its last
@@ -126,6 +132,9 @@ type job struct {
 	errCode    string // when failed
 	errService string // helseid or persontjenesten for nhn_unavailable
 	cancel     context.CancelFunc
+	dryRun     bool // nothing is saved
+	persisted  bool // the run's state is in Runs
+	resumed    bool
 }
 
 // counts are how many clients of the report changed and how many failed.
@@ -166,12 +175,52 @@ type Job struct {
 	Report     []Item // by client id
 	// ErrCode (a lookup.Code*) and ErrService say why a failed run stopped.
 	ErrCode, ErrService string
+	// DryRun: nothing was saved, the report says what would change.
+	// Resumed: the run finishes one that was cut off.
+	DryRun, Resumed bool
+}
+
+// Options change a run.
+type Options struct {
+	// DryRun fetches and reports without saving anything.
+	DryRun bool
+	// Resume finishes the run that was cut off by a restart (or stopped by
+	// NHN's failure): only its clients not yet done. ErrNoRun when none.
+	Resume bool
+}
+
+// Unfinished is the run that was cut off, if any: what the app offers to
+// finish.
+func (r *Runner) Unfinished(ctx context.Context) (register.Run, bool, error) {
+	if r.runs == nil || r.Running() {
+		return register.Run{}, false, nil
+	}
+	return r.runs.UnfinishedRun(ctx)
 }
 
 // Start reads the clients and starts a run in the background; the clients
 // are read before Start returns, so an edit made after it is always seen as
 // one made during the run (and never overwritten).
 func (r *Runner) Start(ctx context.Context) (string, error) {
+	return r.StartWith(ctx, Options{})
+}
+
+// StartWith is Start with options: a dry run, or finishing an interrupted
+// run.
+func (r *Runner) StartWith(ctx context.Context, opts Options) (string, error) {
+	var resume register.Run
+	if opts.Resume {
+		var ok bool
+		var err error
+		if r.runs != nil && !r.Running() {
+			if resume, ok, err = r.runs.UnfinishedRun(ctx); err != nil {
+				return "", fmt.Errorf("refresh all: %w", err)
+			}
+		}
+		if !ok {
+			return "", ErrNoRun
+		}
+	}
 	api, st, err := r.conn.Client(ctx)
 	if err != nil {
 		return "", r.lookup.RecordFailure(ctx, r.lookup.Entry(register.ActionBulk, "clients=0"), lookup.ConnectionCode(err), err)
@@ -188,11 +237,26 @@ func (r *Runner) Start(ctx context.Context) (string, error) {
 	r.seq++
 	jobCtx, cancel := context.WithCancel(r.ctx)
 	j := &job{id: strconv.FormatInt(r.now().UnixNano(), 36) + "-" + strconv.FormatInt(r.seq, 10),
-		state: StateRunning, startedAt: r.now().UTC(), cancel: cancel}
+		state: StateRunning, startedAt: r.now().UTC(), cancel: cancel, dryRun: opts.DryRun}
+	if opts.Resume {
+		j.id, j.resumed, j.persisted = resume.ID, true, true
+	}
 	r.job = j
 	r.mu.Unlock()
 
 	clients, err := r.clients.ClientsWithNIN(ctx)
+	if err == nil && opts.Resume {
+		clients = pendingOnly(clients, resume.Pending)
+	}
+	if err == nil && r.runs != nil && !opts.DryRun && !opts.Resume {
+		ids := make([]int64, len(clients))
+		for i, c := range clients {
+			ids[i] = c.ID
+		}
+		if err = r.runs.StartRun(ctx, j.id, ids, j.startedAt); err == nil {
+			j.persisted = true
+		}
+	}
 	if err != nil {
 		cancel()
 		r.finish(j, StateFailed, lookup.CodeInternal, "")
@@ -201,6 +265,9 @@ func (r *Runner) Start(ctx context.Context) (string, error) {
 	}
 	r.mu.Lock()
 	j.total = len(clients)
+	if opts.Resume {
+		j.total, j.done = resume.Total, resume.Done
+	}
 	r.mu.Unlock()
 	parts := slices.Clone(st.Settings.InformationParts)
 	r.wg.Add(1)
@@ -241,7 +308,8 @@ func (r *Runner) Status() Job {
 	started := j.startedAt
 	changed, failed := j.counts()
 	out := Job{ID: j.id, State: j.state, Total: j.total, Done: j.done, Changed: changed, Failed: failed,
-		StartedAt: &started, FinishedAt: j.finishedAt, Report: slices.Clone(j.report), ErrCode: j.errCode, ErrService: j.errService}
+		StartedAt: &started, FinishedAt: j.finishedAt, Report: slices.Clone(j.report), ErrCode: j.errCode, ErrService: j.errService,
+		DryRun: j.dryRun, Resumed: j.resumed}
 	slices.SortFunc(out.Report, func(a, b Item) int { return int(a.ClientID - b.ClientID) })
 	return out
 }
@@ -249,9 +317,28 @@ func (r *Runner) Status() Job {
 // finish ends j in state.
 func (r *Runner) finish(j *job, state, code, service string) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	now := r.now().UTC()
 	j.state, j.finishedAt, j.errCode, j.errService = state, &now, code, service
+	persisted := j.persisted
+	r.mu.Unlock()
+	if persisted {
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(r.ctx), writeTimeout)
+		defer cancel()
+		if err := r.runs.FinishRun(wctx, j.id, state, now); err != nil {
+			r.log.Error("refresh all: the run's end not recorded", "err", err)
+		}
+	}
+}
+
+// pendingOnly keeps the clients whose ids are in pending (both by id).
+func pendingOnly(clients []register.Client, pending []int64) []register.Client {
+	out := clients[:0:0]
+	for _, c := range clients {
+		if _, ok := slices.BinarySearch(pending, c.ID); ok {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // run fetches the clients in bulk calls (persontjeneste's one chunking
@@ -285,6 +372,8 @@ func (r *Runner) run(ctx context.Context, j *job, api *persontjeneste.Client, pa
 			}
 		}
 		mu.Unlock()
+		var checked []int64
+		defer func() { r.markDone(j, checked) }()
 		for _, number := range chunk {
 			if callCtx.Err() != nil {
 				return callCtx.Err()
@@ -308,7 +397,9 @@ func (r *Runner) run(ctx context.Context, j *job, api *persontjeneste.Client, pa
 					mu.Unlock()
 				}
 			}
-			r.apply(ctx, j, cl, p, found, parts)
+			if !r.apply(ctx, j, cl, p, found, parts) {
+				checked = append(checked, cl.ID)
+			}
 		}
 		return nil
 	})
@@ -364,7 +455,7 @@ func (r *Runner) followNumber(ctx context.Context, api *persontjeneste.Client, n
 // apply saves what Persontjenesten's record changes in one client, with
 // its audit row in the same transaction; a client saved by someone else
 // since the run read it is skipped and reported, never overwritten.
-func (r *Runner) apply(ctx context.Context, j *job, old register.Client, p persontjeneste.Person, found bool, parts []persontjeneste.InformationPart) {
+func (r *Runner) apply(ctx context.Context, j *job, old register.Client, p persontjeneste.Person, found bool, parts []persontjeneste.InformationPart) (markedDone bool) {
 	item := Item{ClientID: old.ID, Name: clientName(old), Kinds: []persontjeneste.ChangeKind{}, Changes: []lookup.Change{}}
 	record := func(changed bool) {
 		r.mu.Lock()
@@ -377,11 +468,11 @@ func (r *Runner) apply(ctx context.Context, j *job, old register.Client, p perso
 	if !found {
 		item.Error = ItemPersonNotFound
 		record(false)
-		return
+		return false
 	}
 	draft, changes, kept := Merge(old, p, parts, r.now().UTC())
 	item.Kept = kept
-	if len(changes) == 0 && old.PersonID == "" && draft.PersonID != "" {
+	if len(changes) == 0 && old.PersonID == "" && draft.PersonID != "" && !j.dryRun {
 		// A client typed in by hand gets its person id, so that the
 		// change feed finds it from now on; nothing to report.
 		r.savePersonID(ctx, j, old, draft, p.ID)
@@ -393,23 +484,33 @@ func (r *Runner) apply(ctx context.Context, j *job, old register.Client, p perso
 			j.done++
 			j.report = append(j.report, item)
 			r.mu.Unlock()
-			return
+			return false
 		}
 		record(false)
-		return
+		return false
 	}
 	item.Name, item.Changes, item.Kinds = clientName(draft), changes, lookup.Kinds(changes, draft)
 	if err := register.Validate(&draft); err != nil {
 		item.Error = ItemInvalid
 		record(false)
-		return
+		return false
+	}
+	if j.dryRun {
+		// Reported as it would be saved; nothing is written.
+		record(true)
+		return false
 	}
 	entry := r.lookup.Entry(register.ActionUpdate, "job="+j.id+" clientId="+strconv.FormatInt(old.ID, 10)+" nin="+old.NIN)
 	entry.Results, entry.PersonIDs, entry.Outcome = 1, []string{p.ID}, register.OutcomeOK
 	// A started save is finished even when the run is cancelled meanwhile.
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
 	defer cancel()
-	_, err := r.clients.UpdateClientAudited(wctx, draft, entry)
+	var err error
+	if j.persisted {
+		_, err = r.runs.UpdateClientInRun(wctx, draft, entry, j.id)
+	} else {
+		_, err = r.clients.UpdateClientAudited(wctx, draft, entry)
+	}
 	var conflict *register.ConflictError
 	var dup *register.DuplicateError
 	switch {
@@ -429,6 +530,7 @@ func (r *Runner) apply(ctx context.Context, j *job, old register.Client, p perso
 		item.Name = clientName(old)
 	}
 	record(err == nil)
+	return err == nil && j.persisted
 }
 
 // Merge is what Persontjenesten's record p changes in the stored client
@@ -457,6 +559,20 @@ func (r *Runner) savePersonID(ctx context.Context, j *job, old, draft register.C
 	defer cancel()
 	if _, err := r.clients.UpdateClientAudited(wctx, draft, entry); err != nil {
 		r.log.Warn("refresh all: person id not saved", "clientId", old.ID, "err", err)
+	}
+}
+
+// markDone records clients of a persisted run as done (checked, nothing
+// to save, or reported as not saved); a failure is only logged: those
+// clients are checked again when the run is finished.
+func (r *Runner) markDone(j *job, ids []int64) {
+	if !j.persisted || len(ids) == 0 {
+		return
+	}
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(r.ctx), writeTimeout)
+	defer cancel()
+	if err := r.runs.MarkRunDone(wctx, j.id, ids); err != nil {
+		r.log.Warn("refresh all: done clients not recorded", "err", err)
 	}
 }
 

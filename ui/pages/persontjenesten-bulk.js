@@ -34,6 +34,9 @@ export function bulkCard(ctx, { signal }) {
     cancel,
   );
   const report = h('div', { id: 'pt-bulk-report' });
+  // A run cut off by a restart: the app offers to finish it.
+  const resume = h('button', { type: 'button', class: 'button', id: 'pt-bulk-resume', text: t('pt.bulk.resume') });
+  const unfinished = h('div', { class: 'message message-info', id: 'pt-bulk-unfinished', role: 'status', hidden: true });
   let timer = 0;
 
   signal.addEventListener('abort', () => clearTimeout(timer));
@@ -58,6 +61,15 @@ export function bulkCard(ctx, { signal }) {
 
   function show(job) {
     const running = job.state === 'running';
+    const u = !running && job.unfinished;
+    unfinished.hidden = !u;
+    if (u) {
+      replace(
+        unfinished,
+        h('p', { text: t(u.state === 'failed' ? 'pt.bulk.unfinishedFailed' : 'pt.bulk.unfinished', { time: formatDateTime(u.startedAt), done: u.done, total: u.total }) }),
+        h('div', { class: 'message-actions' }, resume),
+      );
+    }
     start.disabled = running;
     progress.hidden = !running;
     if (running) {
@@ -182,6 +194,22 @@ export function bulkCard(ctx, { signal }) {
     }
   });
 
+  resume.addEventListener('click', async () => {
+    resume.disabled = true;
+    say(message, '', '');
+    try {
+      await ctx.api.call('POST', '/api/persontjenesten/refresh-all', { body: { resume: true }, signal });
+      await load();
+      cancel.focus();
+    } catch (err) {
+      if (isQuiet(err)) return;
+      say(message, 'error', errorText(t, err));
+      message.focus();
+    } finally {
+      resume.disabled = false;
+    }
+  });
+
   cancel.addEventListener('click', async () => {
     cancel.disabled = true;
     count.textContent = t('pt.bulk.cancelling');
@@ -199,6 +227,7 @@ export function bulkCard(ctx, { signal }) {
     { class: 'card', id: 'pt-bulk', 'aria-labelledby': 'pt-bulk-title' },
     h('h2', { id: 'pt-bulk-title', text: t('pt.bulk.title') }),
     h('p', { class: 'hint pt-bulk-hint', text: t('pt.bulk.hint') }),
+    unfinished,
     h('div', { class: 'actions' }, start),
     progress,
     message,

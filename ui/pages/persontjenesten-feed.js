@@ -43,6 +43,11 @@ export const feedTexts = {
     'pt.feed.kind.protected': 'Adressesperre',
     'pt.feed.kind.other': 'Andre opplysninger',
     'client.feedUpdated': 'Oppdatert fra Folkeregisteret {date}',
+    'pt.bulk.unfinished':
+      'En oppdatering av alle klienter som startet {time}, ble avbrutt da Resepsjon stoppet ({done} av {total} klienter ferdige). Fullfør den: klientene som er ferdige, røres ikke.',
+    'pt.bulk.unfinishedFailed':
+      'En oppdatering av alle klienter som startet {time}, stoppet fordi Persontjenesten ikke svarte ({done} av {total} klienter ferdige). Fullfør den når tjenesten svarer igjen: klientene som er ferdige, røres ikke.',
+    'pt.bulk.resume': 'Fullfør oppdateringen',
   },
   en: {
     'pt.feed.title': 'Changes from the National Population Register',
@@ -73,6 +78,11 @@ export const feedTexts = {
     'pt.feed.kind.protected': 'Address protection',
     'pt.feed.kind.other': 'Other information',
     'client.feedUpdated': 'Updated from the National Population Register {date}',
+    'pt.bulk.unfinished':
+      'An update of all clients that started {time} was cut off when Resepsjon stopped ({done} of {total} clients done). Finish it: the clients already done are not touched.',
+    'pt.bulk.unfinishedFailed':
+      'An update of all clients that started {time} stopped because the Person Service did not answer ({done} of {total} clients done). Finish it when the service answers again: the clients already done are not touched.',
+    'pt.bulk.resume': 'Finish the update',
   },
 };
 

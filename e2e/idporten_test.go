@@ -98,6 +98,35 @@ func TestIDPortenLoginInTheBrowser(t *testing.T) {
 		t.Errorf("audit log: %d, verified request not found", status)
 	}
 
+	// With «Godkjenn automatisk», the next verified request is approved at once.
+	var cur struct {
+		Settings         map[string]any `json:"settings"`
+		IdentityProvider bool           `json:"identityProvider"`
+	}
+	if status := s.api(t, http.MethodGet, "/api/portal/settings", nil, &cur); status != http.StatusOK || !cur.IdentityProvider {
+		t.Fatalf("portal settings: %d, identity provider %v", status, cur.IdentityProvider)
+	}
+	cur.Settings["approval"] = "automatic"
+	if status := s.api(t, http.MethodPut, "/api/portal/settings", cur.Settings, nil); status != http.StatusOK {
+		t.Fatalf("automatic approval: %d", status)
+	}
+	p.do(chromedp.Navigate(patientBase+"/be-om-tilgang?lang=nb"), chromedp.WaitVisible(chromedp.CSS("#idporten-login")))
+	p.checkLayout("«Be om tilgang» with the ID-porten offer")
+	p.screenshot("idporten-request-page-nb")
+	p.click("#idporten-login")
+	p.do(chromedp.WaitVisible(chromedp.CSS("#pid-3")))
+	p.click("#pid-3")
+	p.click(`button[value=login]`)
+	p.do(chromedp.WaitVisible(chromedp.CSS("#idporten-send")))
+	p.retype("#email", "idporten.auto@example.no")
+	p.click("#idporten-send")
+	p.do(chromedp.WaitVisible(chromedp.CSS(".notice")))
+	if got := p.text(".notice"); !strings.Contains(got, "Tilgangen din er godkjent") {
+		t.Errorf("automatic approval answered %q", got)
+	}
+	p.screenshot("idporten-approved-nb")
+	s.waitDemoMail(t, "activation", "idporten.auto@example.no")
+
 	// The same pages in English.
 	p.do(chromedp.Navigate(patientBase+"/logg-inn?lang=en"), chromedp.WaitVisible(chromedp.CSS("#idporten-login")))
 	p.checkLayout("patient login page, English")

@@ -13,7 +13,7 @@ type idTexts struct {
 
 func idTextsFor(lang string) idTexts {
 	if lang == "en" {
-		return idTexts{Title: "Log in with ID-porten", Offer: "New to the patient portal?",
+		return idTexts{Title: "Log in with ID-porten", Offer: "Ask for access with ID-porten",
 			OfferText:    "Ask for access by logging in with ID-porten (BankID, MinID and others). Your identity is then verified, and the practice may approve you at once.",
 			Button:       "Log in with ID-porten",
 			NotOffered:   "The practice does not offer login with ID-porten. Contact the practice to get access.",
@@ -35,7 +35,7 @@ func idTextsFor(lang string) idTexts {
 			Unavailable: "ID-porten cannot be reached right now. Try again in a little while.",
 			NotConfig:   "Login with ID-porten is not set up at the practice. Contact the practice to get access."}
 	}
-	return idTexts{Title: "Logg inn med ID-porten", Offer: "Ny i pasientportalen?",
+	return idTexts{Title: "Logg inn med ID-porten", Offer: "Be om tilgang med ID-porten",
 		OfferText:    "Be om tilgang ved å logge inn med ID-porten (BankID, MinID og andre). Da er identiteten din bekreftet, og legekontoret kan godkjenne deg med en gang.",
 		Button:       "Logg inn med ID-porten",
 		NotOffered:   "Legekontoret tilbyr ikke innlogging med ID-porten. Kontakt legekontoret for å få tilgang.",

@@ -7,11 +7,21 @@ import { h, messageBox, replace } from '../dom.js';
 import { formatDateTime } from '../format.js';
 import { idportenCard, idportenMessages } from './portal-idporten.js';
 import { openPortalPanel, portalMessages, RIGHTS, statusBadge, statusDetail } from './portal-panel.js';
+import { portalTabs, requestMessages, requestRoutes } from './portal-requests.js';
 
 const STATUSES = ['pending', 'active', 'no_rights', 'mail_failed'];
 
 const nb = {
   ...portalMessages.nb,
+  ...requestMessages.nb,
+  'portal.approval': 'Forespørsler om tilgang fra pasienter',
+  'portal.approval.manual': 'Behandle manuelt',
+  'portal.approval.manualHint': 'Alle forespørsler venter under «Forespørsler om tilgang» til noen godkjenner eller avviser dem.',
+  'portal.approval.automatic': 'Godkjenn automatisk',
+  'portal.approval.automaticHint': 'Forespørsler med identitet verifisert av ID-porten godkjennes straks med rettighetene virksomheten tilbyr. Forespørsler uten verifisert identitet behandles alltid manuelt.',
+  'portal.approval.noIdp': 'Krever at ID-porten er satt opp som identitetsleverandør. Uten den behandles alle forespørsler manuelt.',
+  'portal.approval.onlyExisting': 'Bare eksisterende klienter',
+  'portal.approval.onlyExistingHint': 'Godkjenn automatisk bare personer som allerede er klienter; andre venter i listen.',
   ...idportenMessages.nb,
   'portal.users': 'Portalbrukere',
   'portal.filterStatus': 'Status',
@@ -52,6 +62,15 @@ const nb = {
 
 const en = {
   ...portalMessages.en,
+  ...requestMessages.en,
+  'portal.approval': 'Requests for access from patients',
+  'portal.approval.manual': 'Handle manually («Behandle manuelt»)',
+  'portal.approval.manualHint': 'Every request waits under «Requests for access» until someone approves or rejects it.',
+  'portal.approval.automatic': 'Approve automatically («Godkjenn automatisk»)',
+  'portal.approval.automaticHint': 'Requests whose identity ID-porten verified are approved at once with the rights the practice offers. Requests without a verified identity are always handled manually.',
+  'portal.approval.noIdp': 'Needs ID-porten set up as identity provider. Without it every request is handled manually.',
+  'portal.approval.onlyExisting': 'Only existing clients',
+  'portal.approval.onlyExistingHint': 'Approve automatically only people who are already clients; others wait in the list.',
   ...idportenMessages.en,
   'portal.users': 'Portal users',
   'portal.filterStatus': 'Status',
@@ -188,11 +207,32 @@ function renderPortal(ctx, { query, signal }) {
     const offered = RIGHTS.map((r) =>
       h('div', { class: 'check-option' }, h('input', { type: 'checkbox', id: `ps-offer-${r}`, checked: s.offeredRights[r] }), h('label', { htmlFor: `ps-offer-${r}`, text: t(`portal.right.${r}`) })),
     );
+    const radio = (value, hint) =>
+      h(
+        'div',
+        { class: 'check-option' },
+        h('input', { type: 'radio', name: 'ps-approval', id: `ps-approval-${value}`, value, checked: s.approval === value, disabled: value === 'automatic' && !res.identityProvider && s.approval !== 'automatic', 'aria-describedby': `ps-approval-${value}-hint` }),
+        h('label', { htmlFor: `ps-approval-${value}`, text: t(`portal.approval.${value}`) }),
+        h('p', { class: 'hint', id: `ps-approval-${value}-hint`, text: hint }),
+      );
+    const onlyExisting = h('input', { type: 'checkbox', id: 'ps-only-existing', checked: !!s.onlyExistingClients, 'aria-describedby': 'ps-only-existing-hint' });
+    errors.approval = h('p', { class: 'field-error', id: 'ps-approval-error', hidden: true });
+    const approval = h(
+      'fieldset',
+      { class: 'fieldset-plain', id: 'ps-approval', 'aria-describedby': 'ps-approval-error' },
+      h('legend', { text: t('portal.approval') }),
+      radio('manual', t('portal.approval.manualHint')),
+      radio('automatic', res.identityProvider ? t('portal.approval.automaticHint') : `${t('portal.approval.automaticHint')} ${t('portal.approval.noIdp')}`),
+      h('div', { class: 'check-option check-indent' }, onlyExisting, h('label', { htmlFor: 'ps-only-existing', text: t('portal.approval.onlyExisting') }), h('p', { class: 'hint', id: 'ps-only-existing-hint', text: t('portal.approval.onlyExistingHint') })),
+      errors.approval,
+    );
+    inputs.approval = approval.querySelector('#ps-approval-automatic');
     const mailLine = res.demo ? t('portal.mailDemo') : res.mailHost ? t('portal.mailHost', { host: res.mailHost }) : t('portal.mailHostNone');
     const form = h(
       'form',
       { id: 'portal-settings-form', class: 'portal-settings', novalidate: true, on: { submit: (e) => { e.preventDefault(); save(); } } },
       h('fieldset', { class: 'fieldset-plain' }, h('legend', { text: t('portal.offered') }), offered),
+      approval,
       h('div', { class: 'grid' }, text('activationHours', 'portal.activationHours', 'number'), text('resetMinutes', 'portal.resetMinutes', 'number')),
       text('publicUrl', 'portal.publicUrl', 'url', res.patientUrl ? t('portal.publicUrlHint', { url: res.patientUrl }) : t('portal.publicUrlOff')),
       text('practiceName', 'portal.practiceName', 'text'),
@@ -211,6 +251,8 @@ function renderPortal(ctx, { query, signal }) {
         practiceName: inputs.practiceName.value.trim(),
         senderName: inputs.senderName.value.trim(),
         senderAddress: inputs.senderAddress.value.trim(),
+        approval: (form.querySelector('input[name="ps-approval"]:checked') || { value: 'manual' }).value,
+        onlyExistingClients: onlyExisting.checked,
       };
       for (const [name, p] of Object.entries(errors)) {
         p.hidden = true;
@@ -284,6 +326,7 @@ function renderPortal(ctx, { query, signal }) {
     'section',
     { class: 'page page-portal' },
     h('h1', { text: t('portal.title') }),
+    portalTabs(t, 'users'),
     h('section', { class: 'card', 'aria-labelledby': 'portal-users-title' }, h('h2', { id: 'portal-users-title', text: t('portal.users') }), filterForm, listMessage, count, h('div', { class: 'table-scroll' }, table)),
     outbox,
     h('section', { class: 'card', 'aria-labelledby': 'portal-settings-title' }, h('h2', { id: 'portal-settings-title', text: t('portal.settings') }), settingsMessage, settingsBody),
@@ -299,5 +342,5 @@ export default {
   id: 'portal',
   nav: { labelKey: 'portal.nav', href: '#/portal' },
   messages: { nb, en },
-  routes: [{ path: '/portal', render: renderPortal }],
+  routes: [{ path: '/portal', render: renderPortal }, ...requestRoutes],
 };

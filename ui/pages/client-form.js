@@ -5,12 +5,14 @@
 
 import { ApiError, errorText as apiErrorText, isAbort, SessionEndedError } from '../api.js';
 import { h, replace, say as sayIn } from '../dom.js';
-import { formatDate, formatNin, formatPhone, fullName, parseDate, phoneKey } from '../format.js';
+import { formatDate, formatNin, fullName } from '../format.js';
 import { strictBanner } from './badges.js';
 import { displayValue, EDITABLE, GROUPS, READ_ONLY } from './client-fields.js';
 import { ninFacts } from '../nin.js';
 import { withKey } from '../shortcuts.js';
 import { persontjenestenFormActions } from './persontjenesten-form.js';
+import { compare, sameNameAndBirth } from './client-form-conflict.js';
+import { payloadFrom, textsOf } from './client-form-texts.js';
 
 /**
  * Renders the form. id is the client's id when editing, null when adding.
@@ -149,24 +151,6 @@ export function renderClientForm(ctx, { signal, query }, id) {
     for (const name of filled) markChanged(name, t('form.fromNin'));
   }
 
-  /**
-   * Clients already registered with the same name and birth date (a likely
-   * duplicate without an identity number to catch it). Empty when the
-   * search fails: the warning is a help, not a gate.
-   */
-  async function sameNameAndBirth(payload) {
-    if (!payload.birthDate || !payload.givenName.trim() || !payload.familyName.trim()) return [];
-    const same = (a, b) => String(a || '').trim().toLocaleLowerCase('nb') === String(b || '').trim().toLocaleLowerCase('nb');
-    try {
-      const found = await api.listClients({ q: formatDate(payload.birthDate), limit: 50 }, signal);
-      const twins = (found.results || []).filter((c) => String(c.id) !== String(id) && c.birthDate === payload.birthDate && same(c.givenName, payload.givenName) && same(c.familyName, payload.familyName));
-      // The same identity number is refused by the register itself, with its own link.
-      const nin = String(payload.nin || '').replace(/\s+/g, '');
-      return nin && twins.some((c) => c.nin === nin) ? [] : twins;
-    } catch {
-      return [];
-    }
-  }
 
   /** The strict-address hint and banner follow the address protection chosen. */
   function showStrict() {
@@ -205,20 +189,6 @@ export function renderClientForm(ctx, { signal, query }, id) {
     );
   }
 
-  /** The text each field should show for client c. */
-  function textsOf(c) {
-    const out = {};
-    for (const f of EDITABLE) {
-      const v = c[f.name] ?? '';
-      if (f.kind === 'nin') out[f.name] = formatNin(String(v));
-      else if (f.kind === 'date') out[f.name] = formatDate(String(v));
-      else if (f.name === 'phone') out[f.name] = formatPhone(String(v));
-      else if (f.name === 'addressProtection') out[f.name] = v || 'None';
-      else out[f.name] = String(v);
-    }
-    return out;
-  }
-
   function readTexts() {
     const out = {};
     for (const f of EDITABLE) out[f.name] = inputs[f.name].value;
@@ -246,18 +216,6 @@ export function renderClientForm(ctx, { signal, query }, id) {
     if (!keepBase) base = { ...c };
     writeTexts(textsOf(c));
     drawRegister();
-  }
-
-  /** Comparable form of a field text, so "010190 12345" equals "01019012345". */
-  function normal(f, text) {
-    const s = String(text ?? '').trim();
-    if (f.kind === 'nin') return s.replace(/\s+/g, '');
-    if (f.name === 'phone') return phoneKey(s);
-    if (f.kind === 'date') {
-      const d = parseDate(s);
-      return d.ok ? d.iso : s;
-    }
-    return s;
   }
 
   function isDirty() {
@@ -288,31 +246,6 @@ export function renderClientForm(ctx, { signal, query }, id) {
         ),
       ),
     );
-  }
-
-  /** The client to send: base plus the typed fields; dates that cannot be read are reported. */
-  function payloadFrom(texts) {
-    const payload = { ...base };
-    const bad = {};
-    for (const f of EDITABLE) {
-      const text = texts[f.name];
-      if (f.kind === 'date') {
-        const d = parseDate(text);
-        if (d.ok) payload[f.name] = d.iso;
-        else bad[f.name] = t('form.dateFormat');
-      } else if (f.kind === 'nin') {
-        payload[f.name] = text.trim();
-      } else if (f.name === 'phone') {
-        // The number as shown ("952 90 748") is stored as "+4795290748": the
-        // same number sends the stored text, so formatting alone is never a
-        // change; a new number is sent in that stored form.
-        const key = phoneKey(text);
-        payload[f.name] = key === phoneKey(base.phone) ? (base.phone ?? '') : key;
-      } else {
-        payload[f.name] = text;
-      }
-    }
-    return { payload, bad };
   }
 
   function clearFieldMarks() {
@@ -353,7 +286,7 @@ export function renderClientForm(ctx, { signal, query }, id) {
     if (saving) return;
     clearFieldMarks();
     replace(message);
-    const { payload, bad } = payloadFrom(readTexts());
+    const { payload, bad } = payloadFrom(readTexts(), base, t);
     if (Object.keys(bad).length) {
       const { first } = markFields(bad);
       say('error', t('form.fixFields'));
@@ -365,7 +298,7 @@ export function renderClientForm(ctx, { signal, query }, id) {
     saveButton.textContent = t('form.saving');
     try {
       if (!editing && !duplicateSeen) {
-        const twins = await sameNameAndBirth(payload);
+        const twins = await sameNameAndBirth(api, id, signal, payload);
         if (twins.length) {
           warnDuplicate(twins);
           return;
@@ -412,7 +345,7 @@ export function renderClientForm(ctx, { signal, query }, id) {
       return;
     }
     if (err instanceof ApiError && err.code === 'conflict') {
-      const reload = h('button', { type: 'button', class: 'button', id: 'reload-stored', text: t('form.reload'), on: { click: compare } });
+      const reload = h('button', { type: 'button', class: 'button', id: 'reload-stored', text: t('form.reload'), on: { click: () => compare(conflictView) } });
       say('error', t('form.conflict'), h('div', { class: 'message-actions' }, reload));
       reload.focus();
       return;
@@ -434,115 +367,18 @@ export function renderClientForm(ctx, { signal, query }, id) {
     message.focus();
   }
 
-  /**
-   * After a conflict: fetch the stored client and merge three ways. base is
-   * the form as it was loaded (snapshot), mine what is typed now, theirs what
-   * is stored now. A field this user edited keeps their value; every other
-   * field takes the stored one. Where both changed the same field, the
-   * stored value is shown under it so the user can choose.
-   */
-  async function compare() {
-    let stored;
-    try {
-      stored = await api.getClient(id, signal);
-    } catch (err) {
-      if (isAbort(err) || err instanceof SessionEndedError) return;
-      if (err instanceof ApiError && err.status === 404) say('error', t('form.goneAway'));
-      else say('error', errorText(err));
-      message.focus();
-      return;
-    }
-    const merge = threeWay(snapshot, readTexts(), textsOf(stored));
-    for (const f of EDITABLE) {
-      const note = storedNotes[f.name];
-      const both = merge.both.includes(f.name);
-      if (both || merge.theirs.includes(f.name)) {
-        note.textContent = t(both ? 'form.storedNow' : 'form.storedTaken', { value: displayValue(i18n, f.name, stored[f.name]) || t('form.storedEmpty') });
-        note.hidden = false;
-      } else {
-        note.hidden = true;
-        note.textContent = '';
-      }
-      describe(f.name);
-    }
-    const label = (names) => names.map((n) => t(`field.${n}`)).join(', ');
-    const keep = h('button', {
-      type: 'button',
-      class: 'button button-primary',
-      id: 'keep-mine',
-      text: t('form.keepMine'),
-      on: {
-        click: () => {
-          // Their version number, their fields, our edits: the next save
-          // writes only what this user changed.
-          base = { ...stored };
-          writeTexts(merge.texts);
-          snapshot = textsOf(stored);
-          drawRegister();
-          clearFieldMarks();
-          say(
-            'info',
-            t('form.keptMine'),
-            h(
-              'ul',
-              { id: 'merge-summary' },
-              merge.mine.length ? h('li', { dataset: { from: 'mine' }, text: t('form.keptFromMine', { fields: label(merge.mine) }) }) : null,
-              merge.theirs.length ? h('li', { dataset: { from: 'theirs' }, text: t('form.keptFromTheirs', { fields: label(merge.theirs) }) }) : null,
-            ),
-          );
-          saveButton.focus();
-        },
-      },
-    });
-    const use = h('button', {
-      type: 'button',
-      class: 'button',
-      id: 'use-stored',
-      text: t('form.useStored'),
-      on: {
-        click: () => {
-          setValues(stored);
-          snapshot = readTexts();
-          clearFieldMarks();
-          say('info', t('form.usedStored'));
-          inputs[EDITABLE[0].name].focus();
-        },
-      },
-    });
-    const explain = [
-      merge.theirs.length ? t('form.theirChanges', { fields: label(merge.theirs) }) : '',
-      merge.both.length ? t('form.compareText') : '',
-      merge.mine.length || merge.both.length ? '' : t('form.noDifferences'),
-    ].filter(Boolean);
-    say('error', [t('form.conflict'), ...explain].join(' '), h('div', { class: 'message-actions' }, keep, merge.mine.length ? use : null));
-    keep.focus();
-  }
-
-  /**
-   * The three-way merge of field texts: {texts, mine, theirs, both}; mine
-   * lists the fields kept as this user typed them, theirs the fields taken
-   * from the stored version, both the fields both changed differently.
-   */
-  function threeWay(baseTexts, mineTexts, theirTexts) {
-    const texts = {};
-    const mine = [];
-    const theirs = [];
-    const both = [];
-    for (const f of EDITABLE) {
-      const b = normal(f, baseTexts[f.name]);
-      const m = normal(f, mineTexts[f.name]);
-      const o = normal(f, theirTexts[f.name]);
-      if (m !== b) {
-        texts[f.name] = mineTexts[f.name];
-        if (m !== o) mine.push(f.name);
-        if (o !== b && o !== m) both.push(f.name);
-      } else {
-        texts[f.name] = theirTexts[f.name];
-        if (o !== b) theirs.push(f.name);
-      }
-    }
-    return { texts, mine, theirs, both };
-  }
+  // What the conflict view (client-form-conflict.js) reads and changes.
+  const conflictView = {
+    api, id, signal, i18n, t, say, errorText, message, storedNotes, inputs, saveButton,
+    describe, readTexts, writeTexts, drawRegister, clearFieldMarks, setValues,
+    snapshot: () => snapshot,
+    setSnapshot: (texts) => {
+      snapshot = texts;
+    },
+    setBase: (c) => {
+      base = { ...c };
+    },
+  };
 
   async function load() {
     try {

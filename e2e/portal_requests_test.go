@@ -123,6 +123,16 @@ func TestPortalRequestInTheBrowser(t *testing.T) {
 	p.waitText("main", "Ferdig")
 	p.screenshot("patient-history-phone-nb")
 
+	// The approval settings under Pasientportal (the demo has ID-porten, so
+	// «Godkjenn automatisk» can be chosen).
+	b.click("#portal-tab-users")
+	b.waitFor("the approval settings", `!!document.querySelector('#ps-approval-manual')`)
+	if !eval[bool](b, `document.querySelector('#ps-approval-manual').checked && !document.querySelector('#ps-approval-automatic').disabled`) {
+		t.Fatal("«Behandle manuelt» is not the default, or «Godkjenn automatisk» cannot be chosen with ID-porten set up")
+	}
+	eval[bool](b, `(document.querySelector('#ps-approval').scrollIntoView(), true)`)
+	b.screenshot("portal-settings-approval-nb")
+
 	// The staff pages in English, on the two screen sizes.
 	eval[bool](b, `(localStorage.setItem('resepsjon.language', 'en'), true)`)
 	for _, size := range [][2]int64{{1366, 768}, {1920, 1080}} {

@@ -158,8 +158,7 @@ func (f *Follower) setRunning(v bool) {
 	f.mu.Unlock()
 }
 
-func (f *Follower) poll(ctx context.Context) (Result, error) {
-	var res Result
+func (f *Follower) poll(ctx context.Context) (res Result, err error) {
 	// The connection's client is kept between polls, and with it the
 	// HelseID token until it expires.
 	api, st, err := f.conn.Client(ctx)
@@ -184,6 +183,21 @@ func (f *Follower) poll(ctx context.Context) (Result, error) {
 	}
 	next := state.NextSequence
 	res.Next = next
+	// Pages that change no client are not saved one by one: the position
+	// moves over them with the next page that does, or at the end (also
+	// after a failure, since every page before the failed one is done). A
+	// crash before that only means reading them again.
+	stored, skipped := next, 0
+	defer func() {
+		if next == stored {
+			return
+		}
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if _, ferr := f.store.ApplyFeed(wctx, register.FeedBatch{From: stored, Next: next, Events: skipped, RunAt: f.now().UTC()}); ferr != nil && err == nil {
+			err = ferr
+		}
+	}()
 	for {
 		callCtx, cancel := context.WithTimeout(ctx, f.conn.Timeout())
 		events, err := api.Events(callCtx, next, nil)
@@ -201,20 +215,34 @@ func (f *Follower) poll(ctx context.Context) (Result, error) {
 		}
 		if last < next {
 			// Nothing new (an empty page, or only events already applied).
-			if err := f.store.RecordFeedError(ctx, "", f.now().UTC()); err != nil {
-				return res, err
+			if next == stored {
+				if err := f.store.RecordFeedError(ctx, "", f.now().UTC()); err != nil {
+					return res, err
+				}
 			}
 			return res, nil
 		}
-		applied, calls, err := f.applyPage(ctx, api, parts, page, next, last+1)
+		batch, calls, err := f.pageBatch(ctx, api, parts, page, last+1)
 		res.Calls += calls
 		if err != nil {
 			return res, err
 		}
 		res.Events += len(page)
-		res.Updated = append(res.Updated, applied.Updated...)
-		res.Kept = append(res.Kept, applied.Kept...)
-		next = last + 1
+		if len(batch.Updates)+len(batch.Kept) == 0 {
+			skipped += len(page)
+			next = last + 1
+			res.Next = next
+		} else {
+			batch.From, batch.Events = stored, skipped+len(page)
+			applied, err := f.store.ApplyFeed(ctx, batch)
+			if err != nil {
+				return res, err
+			}
+			stored, skipped = batch.Next, 0
+			res.Updated = append(res.Updated, applied.Updated...)
+			res.Kept = append(res.Kept, applied.Kept...)
+			next = last + 1
+		}
 		res.Next = next
 		if len(events) < pageSize || ctx.Err() != nil {
 			return res, ctx.Err()
@@ -274,10 +302,10 @@ func inOrder(events []persontjeneste.EventDocument, next int64) ([]event, int64,
 	return page, last, nil
 }
 
-// applyPage fetches the clients' persons of one page and saves the page
-// with the new position.
-func (f *Follower) applyPage(ctx context.Context, api *persontjeneste.Client, parts []persontjeneste.InformationPart,
-	page []event, from, next int64) (register.FeedApplied, int, error) {
+// pageBatch fetches the persons of one page's clients and makes what the
+// page changes (From and Events are the caller's to set).
+func (f *Follower) pageBatch(ctx context.Context, api *persontjeneste.Client, parts []persontjeneste.InformationPart,
+	page []event, next int64) (register.FeedBatch, int, error) {
 	seqOf := make(map[string]int64, len(page))
 	ids := make([]string, 0, len(page))
 	for _, e := range page {
@@ -291,10 +319,10 @@ func (f *Follower) applyPage(ctx context.Context, api *persontjeneste.Client, pa
 	}
 	clients, err := f.store.ClientsByPersonID(ctx, ids)
 	if err != nil {
-		return register.FeedApplied{}, 0, err
+		return register.FeedBatch{}, 0, err
 	}
 	now := f.now().UTC()
-	batch := register.FeedBatch{From: from, Next: next, Events: len(page), RunAt: now}
+	batch := register.FeedBatch{Next: next, RunAt: now}
 	calls := 0
 	if len(clients) > 0 {
 		wanted := make([]string, 0, len(clients))
@@ -307,13 +335,13 @@ func (f *Follower) applyPage(ctx context.Context, api *persontjeneste.Client, pa
 		callCtx, cancel := context.WithTimeout(ctx, f.conn.Timeout())
 		persons, err := api.BulkByID(callCtx, wanted, parts)
 		cancel()
-		entry := f.lookup.Entry(register.ActionBulk, fmt.Sprintf("feed from=%d to=%d events=%d clients=%d", from, next-1, len(page), len(clients)))
+		entry := f.lookup.Entry(register.ActionBulk, fmt.Sprintf("feed from=%d to=%d events=%d clients=%d", page[0].seq, next-1, len(page), len(clients)))
 		if err != nil {
 			fail := f.lookup.Failed(ctx, api, err)
 			if aerr := f.lookup.RecordFailure(ctx, entry, fail.Code, fail); aerr != nil {
-				return register.FeedApplied{}, calls, aerr
+				return register.FeedBatch{}, calls, aerr
 			}
-			return register.FeedApplied{}, calls, fail
+			return register.FeedBatch{}, calls, fail
 		}
 		byID := make(map[string]persontjeneste.Person, len(persons))
 		for _, p := range persons {
@@ -322,7 +350,7 @@ func (f *Follower) applyPage(ctx context.Context, api *persontjeneste.Client, pa
 		}
 		entry.Results, entry.Outcome = len(persons), register.OutcomeOK
 		if err := f.lookup.Record(ctx, entry); err != nil {
-			return register.FeedApplied{}, calls, err
+			return register.FeedBatch{}, calls, err
 		}
 		for _, old := range clients {
 			p, found := byID[old.PersonID]
@@ -332,11 +360,7 @@ func (f *Follower) applyPage(ctx context.Context, api *persontjeneste.Client, pa
 			f.merge(&batch, old, p, parts, seqOf[old.PersonID], now)
 		}
 	}
-	applied, err := f.store.ApplyFeed(ctx, batch)
-	if err != nil {
-		return register.FeedApplied{}, calls, err
-	}
-	return applied, calls, nil
+	return batch, calls, nil
 }
 
 // merge adds what p changes in old to the batch: an update, or a kept

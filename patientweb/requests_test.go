@@ -221,3 +221,21 @@ func mustBody(w *world, path string) string {
 	_, body := w.staff("GET", path, "")
 	return body
 }
+
+// TestApprovalSetting: «Godkjenn automatisk» is refused without an
+// identity provider; «Behandle manuelt» is the default.
+func TestApprovalSetting(t *testing.T) {
+	w := newWorld(t)
+	st, body := w.staff("GET", "/api/portal/settings", "")
+	if st != 200 || !strings.Contains(body, `"approval":"manual"`) || !strings.Contains(body, `"identityProvider":false`) {
+		t.Fatalf("settings: %d %s", st, body)
+	}
+	st, body = w.staff("PUT", "/api/portal/settings", `{"offeredRights":{"consultation":true},"activationHours":72,"resetMinutes":60,"approval":"automatic","onlyExistingClients":true}`)
+	if st != 400 || !strings.Contains(body, `"approval":"portal.approval_needs_idp"`) {
+		t.Fatalf("automatic without an identity provider: %d %s", st, body)
+	}
+	st, body = w.staff("PUT", "/api/portal/settings", `{"offeredRights":{"consultation":true},"activationHours":72,"resetMinutes":60,"approval":"sometimes"}`)
+	if st != 400 {
+		t.Fatalf("unknown approval mode: %d %s", st, body)
+	}
+}

@@ -29,7 +29,7 @@ mkdir -p "$out"
 echo "== Go benchmarks (-count $count)" >&2
 # The packages run one after another (-p 1) so they do not compete for CPU.
 timeout 500 go test -p 1 -run '^$' -bench . -count "$count" \
-	./store ./persontjeneste/helseid ./persontjeneste ./persontjeneste/nhnmock \
+	./store ./persontjeneste/helseid ./persontjeneste ./persontjeneste/nhnmock ./feed \
 	| tee "$out/go-bench.txt" >&2
 # The app's Persontjenesten lookup against the in-process mock.
 timeout 120 go test -run '^$' -bench LookupOverhead -benchtime 500x -count "$count" ./app \

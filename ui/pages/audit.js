@@ -12,6 +12,7 @@ const ACTIONS = [
   'search', 'lookup', 'update', 'activate', 'refresh', 'bulk', 'import', 'export', 'restore',
   'portal_create', 'portal_update', 'portal_resend', 'portal_reset', 'portal_delete', 'portal_retry_mail', 'portal_settings',
   'portal_activated', 'portal_password_reset', 'portal_password_change', 'portal_login', 'portal_preference',
+  'portal_request', 'portal_request_approved', 'portal_request_rejected', 'portal_inquiry', 'portal_inquiry_status', 'portal_inquiry_answer',
 ];
 const PAGE_SIZE = 100;
 
@@ -52,6 +53,12 @@ const nb = {
   'audit.action.portal_password_change': 'Portal: passord byttet',
   'audit.action.portal_login': 'Portal: innlogging',
   'audit.action.portal_preference': 'Portal: pasientvalg',
+  'audit.action.portal_request': 'Portal: forespørsel mottatt',
+  'audit.action.portal_request_approved': 'Portal: forespørsel godkjent',
+  'audit.action.portal_request_rejected': 'Portal: forespørsel avvist',
+  'audit.action.portal_inquiry': 'Portal: melding fra pasient',
+  'audit.action.portal_inquiry_status': 'Portal: innboks-status',
+  'audit.action.portal_inquiry_answer': 'Portal: melding besvart',
   'audit.outcome.ok': 'OK',
   'audit.outcome.error': 'Feil',
   'audit.empty': 'Ingen oppslag i perioden.',
@@ -98,6 +105,12 @@ const en = {
   'audit.action.portal_password_change': 'Portal: password changed',
   'audit.action.portal_login': 'Portal: login',
   'audit.action.portal_preference': 'Portal: patient choices',
+  'audit.action.portal_request': 'Portal: request received',
+  'audit.action.portal_request_approved': 'Portal: request approved',
+  'audit.action.portal_request_rejected': 'Portal: request rejected',
+  'audit.action.portal_inquiry': 'Portal: message from patient',
+  'audit.action.portal_inquiry_status': 'Portal: inbox status',
+  'audit.action.portal_inquiry_answer': 'Portal: message answered',
   'audit.outcome.ok': 'OK',
   'audit.outcome.error': 'Error',
   'audit.empty': 'No lookups in this period.',

@@ -210,10 +210,14 @@ function renderPortal(ctx, { query, signal }) {
     const radio = (value, hint) =>
       h(
         'div',
-        { class: 'check-option' },
-        h('input', { type: 'radio', name: 'ps-approval', id: `ps-approval-${value}`, value, checked: s.approval === value, disabled: value === 'automatic' && !res.identityProvider && s.approval !== 'automatic', 'aria-describedby': `ps-approval-${value}-hint` }),
-        h('label', { htmlFor: `ps-approval-${value}`, text: t(`portal.approval.${value}`) }),
-        h('p', { class: 'hint', id: `ps-approval-${value}-hint`, text: hint }),
+        { class: 'approval-option' },
+        h(
+          'div',
+          { class: 'check-option' },
+          h('input', { type: 'radio', name: 'ps-approval', id: `ps-approval-${value}`, value, checked: s.approval === value, disabled: value === 'automatic' && !res.identityProvider && s.approval !== 'automatic', 'aria-describedby': `ps-approval-${value}-hint` }),
+          h('label', { htmlFor: `ps-approval-${value}`, text: t(`portal.approval.${value}`) }),
+        ),
+        h('p', { class: 'hint check-hint', id: `ps-approval-${value}-hint`, text: hint }),
       );
     const onlyExisting = h('input', { type: 'checkbox', id: 'ps-only-existing', checked: !!s.onlyExistingClients, 'aria-describedby': 'ps-only-existing-hint' });
     errors.approval = h('p', { class: 'field-error', id: 'ps-approval-error', hidden: true });
@@ -223,7 +227,12 @@ function renderPortal(ctx, { query, signal }) {
       h('legend', { text: t('portal.approval') }),
       radio('manual', t('portal.approval.manualHint')),
       radio('automatic', res.identityProvider ? t('portal.approval.automaticHint') : `${t('portal.approval.automaticHint')} ${t('portal.approval.noIdp')}`),
-      h('div', { class: 'check-option check-indent' }, onlyExisting, h('label', { htmlFor: 'ps-only-existing', text: t('portal.approval.onlyExisting') }), h('p', { class: 'hint', id: 'ps-only-existing-hint', text: t('portal.approval.onlyExistingHint') })),
+      h(
+        'div',
+        { class: 'approval-option check-indent' },
+        h('div', { class: 'check-option' }, onlyExisting, h('label', { htmlFor: 'ps-only-existing', text: t('portal.approval.onlyExisting') })),
+        h('p', { class: 'hint check-hint', id: 'ps-only-existing-hint', text: t('portal.approval.onlyExistingHint') }),
+      ),
       errors.approval,
     );
     inputs.approval = approval.querySelector('#ps-approval-automatic');

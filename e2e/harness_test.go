@@ -503,9 +503,27 @@ func (b *browser) retype(selector, text string) {
 }
 
 // click clicks the first visible element matching selector.
+//
+// A page that redraws between finding the element and clicking it (a
+// status answer arriving) replaces the node; the click then looks the
+// selector up again, as a person would click the redrawn button.
 func (b *browser) click(selector string) {
 	b.t.Helper()
-	b.do(chromedp.Click(chromedp.CSS(selector), chromedp.NodeVisible))
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	for {
+		err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(selector), chromedp.NodeVisible))
+		if err == nil {
+			return
+		}
+		if !strings.Contains(err.Error(), "find node with given id") || ctx.Err() != nil {
+			b.t.Fatalf("browser: click %s: %v", selector, err)
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 // screenshot saves the viewport as <RESEPSJON_SCREENSHOTS>/<name>.png when

@@ -233,7 +233,13 @@ func TestLogsCarryNoSecrets(t *testing.T) {
 	info, stdout, logs, stop := runServeInProcess(t, "serve", "--no-browser", "--data-dir", dataDir, "--port", "0", "--log-level", "debug")
 
 	// The launch URL printed for the receptionist: open it like a browser.
-	m := regexp.MustCompile(`http://\S+/\?token=(\S+)`).FindStringSubmatch(stdout.String())
+	// The server file is written just before the URL is printed: wait for it.
+	launch := regexp.MustCompile(`http://\S+/\?token=(\S+)`)
+	m := launch.FindStringSubmatch(stdout.String())
+	for deadline := time.Now().Add(30 * time.Second); m == nil && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+		m = launch.FindStringSubmatch(stdout.String())
+	}
 	if m == nil {
 		t.Fatalf("no launch URL printed:\n%s", stdout.String())
 	}

@@ -46,6 +46,7 @@ type options struct {
 	starts   int
 	deadline time.Duration
 	keep     bool
+	browser  bool
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -64,6 +65,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.starts, "starts", 5, "cold starts per data set (figures are medians)")
 	fs.DurationVar(&o.deadline, "deadline", 8*time.Minute, "stop everything after this long")
 	fs.BoolVar(&o.keep, "keep", false, "keep the work directory (binary and data) and print its path")
+	fs.BoolVar(&o.browser, "browser", false, "run the browser benchmark instead of the load program: type the commonest family names letter by letter into the client list in headless Chromium and report keystroke → rows on screen (with -compare side by side; -rounds rounds)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -90,6 +92,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "work directory:", work)
 	} else {
 		defer os.RemoveAll(work)
+	}
+	if o.browser {
+		return browserAll(ctx, o, work, stdout, stderr)
 	}
 	r, err := measureAll(ctx, o, work, stderr)
 	if err != nil {

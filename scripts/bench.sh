@@ -2,7 +2,7 @@
 # Reruns every benchmark and the load program and writes the figures for
 # docs/PERFORMANCE.md into an output directory (default: a new temporary
 # directory, printed at the end).
-# Takes about eight minutes on a 2-core machine; everything is bounded.
+# Takes about twelve minutes on a 2-core machine; everything is bounded.
 #
 #   scripts/bench.sh [OUTDIR]
 #
@@ -10,7 +10,8 @@
 # extra flags to the load program (go run ./bench -h lists them); COMPARE_APP
 # names a second app binary (for example the previous version, built with
 # `go build -o FILE .` in a checkout of it) that the load program measures
-# side by side with the current one.
+# side by side with the current one, also in the browser benchmark
+# (BROWSER_ROUNDS rounds, default 2; it needs chromium).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -43,5 +44,12 @@ fi
 # shellcheck disable=SC2086 # LOAD_ARGS is a list of flags
 timeout 600 go run ./bench -deadline 9m "${compare[@]}" ${LOAD_ARGS:-} >"$out/load.md"
 
-cat "$out/machine.txt" "$out/go-bench-medians.md" "$out/load.md"
+echo "== browser benchmark" >&2
+# Types the commonest family names into the client list in headless
+# Chromium: keystroke to rows on screen, first search after start.
+
+timeout 600 go run ./bench -browser -rounds "${BROWSER_ROUNDS:-2}" -deadline 9m "${compare[@]}" >"$out/browser.md"
+uptime >>"$out/machine.txt"
+
+cat "$out/machine.txt" "$out/go-bench-medians.md" "$out/load.md" "$out/browser.md"
 echo "figures in $out" >&2

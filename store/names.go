@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math/bits"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -92,8 +94,13 @@ func newNameChange(id int64, given, middle, family string) nameChange {
 
 // newClientChange is the change of a client row written as c.
 func newClientChange(c register.ClientSummary) nameChange {
+	return rowChange(c, packRow(&c))
+}
+
+// rowChange is the change of a client row written as c, packed as row.
+func rowChange(c register.ClientSummary, row string) nameChange {
 	return nameChange{id: c.ID, stored: true, key: sortKey(c.FamilyName, c.GivenName, c.MiddleName),
-		row: packRow(&c), tokens: clientTokens(c.GivenName, c.MiddleName, c.FamilyName)}
+		row: row, tokens: clientTokens(c.GivenName, c.MiddleName, c.FamilyName)}
 }
 
 // clientTokens are the distinct name tokens of a client, sorted.
@@ -209,6 +216,10 @@ func (x *nameIndex) startLoad(db *DB) {
 			return
 		}
 		db.log.Debug("search index loaded", "clients", len(x.byName), "took", time.Since(start))
+		// The load's garbage (every row read, every change staged) is
+		// several times the index: give it back to the system now rather
+		// than leave the app's resident memory at its peak while idle.
+		debug.FreeOSMemory()
 	})
 }
 
@@ -243,12 +254,19 @@ func (x *nameIndex) load(ctx context.Context, db *DB) error {
 	}
 	defer rows.Close()
 	var changes []nameChange
+	// The texts are read without a copy each (RawBytes) and packed into
+	// one string per client; the summary's texts are then substrings of it.
+	var id, version int64
+	var text [10]sql.RawBytes
+	dst := []any{&id, &text[0], &text[1], &text[2], &text[3], &text[4], &text[5], &text[6], &text[7], &text[8], &text[9], &version}
 	for rows.Next() {
-		c, err := scanSummary(rows)
-		if err != nil {
+		if err := rows.Scan(dst...); err != nil {
 			return fmt.Errorf("load name index: %w", err)
 		}
-		changes = append(changes, newClientChange(c))
+		var c register.ClientSummary
+		row := packRowBytes(id, version, &text)
+		unpackRow(row, &c)
+		changes = append(changes, rowChange(c, row))
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("load name index: %w", err)

@@ -1,0 +1,296 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"resepsjon/instance"
+	"resepsjon/store/storetest"
+)
+
+// The browser benchmark: what the receptionist sees while typing into the
+// client list's search box, measured in headless Chromium against a seeded
+// register. For every keystroke it takes the time from the input event to
+// the rows on screen: the first change of the list (a MutationObserver on
+// the page) and the animation frame after it, both on the page's own clock.
+
+// chromiumPath is where Debian installs chromium.
+const chromiumPath = "/usr/bin/chromium"
+
+// browserNames is how many of the register's commonest family names are
+// typed letter by letter.
+const browserNames = 12
+
+// browserResult is one binary's figures in one round.
+type browserResult struct {
+	// first is the first keystroke's time after the app started (the page
+	// opened as soon as /api/health answered).
+	first time.Duration
+	// startToRows is from exec to that keystroke's rows on screen.
+	startToRows time.Duration
+	firstNet    string          // where the first search's time went
+	net         string          // where the keystrokes' time went
+	typing      []time.Duration // each letter typed
+	typingDOM   []time.Duration // the same, to the change of the list (before the frame)
+	backing     []time.Duration // each Backspace after a whole name
+}
+
+// pageProbe is installed in the client list page: it notes each input
+// event's time and, at the first change of the page after it, the time of
+// the next animation frame.
+const pageProbe = `(() => {
+  const b = (window.__bench = { n: 0, done: 0, t0: 0, lat: [], dom: [] });
+  const input = document.querySelector('#search');
+  input.addEventListener('input', (e) => { b.n += 1; b.t0 = e.timeStamp; }, true);
+  const seen = () => {
+    if (b.done === b.n) return;
+    const n = b.n, t0 = b.t0;
+    b.done = n;
+    b.dom[n] = performance.now() - t0;
+    const r = performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/clients?')).at(-1);
+    if (r && n === 1) b.net1 = [r.startTime - t0, r.responseStart - r.requestStart, r.responseEnd - r.startTime];
+    // Where a keystroke's time went: until the request left, and until its answer was in.
+    if (r && r.startTime >= t0) (b.net = b.net || []).push([r.startTime - t0, r.responseEnd - t0]);
+    performance.clearResourceTimings();
+    requestAnimationFrame(() => { b.lat[n] = performance.now() - t0; });
+  };
+  new MutationObserver(seen).observe(document.querySelector('.page-list'), { childList: true, subtree: true, characterData: true });
+  return true;
+})()`
+
+// browserRun runs the browser benchmark against bin (and o.compare) on a
+// copy of the seeded register each, o.rounds times, one binary right after
+// the other.
+func browserRun(ctx context.Context, o options, bin, dataDir string, w, log io.Writer) error {
+	if _, err := os.Stat(chromiumPath); err != nil {
+		return fmt.Errorf("the browser benchmark needs chromium at %s: %w", chromiumPath, err)
+	}
+	names := commonFamilyNames(o.clients, browserNames)
+	fmt.Fprintf(log, "typing %d names: %s\n", len(names), strings.Join(names, ", "))
+	bins := []string{bin}
+	labels := []string{"this version"}
+	if o.compare != "" {
+		bins = append(bins, o.compare)
+		labels = append(labels, "compared binary")
+	}
+	results := make([][]browserResult, len(bins))
+	for round := range o.rounds {
+		for i, b := range bins {
+			dir := fmt.Sprintf("%s-browser-%d-%d", dataDir, round, i)
+			if err := copyDataDir(dataDir, dir); err != nil {
+				return err
+			}
+			res, err := browserOnce(ctx, b, dir, names)
+			os.RemoveAll(dir)
+			if err != nil {
+				return fmt.Errorf("round %d, %s: %w", round+1, labels[i], err)
+			}
+			fmt.Fprintf(log, "round %d %-16s first %v  start→rows %v  typing p50 %v p95 %v max %v (list changed: p50 %v p95 %v)  backing up p50 %v p95 %v\n",
+				round+1, labels[i], ms(res.first), ms(res.startToRows),
+				ms(pct(res.typing, 50)), ms(pct(res.typing, 95)), ms(pct(res.typing, 100)), ms(pct(res.typingDOM, 50)), ms(pct(res.typingDOM, 95)),
+				ms(pct(res.backing, 50)), ms(pct(res.backing, 95)))
+			fmt.Fprintf(log, "  first search: %s\n  keystrokes: %s\n", res.firstNet, res.net)
+			results[i] = append(results[i], res)
+		}
+	}
+	fmt.Fprintf(w, "\n## Browser: keystroke to rows on screen (%d clients, headless Chromium 1366×768, %d rounds)\n\n", o.clients, o.rounds)
+	fmt.Fprintf(w, "Typing %d names letter by letter (%s); every figure over all rounds.\n\n", len(names), strings.Join(names, ", "))
+	fmt.Fprintln(w, "| binary | keystrokes | typing p50 | p95 | max | list changed p50 | p95 | Backspace after a name p50 | p95 | first search after start (median) | exec → first rows (median) |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|")
+	for i, rs := range results {
+		var typing, dom, backing, first, start []time.Duration
+		for _, r := range rs {
+			typing = append(typing, r.typing...)
+			dom = append(dom, r.typingDOM...)
+			backing = append(backing, r.backing...)
+			first = append(first, r.first)
+			start = append(start, r.startToRows)
+		}
+		slices.Sort(typing)
+		slices.Sort(dom)
+		slices.Sort(backing)
+		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", labels[i], len(typing),
+			ms(pct(typing, 50)), ms(pct(typing, 95)), ms(pct(typing, 100)), ms(pct(dom, 50)), ms(pct(dom, 95)), ms(pct(backing, 50)), ms(pct(backing, 95)),
+			ms(median(first, cmpDur)), ms(median(start, cmpDur)))
+	}
+	return nil
+}
+
+// browserOnce starts bin on dataDir, opens the client list in a fresh
+// headless Chromium as soon as the app answers, and types.
+func browserOnce(ctx context.Context, bin, dataDir string, names []string) (browserResult, error) {
+	var res browserResult
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.WindowSize(1366, 768),
+		chromedp.UserDataDir(dataDir + "-chromium"),
+	}
+	defer os.RemoveAll(dataDir + "-chromium")
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	defer cancelAlloc()
+	bctx, cancelTab := chromedp.NewContext(allocCtx)
+	defer cancelTab()
+	// Start the browser before the app, so its start is not measured.
+	if err := chromedp.Do(bctx, chromedp.EmulateViewport(1366, 768)); err != nil {
+		return res, fmt.Errorf("start chromium: %w", err)
+	}
+	start := time.Now()
+	a, _, err := startApp(ctx, bin, dataDir)
+	if err != nil {
+		return res, err
+	}
+	defer a.stop()
+	token, err := instance.RequestLaunchToken(ctx, a.info)
+	if err != nil {
+		return res, err
+	}
+	launch, err := a.info.LaunchURL(token)
+	if err != nil {
+		return res, err
+	}
+	step := func(timeout time.Duration, actions ...chromedp.Action[chromedp.Void]) error {
+		sctx, cancel := context.WithTimeout(bctx, timeout)
+		defer cancel()
+		return chromedp.Do(sctx, actions...)
+	}
+	if err := step(30*time.Second,
+		chromedp.Navigate(launch),
+		chromedp.WaitVisible(chromedp.CSS("#search")),
+		// The whole list first, so that its answer is not taken for a
+		// keystroke's.
+		chromedp.WaitVisible(chromedp.CSS("#client-table")),
+	); err != nil {
+		return res, fmt.Errorf("open the client list: %w", err)
+	}
+	if _, err := chromedp.Run(bctx, chromedp.Evaluate[bool](pageProbe)); err != nil {
+		return res, fmt.Errorf("probe: %w", err)
+	}
+	n := 0
+	// key types one key and waits for its rows on screen: the time to the
+	// next frame after the first change of the list, and to that change.
+	key := func(k string) (time.Duration, time.Duration, error) {
+		n++
+		if err := step(10*time.Second, chromedp.KeyEvent(k)); err != nil {
+			return 0, 0, fmt.Errorf("key %q: %w", k, err)
+		}
+		pctx, cancel := context.WithTimeout(bctx, 10*time.Second)
+		v, err := chromedp.Run(pctx, chromedp.Poll[[]float64](fmt.Sprintf(`window.__bench.lat[%[1]d] !== undefined && [window.__bench.lat[%[1]d], window.__bench.dom[%[1]d]]`, n), chromedp.WithPollingInterval(2*time.Millisecond)))
+		cancel()
+		if err != nil || len(v) != 2 {
+			return 0, 0, fmt.Errorf("rows after key %d (%q): %v", n, k, err)
+		}
+		return time.Duration(v[0] * float64(time.Millisecond)), time.Duration(v[1] * float64(time.Millisecond)), nil
+	}
+	if err := step(5*time.Second, chromedp.Focus(chromedp.CSS("#search"))); err != nil {
+		return res, err
+	}
+	// The first search after start: the first letter of the first name.
+	if res.first, _, err = key(names[0][:1]); err != nil {
+		return res, err
+	}
+	res.startToRows = time.Since(start)
+	if net, err := chromedp.Run(bctx, chromedp.Evaluate[[]float64](`window.__bench.net1 || []`)); err == nil && len(net) == 3 {
+		res.firstNet = fmt.Sprintf("request sent %.1f ms after the key, server %.1f ms, whole request %.1f ms", net[0], net[1], net[2])
+	}
+	for i, name := range names {
+		from := 0
+		if i == 0 {
+			from = 1
+		}
+		for _, r := range name[from:] {
+			d, dom, err := key(string(r))
+			if err != nil {
+				return res, err
+			}
+			res.typing = append(res.typing, d)
+			res.typingDOM = append(res.typingDOM, dom)
+			time.Sleep(20 * time.Millisecond) // the next key comes a moment later
+		}
+		for range 2 {
+			d, _, err := key(kb.Backspace)
+			if err != nil {
+				return res, err
+			}
+			res.backing = append(res.backing, d)
+			time.Sleep(20 * time.Millisecond)
+		}
+		// Empty the box for the next name (not measured).
+		if _, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`(document.querySelector('#search').value = '', true)`)); err != nil {
+			return res, fmt.Errorf("empty the search box: %w", err)
+		}
+	}
+	if net, err := chromedp.Run(bctx, chromedp.Evaluate[[][]float64](`window.__bench.net || []`)); err == nil && len(net) > 0 {
+		var sent, answered []time.Duration
+		for _, x := range net {
+			sent = append(sent, time.Duration(x[0]*float64(time.Millisecond)))
+			answered = append(answered, time.Duration(x[1]*float64(time.Millisecond)))
+		}
+		slices.Sort(sent)
+		slices.Sort(answered)
+		res.net = fmt.Sprintf("%d requests: sent after the key p50 %s, answer in p50 %s p95 %s", len(net), ms(pct(sent, 50)), ms(pct(answered, 50)), ms(pct(answered, 95)))
+	}
+	slices.Sort(res.typing)
+	slices.Sort(res.typingDOM)
+	slices.Sort(res.backing)
+	return res, nil
+}
+
+// commonFamilyNames are the k commonest family names of the synthetic
+// register of n clients, lower case, commonest first (ties by name).
+func commonFamilyNames(n, k int) []string {
+	count := map[string]int{}
+	for _, c := range storetest.Clients(1, n) {
+		if f := strings.ToLower(c.FamilyName); !strings.ContainsAny(f, " -'") {
+			count[f]++
+		}
+	}
+	names := make([]string, 0, len(count))
+	for f := range count {
+		names = append(names, f)
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		return cmp.Or(cmp.Compare(count[b], count[a]), strings.Compare(a, b))
+	})
+	return names[:min(k, len(names))]
+}
+
+// pct is the p-th percentile of sorted durations (100: the largest).
+func pct(sorted []time.Duration, p int) time.Duration {
+	return percentile(sorted, p)
+}
+
+// browserAll builds the app unless o.app names it, seeds the register and
+// runs the browser benchmark.
+func browserAll(ctx context.Context, o options, work string, w, log io.Writer) error {
+	bin := o.app
+	if bin == "" {
+		bin = filepath.Join(work, "resepsjon")
+		fmt.Fprintln(log, "building the app")
+		if err := buildApp(ctx, bin); err != nil {
+			return err
+		}
+	}
+	dir := filepath.Join(work, "browser")
+	fmt.Fprintln(log, "seeding", o.clients, "clients")
+	if err := seedDataDir(ctx, dir, o.clients); err != nil {
+		return err
+	}
+	return browserRun(ctx, o, bin, dir, w, log)
+}

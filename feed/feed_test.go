@@ -371,30 +371,16 @@ func TestRestartContinuesFromTheStoredPosition(t *testing.T) {
 	}
 	start, _, _ := h.db.FeedState(ctx)
 
-	// The second page's person call never answers in time: the poll stops
-	// after page one.
+	// The poll is stopped right after page one is saved, in the middle of
+	// page two (as when the process is killed there).
 	pctx, cancel := context.WithCancel(ctx)
-	go func() {
-		for pctx.Err() == nil {
-			if h.p.Mock.Counters().APICalls["legal-basis bulk-by-id"] >= 1 {
-				h.p.Mock.SetFaults(nhnmock.Faults{Latency: 5 * time.Second})
-				return
-			}
-			time.Sleep(time.Millisecond)
-		}
-	}()
-	done := make(chan error, 1)
-	go func() {
-		_, err := h.f.Poll(pctx)
-		done <- err
-	}()
-	// Wait for the slow call, then stop the poll mid-page.
-	for h.p.Mock.Faults().Latency == 0 {
-		time.Sleep(time.Millisecond)
+	defer cancel()
+	stopping := &stopAfterFirstPage{FeedStore: h.db, stop: cancel}
+	f, err := feed.New(feed.Config{Connection: h.p.Conn, Lookup: h.look, Store: stopping, Settings: h.db, Now: h.clock})
+	if err != nil {
+		t.Fatal(err)
 	}
-	time.Sleep(100 * time.Millisecond)
-	cancel()
-	if err := <-done; err == nil {
+	if _, err := f.Poll(pctx); err == nil {
 		t.Fatal("the stopped poll reported no error")
 	}
 	h.p.Mock.SetFaults(nhnmock.Faults{})
@@ -427,6 +413,25 @@ func TestRestartContinuesFromTheStoredPosition(t *testing.T) {
 	if len(per) != 50 {
 		t.Errorf("%d clients changed, want 50", len(per))
 	}
+}
+
+// stopAfterFirstPage cancels the poll once the first page with changes is
+// saved.
+type stopAfterFirstPage struct {
+	register.FeedStore
+	stop  context.CancelFunc
+	saved int
+}
+
+func (s *stopAfterFirstPage) ApplyFeed(ctx context.Context, b register.FeedBatch) (register.FeedApplied, error) {
+	out, err := s.FeedStore.ApplyFeed(ctx, b)
+	if err == nil && len(b.Updates) > 0 {
+		s.saved++
+		if s.saved == 1 {
+			s.stop()
+		}
+	}
+	return out, err
 }
 
 // TestFaults: when NHN fails during a poll the position does not pass an

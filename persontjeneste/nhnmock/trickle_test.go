@@ -1,0 +1,89 @@
+package nhnmock
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"testing"
+	"time"
+)
+
+// TestTrickle: the demo's trickle changes only the persons it is given,
+// each change an event in the feed, and stops with its context; a zero
+// interval makes none.
+func TestTrickle(t *testing.T) {
+	e := newEnv(t, nil)
+	nins := e.pop.SampleNINs(3)
+	ids := map[string]bool{}
+	for _, n := range nins {
+		p, _ := e.pop.ByNIN(n)
+		ids[p.ID] = true
+	}
+	before := e.pop.LatestSequence()
+	e.mock.Trickle(context.Background(), nins, 0, nil) // returns at once
+	if e.pop.LatestSequence() != before {
+		t.Fatal("a zero interval made changes")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		e.mock.Trickle(ctx, nins, 5*time.Millisecond, nil)
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for e.pop.LatestSequence() < before+3 {
+		if time.Now().After(deadline) {
+			t.Fatal("the trickle made no changes")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	events := e.pop.Events(before+1, 0)
+	if len(events) < 3 {
+		t.Fatalf("%d events", len(events))
+	}
+	for _, ev := range events {
+		if !ids[ev.PersonID] || !slices.Contains([]string{"ChangeInResidentialAddress", "ChangeInName"}, ev.EventType) {
+			t.Errorf("event %+v is not a trickle change of the given persons", ev)
+		}
+	}
+	last := e.pop.LatestSequence()
+	time.Sleep(30 * time.Millisecond)
+	if e.pop.LatestSequence() != last {
+		t.Error("the trickle went on after its context ended")
+	}
+}
+
+// TestControlNewNumberAndProtect: the control API's new-number and protect
+// answer with their events, as NHN's feed names them; a bad level is 400.
+func TestControlNewNumberAndProtect(t *testing.T) {
+	e := newEnv(t, nil)
+	nins := e.pop.SampleNINs(40)
+	var alive []string
+	for _, n := range nins {
+		if p, _ := e.pop.ByNIN(n); p.Death == nil {
+			alive = append(alive, n)
+		}
+	}
+	for _, tc := range []struct {
+		path string
+		body map[string]string
+		want string
+	}{
+		{"/_mock/persons/new-number", map[string]string{"nin": alive[0]}, "ChangeInNorwegianIdentificationNumber"},
+		{"/_mock/persons/protect", map[string]string{"nin": alive[1]}, "ChangeInAddressProtection"},
+		{"/_mock/persons/protect", map[string]string{"nin": alive[2], "level": "Confidential"}, "ChangeInAddressProtection"},
+	} {
+		r := e.control(http.MethodPost, tc.path, tc.body)
+		if r.status != http.StatusOK {
+			t.Fatalf("%s: %d %s", tc.path, r.status, r.body)
+		}
+		if got := r.json(t)["eventType"]; got != tc.want {
+			t.Errorf("%s: event type %v, want %s", tc.path, got, tc.want)
+		}
+	}
+	if r := e.control(http.MethodPost, "/_mock/persons/protect", map[string]string{"nin": alive[3], "level": "Hemmelig"}); r.status != http.StatusBadRequest {
+		t.Errorf("an unknown level: %d", r.status)
+	}
+}

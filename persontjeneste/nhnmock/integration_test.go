@@ -366,7 +366,9 @@ func TestAppNonceRotation(t *testing.T) {
 func TestAppFaults(t *testing.T) {
 	t.Run("latency beyond the timeout", func(t *testing.T) {
 		e := newEnv(t, nil)
-		a := e.newApp(appOptions{timeout: 50 * time.Millisecond, retries: 1})
+		// Room enough for the first call's discovery and token under -race
+		// on a busy machine, well below the injected latency.
+		a := e.newApp(appOptions{timeout: 750 * time.Millisecond, retries: 1})
 		if _, err := a.client.LatestEvent(t.Context()); err != nil {
 			t.Fatal(err)
 		}

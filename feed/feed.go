@@ -36,6 +36,10 @@ const (
 	// SettingEnabled is the practice setting that turns the feed off ("0")
 	// or on (anything else; on by default once activated).
 	SettingEnabled = "feed.enabled"
+	// settingEnvironment is the NHN environment the stored position belongs
+	// to: sequence numbers of the test environment mean nothing in
+	// production, so a change of environment starts the feed afresh.
+	settingEnvironment = "feed.environment"
 )
 
 // ErrNotActivated means the practice has not activated Persontjenesten:
@@ -173,8 +177,13 @@ func (f *Follower) poll(ctx context.Context) (res Result, err error) {
 	if err != nil {
 		return res, err
 	}
+	if ok {
+		if ok, err = f.sameEnvironment(ctx, st.Settings.Environment); err != nil {
+			return res, err
+		}
+	}
 	if !ok {
-		next, err := f.start(ctx, api)
+		next, err := f.start(ctx, api, st.Settings.Environment)
 		if err != nil {
 			return res, err
 		}
@@ -252,7 +261,7 @@ func (f *Follower) poll(ctx context.Context) (res Result, err error) {
 
 // start sets the first position: the event after the newest, so that
 // activation does not replay history.
-func (f *Follower) start(ctx context.Context, api *persontjeneste.Client) (int64, error) {
+func (f *Follower) start(ctx context.Context, api *persontjeneste.Client, env string) (int64, error) {
 	callCtx, cancel := context.WithTimeout(ctx, f.conn.Timeout())
 	defer cancel()
 	ev, err := api.LatestEvent(callCtx)
@@ -271,8 +280,36 @@ func (f *Follower) start(ctx context.Context, api *persontjeneste.Client) (int64
 	if err := f.store.StartFeed(ctx, next); err != nil {
 		return 0, err
 	}
+	if err := f.settings.PutSetting(ctx, settingEnvironment, env); err != nil {
+		return 0, fmt.Errorf("remember the feed's environment: %w", err)
+	}
 	f.log.Info("change feed started at the newest event", "next", next)
 	return next, nil
+}
+
+// sameEnvironment reports whether the stored position belongs to env. When
+// it belongs to another environment (the practice moved from NHN's test
+// environment to production), the position is forgotten and false is
+// returned, so the poll starts again at the newest event.
+func (f *Follower) sameEnvironment(ctx context.Context, env string) (bool, error) {
+	stored, ok, err := f.settings.GetSetting(ctx, settingEnvironment)
+	if err != nil {
+		return false, fmt.Errorf("read the feed's environment: %w", err)
+	}
+	if !ok || stored == env {
+		if !ok {
+			// A position stored before the environment was noted: note it.
+			if err := f.settings.PutSetting(ctx, settingEnvironment, env); err != nil {
+				return false, fmt.Errorf("remember the feed's environment: %w", err)
+			}
+		}
+		return true, nil
+	}
+	if err := f.store.ResetFeed(ctx); err != nil {
+		return false, err
+	}
+	f.log.Info("change feed restarts: the NHN environment changed", "from", stored, "to", env)
+	return false, nil
 }
 
 // event is one parsed event of a page.

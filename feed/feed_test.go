@@ -132,6 +132,37 @@ func TestFirstPollStartsAtTheNewestEvent(t *testing.T) {
 	}
 }
 
+// TestAnotherEnvironmentStartsAfresh: a position read in NHN's test
+// environment means nothing in production; after a change of environment
+// the feed starts again at the newest event instead of reading from it.
+func TestAnotherEnvironmentStartsAfresh(t *testing.T) {
+	h := newHarness(t, 300)
+	ctx := context.Background()
+	h.poll()
+	latest, _ := h.p.Pop.LatestEvent()
+	if env, ok, err := h.db.GetSetting(ctx, "feed.environment"); err != nil || !ok || env == "" {
+		t.Fatalf("the feed's environment was not noted: %q %v %v", env, ok, err)
+	}
+	// As if the position had been read in another environment, far ahead.
+	if err := h.db.PutSetting(ctx, "feed.environment", "test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.db.ApplyFeed(ctx, register.FeedBatch{From: latest.Sequence + 1, Next: latest.Sequence + 5000, RunAt: h.now}); err != nil {
+		t.Fatal(err)
+	}
+	res := h.poll()
+	if !res.Started || res.Next != latest.Sequence+1 {
+		t.Fatalf("poll after the environment changed %+v, want a fresh start at %d", res, latest.Sequence+1)
+	}
+	if env, _, _ := h.db.GetSetting(ctx, "feed.environment"); env == "test" {
+		t.Error("the feed's environment was not updated")
+	}
+	// The same environment again: the position is kept.
+	if res := h.poll(); res.Started || res.Next != latest.Sequence+1 {
+		t.Errorf("next poll %+v", res)
+	}
+}
+
 // TestPollAppliesExactlyTheClientsChanges is the main case: 5,000
 // clients; the mock moves 50, kills 5, renames 10, gives 3 new numbers and
 // protects 2 addresses, and makes 10,000 events for persons who are not

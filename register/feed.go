@@ -16,6 +16,9 @@ type FeedStore interface {
 	// StartFeed sets the feed's first position (the event after the newest
 	// when activated) unless it already has one.
 	StartFeed(ctx context.Context, next int64) error
+	// ResetFeed forgets the position and its statistics: the next poll
+	// starts again at the newest event.
+	ResetFeed(ctx context.Context) error
 	// ClientsByPersonID lists the clients with these person ids (an index
 	// lookup), by id.
 	ClientsByPersonID(ctx context.Context, ids []string) ([]Client, error)

@@ -145,7 +145,7 @@ type Service struct {
 	mu          sync.Mutex
 	fingerprint string
 	api         *persontjeneste.Client
-	keyCache    map[string]*helseid.Key
+	keyCache    *helseid.KeyCache
 }
 
 // New builds the Service; a missing store or key store is an error.
@@ -166,7 +166,7 @@ func New(cfg Config) (*Service, error) {
 		cfg.KeyTimeout = keyTimeout
 	}
 	return &Service{settings: cfg.Settings, keys: cfg.Keys, keyLimit: cfg.KeyTimeout, nhn: WithDefaults(cfg.NHN), log: cfg.Logger,
-		now: cfg.Now, tokenNow: cfg.TokenNow, osUser: cfg.OSUser, keyCache: map[string]*helseid.Key{}}, nil
+		now: cfg.Now, tokenNow: cfg.TokenNow, osUser: cfg.OSUser, keyCache: helseid.NewKeyCache(cfg.Keys)}, nil
 }
 
 // WithDefaults fills what an NHN configuration built without the config
@@ -342,7 +342,7 @@ func (s *Service) Client(ctx context.Context) (*persontjeneste.Client, State, er
 		return api, st, nil
 	}
 	s.mu.Unlock()
-	key, err := s.loadKey(ctx, st.KeyID, s.keyLimit)
+	key, err := s.keyCache.Load(ctx, st.KeyID, s.keyLimit)
 	if err != nil {
 		return nil, st, keyError(err)
 	}

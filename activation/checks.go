@@ -69,7 +69,7 @@ func (s *Service) Check(ctx context.Context, action string) (State, error) {
 	if len(fields) > 0 {
 		return st, &register.ValidationError{Fields: fields}
 	}
-	key, err := s.loadKey(ctx, st.KeyID, s.keyLimit)
+	key, err := s.keyCache.Load(ctx, st.KeyID, s.keyLimit)
 	if err != nil {
 		return st, keyError(err)
 	}

@@ -76,12 +76,10 @@ func (s *Service) InstallKey(ctx context.Context, k *helseid.Key, replace bool) 
 		}
 		return out, fmt.Errorf("record the active key: %w", err)
 	}
-	s.mu.Lock()
-	s.keyCache[k.KID()] = k
-	s.mu.Unlock()
+	s.keyCache.Put(k)
 	if old != "" && old != k.KID() {
 		out.Replaced = old
-		s.forgetKey(old)
+		s.keyCache.Forget(old)
 		if err := s.keys.Delete(kctx, old); err != nil && !errors.Is(err, helseid.ErrKeyNotFound) {
 			out.ReplacedNotDeleted = err
 			s.log.Warn("could not delete the replaced HelseID key", "err", err)
@@ -114,7 +112,7 @@ func (s *Service) ActiveKey(ctx context.Context, limit time.Duration) (*helseid.
 	if limit <= 0 {
 		limit = s.keyLimit
 	}
-	return s.loadKey(ctx, id, limit)
+	return s.keyCache.Load(ctx, id, limit)
 }
 
 // ErrNoKey means no HelseID key is set up.
@@ -147,7 +145,7 @@ func (s *Service) RemoveKey(ctx context.Context) (Removed, error) {
 		}
 		out.WasMissing = true
 	}
-	s.forgetKey(id)
+	s.keyCache.Forget(id)
 	if err := s.settings.PutSetting(ctx, SettingKeyID, ""); err != nil {
 		return out, fmt.Errorf("clear the active key: %w", err)
 	}
@@ -165,32 +163,6 @@ func (s *Service) Deactivate(ctx context.Context) (State, error) {
 	}
 	s.install("", nil)
 	return s.Load(ctx)
-}
-
-// loadKey reads the key from the key store, once per kid, within limit.
-func (s *Service) loadKey(ctx context.Context, kid string, limit time.Duration) (*helseid.Key, error) {
-	s.mu.Lock()
-	k := s.keyCache[kid]
-	s.mu.Unlock()
-	if k != nil {
-		return k, nil
-	}
-	ctx, cancel := context.WithTimeout(ctx, limit)
-	defer cancel()
-	k, err := s.keys.Load(ctx, kid)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	s.keyCache[kid] = k
-	s.mu.Unlock()
-	return k, nil
-}
-
-func (s *Service) forgetKey(kid string) {
-	s.mu.Lock()
-	delete(s.keyCache, kid)
-	s.mu.Unlock()
 }
 
 // keyError turns a key store error into what the caller decides on: a

@@ -111,7 +111,7 @@ type Service struct {
 	log    *slog.Logger
 
 	mu        sync.Mutex
-	keyCache  map[string]*helseid.Key
+	keyCache  *helseid.KeyCache
 	providers map[string]*provider
 	pending   map[string]pending
 }
@@ -126,7 +126,7 @@ func New(cfg Config) (*Service, error) {
 	}
 	s := &Service{cfg: cfg, now: cfg.Now, log: cfg.Logger,
 		client:   &http.Client{Timeout: cfg.HTTPTimeout, Transport: cfg.Transport},
-		keyCache: map[string]*helseid.Key{}, providers: map[string]*provider{}, pending: map[string]pending{}}
+		keyCache: helseid.NewKeyCache(cfg.Keys), providers: map[string]*provider{}, pending: map[string]pending{}}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -311,11 +311,9 @@ func (s *Service) install(ctx context.Context, k *helseid.Key) (State, error) {
 		}
 		return State{}, err
 	}
-	s.mu.Lock()
-	s.keyCache[k.KID()] = k
-	s.mu.Unlock()
+	s.keyCache.Put(k)
 	if old != "" && old != k.KID() {
-		s.forget(old)
+		s.keyCache.Forget(old)
 		if err := s.cfg.Keys.Delete(kctx, old); err != nil && !errors.Is(err, helseid.ErrKeyNotFound) {
 			s.log.Warn("could not delete the replaced ID-porten key", "err", err)
 		}
@@ -338,7 +336,7 @@ func (s *Service) RemoveKey(ctx context.Context) (State, error) {
 	if err := s.cfg.Keys.Delete(kctx, st.KeyID); err != nil && !errors.Is(err, helseid.ErrKeyNotFound) {
 		return State{}, fmt.Errorf("delete the ID-porten key: %w", err)
 	}
-	s.forget(st.KeyID)
+	s.keyCache.Forget(st.KeyID)
 	st.KeyID = ""
 	if err := s.store(ctx, st); err != nil {
 		return State{}, err
@@ -355,28 +353,7 @@ func (s *Service) helseIDKeyID(ctx context.Context) (string, error) {
 }
 
 func (s *Service) key(ctx context.Context, kid string) (*helseid.Key, error) {
-	s.mu.Lock()
-	k := s.keyCache[kid]
-	s.mu.Unlock()
-	if k != nil {
-		return k, nil
-	}
-	kctx, cancel := context.WithTimeout(ctx, keyTimeout)
-	defer cancel()
-	k, err := s.cfg.Keys.Load(kctx, kid)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	s.keyCache[kid] = k
-	s.mu.Unlock()
-	return k, nil
-}
-
-func (s *Service) forget(kid string) {
-	s.mu.Lock()
-	delete(s.keyCache, kid)
-	s.mu.Unlock()
+	return s.keyCache.Load(ctx, kid, keyTimeout)
 }
 
 // IdentityProviderConfigured tells whether patients can log in with

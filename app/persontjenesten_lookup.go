@@ -62,5 +62,5 @@ func (s *Server) postClientUpdateFromPersontjenesten(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"draft": r.Client, "changes": r.Changes})
+	return c.JSON(http.StatusOK, map[string]any{"draft": r.Client, "changes": r.Changes, "kept": r.Kept})
 }

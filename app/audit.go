@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"resepsjon/messages"
 	"resepsjon/portal"
 	"resepsjon/register"
 )
@@ -117,11 +118,10 @@ func (s *Server) getAudit(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"results": rows, "total": page.Total})
 }
 
-// auditCSVHeaders are the export's column headers, bokmål and English.
-var auditCSVHeaders = [2][]string{
-	{"Tid", "Bruker", "Handling", "Hva som ble spurt om", "Antall treff", "Person-ID-er", "Utfall", "Feilkode"},
-	{"Time", "User", "Action", "What was asked", "Results", "Person IDs", "Outcome", "Error code"},
-}
+// auditCSVColumns are the export's columns, as message codes
+// (messages/audit.go).
+var auditCSVColumns = []string{"audit.csv.time", "audit.csv.user", "audit.csv.action", "audit.csv.query",
+	"audit.csv.results", "audit.csv.person_ids", "audit.csv.outcome", "audit.csv.error_code"}
 
 // writeAuditCSV writes the rows as Norwegian Excel opens them with a double
 // click: UTF-8 with a byte-order mark, semicolons, local time, headers in
@@ -131,10 +131,11 @@ func (s *Server) writeAuditCSV(c echo.Context, entries []register.AuditEntry) er
 	if lang != "nb" && lang != "en" {
 		lang = s.lang(c)
 	}
-	headers, layout := auditCSVHeaders[0], "02.01.2006 15:04:05"
-	if lang == "en" {
-		headers, layout = auditCSVHeaders[1], "2006-01-02 15:04:05"
+	headers := make([]string, len(auditCSVColumns))
+	for i, code := range auditCSVColumns {
+		headers[i] = messages.Get(code, code, lang)
 	}
+	layout := messages.Get("audit.csv.time_layout", "audit.csv.time_layout", lang)
 	name := "resepsjon-logg-" + s.now().Local().Format("2006-01-02") + ".csv"
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")

@@ -340,10 +340,7 @@ func (s *Server) getImportRefused(c echo.Context) error {
 	if err := clientimport.WriteRefused(&buf, j.table, *plan, lang); err != nil {
 		return err
 	}
-	name := "ikke-importert.csv"
-	if lang == "en" {
-		name = "not-imported.csv"
-	}
+	name := messages.Get("import.report.file_name", "import.report.file_name", lang)
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }

@@ -43,7 +43,8 @@ func maskQuery(q string) string {
 	return elevenDigits.ReplaceAllStringFunc(q, func(n string) string { return n[:6] + "*****" })
 }
 
-type auditRowJSON struct {
+// AuditRow is one row of GET /api/audit (identity numbers masked).
+type AuditRow struct {
 	ID        int64     `json:"id"`
 	Time      time.Time `json:"time"`
 	OSUser    string    `json:"osUser"`
@@ -53,6 +54,13 @@ type auditRowJSON struct {
 	PersonIDs []string  `json:"personIds"`
 	Outcome   string    `json:"outcome"`
 	ErrorCode string    `json:"errorCode"`
+}
+
+// AuditPage is GET /api/audit's answer: a page of rows and how many match
+// in all.
+type AuditPage struct {
+	Results []AuditRow `json:"results"`
+	Total   int        `json:"total"`
 }
 
 // getAudit lists the audit log (identity numbers masked), or exports it as
@@ -106,16 +114,16 @@ func (s *Server) getAudit(c echo.Context) error {
 	if csvOut {
 		return s.writeAuditCSV(c, page.Entries)
 	}
-	rows := make([]auditRowJSON, 0, len(page.Entries))
+	rows := make([]AuditRow, 0, len(page.Entries))
 	for _, e := range page.Entries {
 		ids := e.PersonIDs
 		if ids == nil {
 			ids = []string{}
 		}
-		rows = append(rows, auditRowJSON{ID: e.ID, Time: e.Time.UTC(), OSUser: e.OSUser, Action: e.Action,
+		rows = append(rows, AuditRow{ID: e.ID, Time: e.Time.UTC(), OSUser: e.OSUser, Action: e.Action,
 			Query: maskQuery(e.Query), Results: e.Results, PersonIDs: ids, Outcome: e.Outcome, ErrorCode: e.ErrorCode})
 	}
-	return c.JSON(http.StatusOK, map[string]any{"results": rows, "total": page.Total})
+	return c.JSON(http.StatusOK, AuditPage{Results: rows, Total: page.Total})
 }
 
 // auditCSVColumns are the export's columns, as message codes

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"resepsjon/lookup"
 	"resepsjon/register"
 )
 
@@ -68,29 +69,10 @@ func TestContactTypedAfterImportIsKept(t *testing.T) {
 	}
 
 	// The card's update proposes no e-mail change for Ola and says it keeps his.
-	r := h.do(http.MethodPost, fmt.Sprintf("/api/clients/%d/persontjenesten/update", ola.ID), nil)
-	var card struct {
-		Draft   register.Client `json:"draft"`
-		Changes []struct {
-			Field string `json:"field"`
-		} `json:"changes"`
-		Kept []struct {
-			Field string `json:"field"`
-			Old   string `json:"old"`
-			New   string `json:"new"`
-		} `json:"kept"`
-	}
-	if r.status != http.StatusOK {
-		t.Fatalf("card update: %d %s", r.status, r.body)
-	}
-	r.decode(t, &card)
-	if len(card.Kept) != 1 || card.Kept[0].Field != "email" || card.Kept[0].Old != "ola.ny@example.no" || card.Kept[0].New != fetchedEmail ||
-		card.Draft.Email != "ola.ny@example.no" || slices.ContainsFunc(card.Changes, func(c struct {
-		Field string `json:"field"`
-	}) bool {
-		return c.Field == "email"
-	}) {
-		t.Fatalf("card update for the typed e-mail: %s", r.body)
+	card := h.update(ola.ID)
+	if len(card.Kept) != 1 || card.Kept[0].Field.Name != "email" || card.Kept[0].Old != "ola.ny@example.no" || card.Kept[0].New != fetchedEmail ||
+		card.Draft.Email != "ola.ny@example.no" || slices.ContainsFunc(card.Changes, func(c lookup.Change) bool { return c.Field.Name == "email" }) {
+		t.Fatalf("card update for the typed e-mail: %+v", card)
 	}
 	// Taken into the form and saved: the base is the register's value as
 	// fetched, not the typed one.
@@ -107,27 +89,7 @@ func TestContactTypedAfterImportIsKept(t *testing.T) {
 	}
 	clock.Advance(time.Minute)
 	h.startBulk()
-	var job struct {
-		State  string `json:"state"`
-		Report []struct {
-			ClientID int64 `json:"clientId"`
-			Changes  []struct {
-				Field string `json:"field"`
-			} `json:"changes"`
-			Kept []struct {
-				Field string `json:"field"`
-				New   string `json:"new"`
-			} `json:"kept"`
-		} `json:"report"`
-	}
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		h.do(http.MethodGet, bulkPath, nil).decode(t, &job)
-		if job.State != "running" || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	job := h.waitBulk(finished)
 	if job.State != "done" {
 		t.Fatalf("refresh all: %+v", job)
 	}
@@ -136,12 +98,12 @@ func TestContactTypedAfterImportIsKept(t *testing.T) {
 		for _, k := range it.Kept {
 			switch it.ClientID {
 			case ola.ID:
-				olaKept = append(olaKept, k.Field)
+				olaKept = append(olaKept, k.Field.Name)
 				if k.New != "register.1@example.no" {
-					t.Errorf("Ola's kept %s: the register's value %q", k.Field, k.New)
+					t.Errorf("Ola's kept %s: the register's value %q", k.Field.Name, k.New)
 				}
 			case kari.ID:
-				kariKept = append(kariKept, k.Field)
+				kariKept = append(kariKept, k.Field.Name)
 			}
 		}
 	}

@@ -67,33 +67,13 @@ func newPortalHarness(t *testing.T) *portalHarness {
 	return h
 }
 
-type panelJSON struct {
-	ClientID      int64         `json:"clientId"`
-	ClientEmail   string        `json:"clientEmail"`
-	OfferedRights portal.Rights `json:"offeredRights"`
-	Account       *struct {
-		Email                string        `json:"email"`
-		Rights               portal.Rights `json:"rights"`
-		WantsElectronicReply bool          `json:"wantsElectronicReply"`
-		Status               portal.Status `json:"status"`
-		Version              int64         `json:"version"`
-		Mail                 *struct {
-			Kind      string     `json:"kind"`
-			State     string     `json:"state"`
-			Error     string     `json:"error"`
-			ErrorText string     `json:"errorText"`
-			SentAt    *time.Time `json:"sentAt"`
-		} `json:"mail"`
-	} `json:"account"`
-}
-
-func (h *portalHarness) panel(t *testing.T, id int64) panelJSON {
+func (h *portalHarness) panel(t *testing.T, id int64) app.PortalPanel {
 	t.Helper()
 	r := h.do(http.MethodGet, "/api/clients/"+itoa(id)+"/portal", nil)
 	if r.status != http.StatusOK {
 		t.Fatalf("panel: %d %s", r.status, r.body)
 	}
-	var p panelJSON
+	var p app.PortalPanel
 	r.decode(t, &p)
 	return p
 }
@@ -302,7 +282,7 @@ func TestPortalMailNotSentThenRetried(t *testing.T) {
 	if r.status != http.StatusCreated {
 		t.Fatalf("create: %d %s", r.status, r.body)
 	}
-	var p panelJSON
+	var p app.PortalPanel
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		p = h.panel(t, c.ID)

@@ -2,6 +2,7 @@ package lookup
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"time"
 
@@ -23,6 +24,26 @@ func (c Change) MarshalJSON() ([]byte, error) {
 		Old   string `json:"old"`
 		New   string `json:"new"`
 	}{c.Field.Name, c.Old, c.New})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes; the field is found by name
+// in the field table, and a name it lacks is an error.
+func (c *Change) UnmarshalJSON(data []byte) error {
+	var w struct {
+		Field string `json:"field"`
+		Old   string `json:"old"`
+		New   string `json:"new"`
+	}
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	for i := range persontjeneste.Fields {
+		if persontjeneste.Fields[i].Name == w.Field {
+			*c = Change{Field: &persontjeneste.Fields[i], Old: w.Old, New: w.New}
+			return nil
+		}
+	}
+	return fmt.Errorf("change of unknown field %q", w.Field)
 }
 
 // NewDraft is the client Persontjenesten's record p makes, fetched with

@@ -25,3 +25,17 @@ func BenchmarkNameIndexApply(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkSearchIndexLoad is the whole load of the index at 100k clients
+// (reading the rows and building), as the background load at start does it.
+func BenchmarkSearchIndexLoad(b *testing.B) {
+	db := benchDB(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		db.names.loaded.Store(false)
+		if err := db.names.load(ctx, db); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -12,7 +12,8 @@ import { errorText, isAbort } from '../api.js';
 import { h, replace, say } from '../dom.js';
 import { recentClients } from '../recent.js';
 import { withKey } from '../shortcuts.js';
-import { createSearchCache, searchKey } from './client-search.js';
+import { filterAnswer, parseSearch } from './client-match.js';
+import { createSearchCache, searchKey, splitSearchKey } from './client-search.js';
 import { createClientTable, SORT_KEYS } from './client-table.js';
 
 /** Rows per page. */
@@ -110,6 +111,21 @@ export function renderClientList(ctx, { query, signal }) {
     }
     results.setAttribute('aria-busy', 'true');
     const writesAtAsk = api.writes();
+    // A longer name search than one answered a moment ago: its rows that
+    // match are the first rows of this answer, drawn in this frame, before
+    // any request. When that answer held every match, they are all of them
+    // and nobody is asked (client-match.js).
+    const early = page === 1 ? narrowed(q) : null;
+    if (early && early.complete) {
+      controller = null;
+      results.removeAttribute('aria-busy');
+      const data = { results: early.results, total: early.results.length };
+      cache.set(key, data, writesAtAsk, early.at);
+      shown = { ...wanted, data };
+      draw(data);
+      return;
+    }
+    if (early && early.results.length) drawEarly(early.results);
     try {
       const signals = AbortSignal.any([signal, mine.signal]);
       const data = await api.listClients({ q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }, signals);
@@ -130,6 +146,34 @@ export function renderClientList(ctx, { query, signal }) {
     } finally {
       if (mine === controller) results.removeAttribute('aria-busy');
     }
+  }
+
+  /**
+   * The matches of q among the fresh answers to shorter name searches (page
+   * 1): { results, complete, at } from the answer that held every match, else
+   * from the longest search; null when there is none.
+   */
+  function narrowed(text) {
+    const parsed = parseSearch(text);
+    if (!parsed) return null;
+    let best = null;
+    for (const e of cache.fresh()) {
+      const k = splitSearchKey(e.key);
+      if (k.page !== 1 || k.q === text) continue;
+      const complete = e.data.total === e.data.results.length;
+      if (best && (best.complete || (!complete && k.q.length <= best.q.length))) continue;
+      const m = filterAnswer(e.data, parseSearch(k.q), parsed);
+      if (m) best = { ...m, q: k.q, at: e.at };
+    }
+    return best;
+  }
+
+  /** The first rows of the answer on its way: the table only, the count and paging wait for it. */
+  function drawEarly(list) {
+    drawRecent(false);
+    addButton.hidden = false;
+    clientTable.show(list, sortKey, sortDir);
+    if (results.firstChild !== clientTable.node || results.childNodes.length !== 1) replace(results, clientTable.node);
   }
 
   function showError(err) {

@@ -53,11 +53,14 @@ type LookupAnswer struct {
 }
 
 // UpdateAnswer is POST /api/clients/{id}/persontjenesten/update's answer:
-// the client with Persontjenesten's changes applied (not saved), and the
-// changes.
+// the client with Persontjenesten's changes applied (not saved), the
+// changes, and the phone and e-mail changed in Resepsjon since the last
+// fetch, whose register value is only offered (old: the practice's, new:
+// the register's).
 type UpdateAnswer struct {
 	Draft   register.Client `json:"draft"`
 	Changes []lookup.Change `json:"changes"`
+	Kept    []lookup.Change `json:"kept"`
 }
 
 type lookupBody struct {
@@ -86,5 +89,5 @@ func (s *Server) postClientUpdateFromPersontjenesten(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, UpdateAnswer{Draft: r.Client, Changes: r.Changes})
+	return c.JSON(http.StatusOK, UpdateAnswer{Draft: r.Client, Changes: r.Changes, Kept: r.Kept})
 }

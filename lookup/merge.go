@@ -51,6 +51,7 @@ func (c *Change) UnmarshalJSON(data []byte) error {
 func NewDraft(p persontjeneste.Person, parts []persontjeneste.InformationPart, now time.Time) register.Client {
 	draft := persontjeneste.ToClient(p, now)
 	keepParts(&draft, register.Client{}, parts)
+	setFetchedContact(&draft, draft, parts)
 	return draft
 }
 
@@ -66,6 +67,7 @@ func Refresh(old register.Client, p persontjeneste.Person, parts []persontjenest
 	draft := old
 	Apply(&draft, changes)
 	draft.PersonID, draft.FetchedAt, draft.SequenceNumber = fresh.PersonID, fresh.FetchedAt, fresh.SequenceNumber
+	setFetchedContact(&draft, fresh, parts)
 	return draft, changes
 }
 
@@ -77,7 +79,7 @@ func keepParts(fresh *register.Client, old register.Client, parts []persontjenes
 	strict := fresh.AddressProtection == register.AddressProtectionStrictlyConfidential
 	for i := range persontjeneste.Fields {
 		f := &persontjeneste.Fields[i]
-		if slices.ContainsFunc(f.Parts, func(p persontjeneste.InformationPart) bool { return slices.Contains(parts, p) }) {
+		if partFetched(f, parts) {
 			continue
 		}
 		switch {

@@ -53,7 +53,7 @@ export function renderClientList(ctx, { query, signal }) {
   function drawRecent(show) {
     const list = show ? recentClients(window.localStorage) : [];
     if (!list.length) {
-      replace(recentBox);
+      if (recentBox.firstChild) replace(recentBox);
       return;
     }
     replace(
@@ -148,32 +148,50 @@ export function renderClientList(ctx, { query, signal }) {
     }
   }
 
+  // Searches parsed for narrowed(), by text.
+  const parsedTexts = new Map();
+  function parsedSearch(text) {
+    if (!parsedTexts.has(text)) {
+      if (parsedTexts.size > 200) parsedTexts.clear();
+      parsedTexts.set(text, parseSearch(text));
+    }
+    return parsedTexts.get(text);
+  }
+
   /**
    * The matches of q among the fresh answers to shorter name searches (page
    * 1): { results, complete, at } from the answer that held every match, else
    * from the longest search; null when there is none.
    */
   function narrowed(text) {
-    const parsed = parseSearch(text);
+    const parsed = parsedSearch(text);
     if (!parsed) return null;
+    const lower = text.toLowerCase();
     let best = null;
     for (const e of cache.fresh()) {
       const k = splitSearchKey(e.key);
-      if (k.page !== 1 || k.q === text) continue;
+      // Only what was typed before this (the start of it): a search in
+      // another order would narrow too, but is rare, and each candidate
+      // costs a pass over its answer.
+      if (k.page !== 1 || k.q === text || !lower.startsWith(k.q.toLowerCase())) continue;
       const complete = e.data.total === e.data.results.length;
       if (best && (best.complete || (!complete && k.q.length <= best.q.length))) continue;
-      const m = filterAnswer(e.data, parseSearch(k.q), parsed);
+      const m = filterAnswer(e.data, parsedSearch(k.q), parsed);
       if (m) best = { ...m, q: k.q, at: e.at };
     }
     return best;
   }
 
-  /** The first rows of the answer on its way: the table only, the count and paging wait for it. */
+  /**
+   * The first rows of the answer on its way: the table only; the count and
+   * the paging stay until the answer (changing them now would lay the page
+   * out twice).
+   */
   function drawEarly(list) {
     drawRecent(false);
     addButton.hidden = false;
     clientTable.show(list, sortKey, sortDir);
-    if (results.firstChild !== clientTable.node || results.childNodes.length !== 1) replace(results, clientTable.node);
+    if (results.firstChild !== clientTable.node) replace(results, clientTable.node);
   }
 
   function showError(err) {

@@ -34,15 +34,39 @@ func buildBinary(t *testing.T) string {
 
 // lockedBuffer is a bytes.Buffer safe for the process's writer goroutine.
 type lockedBuffer struct {
-	mu  chan struct{}
-	buf bytes.Buffer
+	mu    chan struct{}
+	buf   bytes.Buffer
+	wrote chan struct{} // a tick after each write (dropped when one waits)
 }
 
-func newLockedBuffer() *lockedBuffer { return &lockedBuffer{mu: make(chan struct{}, 1)} }
+func newLockedBuffer() *lockedBuffer {
+	return &lockedBuffer{mu: make(chan struct{}, 1), wrote: make(chan struct{}, 1)}
+}
+
 func (b *lockedBuffer) Write(p []byte) (int, error) {
 	b.mu <- struct{}{}
 	defer func() { <-b.mu }()
+	defer func() {
+		select {
+		case b.wrote <- struct{}{}:
+		default:
+		}
+	}()
 	return b.buf.Write(p)
+}
+
+// waitFor waits until the output holds s, or timeout passes; it reports
+// whether s came.
+func (b *lockedBuffer) waitFor(s string, timeout time.Duration) bool {
+	deadline := time.After(timeout)
+	for !strings.Contains(b.String(), s) {
+		select {
+		case <-b.wrote:
+		case <-deadline:
+			return false
+		}
+	}
+	return true
 }
 func (b *lockedBuffer) String() string {
 	b.mu <- struct{}{}

@@ -112,9 +112,9 @@ export function renderClientList(ctx, { query, signal }) {
     results.setAttribute('aria-busy', 'true');
     const writesAtAsk = api.writes();
     // A longer name search than one answered a moment ago: its rows that
-    // match are the first rows of this answer, drawn in this frame, before
-    // any request. When that answer held every match, they are all of them
-    // and nobody is asked (client-match.js).
+    // match are the first rows of this answer, drawn in this frame. When
+    // that answer held every match, they are all of them and nobody is
+    // asked (client-match.js).
     const early = page === 1 ? narrowed(q) : null;
     if (early && early.complete) {
       controller = null;
@@ -125,10 +125,12 @@ export function renderClientList(ctx, { query, signal }) {
       draw(data);
       return;
     }
+    // The question leaves before the early rows are drawn, so that drawing
+    // them does not hold it up.
+    const asked = api.listClients({ q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }, AbortSignal.any([signal, mine.signal]));
     if (early && early.results.length) drawEarly(early.results);
     try {
-      const signals = AbortSignal.any([signal, mine.signal]);
-      const data = await api.listClients({ q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }, signals);
+      const data = await asked;
       if (mine !== controller) return;
       // A page past the end (the list shrank): show the last real page instead.
       if (data.results.length === 0 && data.total > 0 && page > 1) {

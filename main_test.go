@@ -76,15 +76,21 @@ func (b *lockedBuffer) String() string {
 
 func waitForServerFile(t *testing.T, path string, proc *exec.Cmd, out *lockedBuffer) instance.Info {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
+	// With --no-browser the program prints its address right after it
+	// writes the server file, so each write of output is the moment to
+	// look again.
+	deadline := time.After(30 * time.Second)
+	for {
 		if info, err := instance.Read(path); err == nil && info.PID == proc.Process.Pid {
 			return info
 		}
-		time.Sleep(50 * time.Millisecond)
+		select {
+		case <-out.wrote:
+		case <-deadline:
+			t.Fatalf("no %s after 30 s; output:\n%s", path, out.String())
+			return instance.Info{}
+		}
 	}
-	t.Fatalf("no %s after 30 s; output:\n%s", path, out.String())
-	return instance.Info{}
 }
 
 func get(t *testing.T, url, token string) (int, []byte) {

@@ -52,17 +52,12 @@ func (h *faultHarness) bulkNow(mutate ...func(*http.Request)) app.BulkJob {
 // waitBulk polls the job, as the page does, until until(job) holds.
 func (h *faultHarness) waitBulk(until func(app.BulkJob) bool, mutate ...func(*http.Request)) app.BulkJob {
 	h.t.Helper()
-	deadline := time.Now().Add(90 * time.Second)
-	for {
-		j := h.bulkNow(mutate...)
-		if until(j) {
-			return j
-		}
-		if time.Now().After(deadline) {
-			h.t.Fatalf("refresh all did not get there: %+v", j)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	var j app.BulkJob
+	eventually(h.t, 90*time.Second, "refresh all did not get there", func() bool {
+		j = h.bulkNow(mutate...)
+		return until(j)
+	})
+	return j
 }
 
 func finished(j app.BulkJob) bool { return j.State != "running" }

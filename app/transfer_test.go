@@ -93,10 +93,10 @@ func TestImportThroughTheAPI(t *testing.T) {
 		State   string
 		Created int
 	}
-	for i := 0; i < 100 && job.State != "done"; i++ {
+	eventually(t, 30*time.Second, "the import did not finish", func() bool {
 		a.do("GET", "/api/import/"+up.ID, nil).decode(t, &job)
-		time.Sleep(20 * time.Millisecond)
-	}
+		return job.State != "running" && job.State != ""
+	})
 	if job.State != "done" || job.Created != 1 {
 		t.Fatalf("job %+v", job)
 	}

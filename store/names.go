@@ -31,9 +31,10 @@ import (
 // stage) before letting go, and a search holds gate shared while it reads the
 // index. A search therefore sees the index and the database in the same
 // state, and Total is exact. The index is loaded in the background at start
-// (startLoad), or on the first search when nobody started it, with gate held
-// exclusively; searches that arrive during a background load are answered
-// by SQLite meanwhile.
+// (startLoad), or on the first search when nobody started it; the rows are
+// read outside the gate, and the writes committed meanwhile are applied
+// before the index is put in place (load). Searches that arrive during a
+// background load are answered by SQLite meanwhile.
 //
 // Only one process serves a register (see package instance), but should
 // another program write to the file all the same, the index notices: it

@@ -112,7 +112,10 @@ func appendPacked(b []byte, id int64, r *loadedRow) []byte {
 // arena of packed rows; ends[i] is where the row of ids[i] ends. top, the
 // highest id, sizes the slices.
 func readIndexRows(ctx context.Context, tx *sql.Tx, top int64) (ids []int64, ends []int, arena string, err error) {
-	count := int(min(top, 1<<24))
+	// Ids are about the number of clients, but a register whose ids
+	// have grown sparse must not reserve room for all of them: beyond a
+	// quarter of a million rows the slices grow as they are filled.
+	count := int(min(top, 1<<18))
 	rows, err := tx.QueryContext(ctx, loadQuery)
 	if err != nil {
 		return nil, nil, "", err

@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"resepsjon/idporten"
 	"resepsjon/messages"
 	"resepsjon/portal"
 	"resepsjon/register"
@@ -82,7 +83,8 @@ func (s *Server) getAudit(c echo.Context) error {
 			*p.dst = t
 		}
 	}
-	if f.Action != "" && !slices.Contains(register.AuditActions, f.Action) && !slices.Contains(portal.Actions, f.Action) {
+	if f.Action != "" && !slices.Contains(register.AuditActions, f.Action) && !slices.Contains(portal.Actions, f.Action) &&
+		!slices.Contains(idporten.Actions, f.Action) {
 		fields["action"] = register.CodeInvalid
 	}
 	csvOut := false

@@ -212,6 +212,14 @@ func (s *Server) putPersontjenestenSettings(c echo.Context) error {
 
 // --- key ------------------------------------------------------------------
 
+// HelseIDKey is the answer of POST /api/persontjenesten/key: the active
+// key's id, algorithm and public JWK (to register in HelseID selvbetjening).
+type HelseIDKey struct {
+	KeyID     string          `json:"keyId"`
+	Alg       string          `json:"alg"`
+	PublicJWK json.RawMessage `json:"publicJwk"`
+}
+
 type keyBody struct {
 	Generate *struct {
 		Alg string `json:"alg"`
@@ -259,7 +267,7 @@ func (s *Server) postPersontjenestenKey(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"keyId": k.KID(), "alg": k.Alg(), "publicJwk": json.RawMessage(jwk)})
+	return c.JSON(http.StatusOK, HelseIDKey{KeyID: k.KID(), Alg: k.Alg(), PublicJWK: json.RawMessage(jwk)})
 }
 
 // --- activation -----------------------------------------------------------

@@ -126,11 +126,7 @@ func (h *ptHarness) setUp(org string) app.PersontjenestenStatus {
 	if r.status != http.StatusOK {
 		h.t.Fatalf("key: %d %s", r.status, r.body)
 	}
-	var key struct {
-		KeyID     string          `json:"keyId"`
-		Alg       string          `json:"alg"`
-		PublicJWK json.RawMessage `json:"publicJwk"`
-	}
+	var key app.HelseIDKey
 	r.decode(h.t, &key)
 	if key.KeyID == "" || key.Alg != "ES256" || strings.Contains(string(key.PublicJWK), `"d"`) {
 		h.t.Fatalf("key answer %s", r.body)

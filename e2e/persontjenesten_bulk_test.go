@@ -9,6 +9,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"resepsjon/app"
 )
 
 // TestPersontjenestenBulkRefresh: "Oppdater alle fra Persontjenesten" on the
@@ -57,9 +59,7 @@ func TestPersontjenestenBulkRefresh(t *testing.T) {
 	}
 	b.press(kb.Escape)
 	b.waitFor("the question gone", `!document.querySelector('#pt-bulk-confirm')`)
-	var job struct {
-		State string `json:"state"`
-	}
+	var job app.BulkJob
 	if s.api(t, http.MethodGet, "/api/persontjenesten/refresh-all", nil, &job); job.State != "none" {
 		t.Errorf("after Avbryt the run is %q, want none", job.State)
 	}

@@ -126,10 +126,7 @@ func activateByAPI(t *testing.T, s *server) string {
 	org := orgNumbers(t, "3199", 1)[0]
 	setOrg(t, base, "delegations", org, true)
 	setOrg(t, base, "agreements", org, true)
-	var key struct {
-		KeyID     string          `json:"keyId"`
-		PublicJWK json.RawMessage `json:"publicJwk"`
-	}
+	var key app.HelseIDKey
 	if code := s.api(t, http.MethodPost, "/api/persontjenesten/key", map[string]any{"generate": map[string]string{"alg": "ES256"}}, &key); code != http.StatusOK {
 		t.Fatalf("POST /api/persontjenesten/key: status %d", code)
 	}

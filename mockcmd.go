@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
 	"net"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,6 +18,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"resepsjon/config"
+	"resepsjon/idporten"
+	"resepsjon/idporten/idportenmock"
 	"resepsjon/messages"
 	"resepsjon/persontjeneste/helseid"
 	"resepsjon/persontjeneste/nhnmock"
@@ -32,6 +36,11 @@ const (
 	mockTokenPath   = "/connect/token"
 	mockDiscovery   = "/.well-known/openid-configuration"
 	mockSampleCount = 3
+	// The ID-porten mock served beside the NHN mock, and its test client
+	// (the demo's patient portal address by default).
+	mockDefaultIDPortenListen   = "127.0.0.1:8791"
+	mockDefaultIDPortenClientID = "resepsjon-mock-idporten"
+	mockDefaultIDPortenRedirect = "http://127.0.0.1:8740" + idporten.CallbackPath
 )
 
 // mockOptions are the parsed flags of "resepsjon mock".
@@ -53,6 +62,8 @@ type mockOptions struct {
 	helseIDDown         bool
 	persontjenestenDown bool
 	logLevel            string
+	// The ID-porten mock.
+	idportenListen, idportenClientID, idportenClientJWK, idportenRedirect string
 }
 
 func (env *environment) mockFlags(o *mockOptions) *pflag.FlagSet {
@@ -76,11 +87,16 @@ func (env *environment) mockFlags(o *mockOptions) *pflag.FlagSet {
 	fs.BoolVar(&o.helseIDDown, "helseid-down", false, messages.Inline("cli.flag.mock.helseid_down"))
 	fs.BoolVar(&o.persontjenestenDown, "persontjenesten-down", false, messages.Inline("cli.flag.mock.persontjenesten_down"))
 	fs.StringVar(&o.logLevel, "log-level", "info", messages.Inline("cli.flag.log_level"))
+	fs.StringVar(&o.idportenListen, "idporten-listen", mockDefaultIDPortenListen, messages.Inline("cli.flag.mock.idporten_listen"))
+	fs.StringVar(&o.idportenClientID, "idporten-client-id", mockDefaultIDPortenClientID, messages.Inline("cli.flag.mock.idporten_client_id"))
+	fs.StringVar(&o.idportenClientJWK, "idporten-client-jwk", "", messages.Inline("cli.flag.mock.idporten_client_jwk"))
+	fs.StringVar(&o.idportenRedirect, "idporten-redirect-uri", mockDefaultIDPortenRedirect, messages.Inline("cli.flag.mock.idporten_redirect_uri"))
 	return fs
 }
 
-// mock runs "resepsjon mock": the offline HelseID + Persontjenesten only,
-// until ctx ends (SIGINT/SIGTERM).
+// mock runs "resepsjon mock": the offline HelseID + Persontjenesten, and
+// the ID-porten mock beside it (the patients' login), until ctx ends
+// (SIGINT/SIGTERM).
 func (env *environment) mock(ctx context.Context, args []string) error {
 	var o mockOptions
 	fs := env.mockFlags(&o)
@@ -117,9 +133,17 @@ func (env *environment) mock(ctx context.Context, args []string) error {
 		}
 	}
 
+	idpKey, err := env.idportenKey(o)
+	if err != nil {
+		return err
+	}
 	pop, err := population.New(population.Config{Seed: o.seed, Size: o.size})
 	if err != nil {
 		return &usageError{msg: fmt.Sprintf("--population/--seed: %v", err)}
+	}
+	idpMock, err := newIDPortenMock(o, pop, idpKey, log)
+	if err != nil {
+		return err
 	}
 	client := nhnmock.RegisteredClient{
 		ClientID:  o.clientID,
@@ -170,9 +194,14 @@ func (env *environment) mock(ctx context.Context, args []string) error {
 		}
 	}
 
-	env.printMockInfo(srv.URL, o, pop, publicJWK, privateJWK)
+	idp := idpKey
+	if idp.server, err = idportenmock.Start(ctx, o.idportenListen, idpMock, log); err != nil {
+		return err
+	}
+	env.printMockInfo(srv.URL, o, pop, publicJWK, privateJWK, idp)
 	<-ctx.Done()
 	<-srv.Done()
+	<-idp.server.Done()
 	fmt.Fprintln(env.stderr, messages.Inline("cli.mock.stopped"))
 	return nil
 }
@@ -197,21 +226,76 @@ func (o *mockOptions) check() error {
 	if o.latency < 0 || o.retryAfter < 0 || o.nonceRotation < 0 || o.rateLimitEvery < 0 {
 		return &usageError{msg: "--latency, --retry-after, --nonce-rotation and --rate-limit-every must not be negative"}
 	}
+	if host, _, err := net.SplitHostPort(o.idportenListen); err != nil || host != "" && host != "localhost" && !isLoopbackIP(host) {
+		return usageText("cli.mock.idporten_not_loopback", o.idportenListen)
+	}
+	if u, err := url.Parse(o.idportenRedirect); err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return &usageError{msg: fmt.Sprintf("--idporten-redirect-uri %q: use an absolute http(s) address", o.idportenRedirect)}
+	}
 	if o.tokenLifetime < time.Second {
 		return &usageError{msg: fmt.Sprintf("--token-lifetime %v: use at least 1s", o.tokenLifetime)}
 	}
 	return nil
 }
 
+// idportenMockRun is the ID-porten mock served beside the NHN mock, and its
+// test client's key.
+type idportenMockRun struct {
+	server                *idportenmock.Server
+	publicJWK, privateJWK []byte // privateJWK only when the key was made here
+}
+
+// idportenKey is the ID-porten test client's key: the user's public key,
+// else a fresh test key whose private half is printed for Resepsjon's
+// ID-porten card.
+func (env *environment) idportenKey(o mockOptions) (idportenMockRun, error) {
+	var run idportenMockRun
+	if o.idportenClientJWK != "" {
+		data, err := env.readKeyFile(o.idportenClientJWK)
+		if err != nil {
+			return run, err
+		}
+		if holdsPrivateKey(data) {
+			return run, usageText("cli.mock.private_client_jwk", o.idportenClientJWK)
+		}
+		run.publicJWK = data
+		return run, nil
+	}
+	k, err := helseid.GenerateKey(helseid.AlgRS256)
+	if err != nil {
+		return run, fmt.Errorf("ID-porten test client key: %w", err)
+	}
+	if run.publicJWK, err = k.PublicJWK(); err != nil {
+		return run, err
+	}
+	if run.privateJWK, err = k.PrivateJWK(); err != nil {
+		return run, err
+	}
+	return run, nil
+}
+
+// newIDPortenMock is the ID-porten mock with one test client, run's key
+// (a key the mock cannot read is a usage error, found before anything is
+// served).
+func newIDPortenMock(o mockOptions, pop *population.Population, run idportenMockRun, log *slog.Logger) (*idportenmock.Mock, error) {
+	m, err := idportenmock.New(idportenmock.Config{Population: pop, Logger: log, Clients: []idportenmock.Client{{
+		ClientID: o.idportenClientID, PublicJWK: run.publicJWK, RedirectURIs: []string{o.idportenRedirect}}}})
+	if errors.Is(err, idportenmock.ErrInvalidConfig) {
+		return nil, &usageError{msg: err.Error()}
+	}
+	return m, err
+}
+
 // printMockInfo prints the addresses, a client configuration to paste and a
-// few identity numbers to try.
-func (env *environment) printMockInfo(base string, o mockOptions, pop *population.Population, publicJWK, privateJWK []byte) {
+// few identity numbers to try, and the ID-porten mock's issuer and client.
+func (env *environment) printMockInfo(base string, o mockOptions, pop *population.Population, publicJWK, privateJWK []byte, idp idportenMockRun) {
 	w := env.stdout
 	kid := jwkKeyID(publicJWK)
 	fmt.Fprintln(w, messages.Inline("cli.mock.running"))
 	fmt.Fprintf(w, "  base URL:        %s\n", base)
 	fmt.Fprintf(w, "  discovery:       %s%s\n", base, mockDiscovery)
 	fmt.Fprintf(w, "  persontjenesten: %s\n", base)
+	fmt.Fprintf(w, "  idporten issuer: %s\n", idp.server.URL)
 	fmt.Fprintf(w, "  population:      %d personer/persons, seed %d\n", pop.Size(), o.seed)
 	if f := describeFaults(o); f != "" {
 		fmt.Fprintf(w, "  faults:          %s\n", f)
@@ -253,7 +337,32 @@ func (env *environment) printMockInfo(base string, o mockOptions, pop *populatio
 	} else {
 		fmt.Fprintf(w, "\n# %s\n", messages.Inline("cli.mock.public_key", oneLine(publicJWK)))
 	}
+	env.printIDPortenMock(o, idp)
 	fmt.Fprintf(w, "\n%s\n", messages.Inline("cli.mock.stop"))
+}
+
+// printIDPortenMock prints what to enter in Resepsjon's ID-porten card.
+func (env *environment) printIDPortenMock(o mockOptions, idp idportenMockRun) {
+	w := env.stdout
+	fmt.Fprintf(w, "\n# %s\n%s\n", messages.Inline("cli.mock.idporten_running"), commentLines(messages.Both("cli.mock.idporten_enter_in_app")))
+	fmt.Fprintf(w, "  idporten issuer:       %s\n", idp.server.URL)
+	fmt.Fprintf(w, "  idporten client id:    %s\n", o.idportenClientID)
+	fmt.Fprintf(w, "  idporten redirect URI: %s\n", o.idportenRedirect)
+	if kid := jwkKeyID(idp.publicJWK); kid != "" {
+		fmt.Fprintf(w, "  idporten key id:       %s\n", kid)
+	}
+	if idp.privateJWK != nil {
+		fmt.Fprintf(w, "\n# %s\n", messages.Inline("cli.mock.idporten_private_key"))
+		fmt.Fprintf(w, "idporten private key: %s\n", oneLine(idp.privateJWK))
+	} else {
+		fmt.Fprintf(w, "\n# %s\n", messages.Inline("cli.mock.idporten_public_key", oneLine(idp.publicJWK)))
+	}
+}
+
+// isLoopbackIP reports whether host is a loopback IP address.
+func isLoopbackIP(host string) bool {
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // commentLines puts "# " before every line of s (config.yaml comments).

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -39,6 +40,10 @@ func startMock(t *testing.T, args ...string) *mockRun {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	m := &mockRun{stdout: newLockedBuffer(), stderr: newLockedBuffer(), cancel: cancel, done: make(chan error, 1)}
+	if !slices.Contains(args, "--idporten-listen") {
+		// The ID-porten mock beside it takes a free port too.
+		args = append(args, "--idporten-listen", "127.0.0.1:0")
+	}
 	go func() {
 		m.done <- run(ctx, append([]string{"mock"}, args...), m.stdout, m.stderr, func(string) string { return "" })
 	}()
@@ -208,7 +213,9 @@ func TestMockCommandWithClientJWK(t *testing.T) {
 	if got, want := m.samples(), pop.SampleNINs(3); !slices.Equal(got, want) {
 		t.Errorf("samples %v, want the seed's %v", got, want)
 	}
-	if strings.Contains(m.out, `"d"`) || strings.Contains(m.stderr.String(), "PRIVATE") {
+	// (The ID-porten mock's own test key is printed on its labelled line.)
+	nhnOut := regexp.MustCompile(`(?m)^idporten private key: .*$`).ReplaceAllString(m.out, "")
+	if strings.Contains(nhnOut, `"d"`) || strings.Contains(m.stderr.String(), "PRIVATE") {
 		t.Error("a private key was printed although the client key was given")
 	}
 	checkLookup(t, m, key, helseid.TenancySingle)
@@ -303,6 +310,11 @@ func TestMockCommandRefusesBadFlags(t *testing.T) {
 		{"--latency", "-1s"},
 		{"extra"},
 		{"--log-level", "loud"},
+		{"--listen", "127.0.0.1:0", "--idporten-listen", "0.0.0.0:0"},
+		{"--listen", "127.0.0.1:0", "--idporten-listen", "192.0.2.1:0"},
+		{"--listen", "127.0.0.1:0", "--idporten-client-jwk", privFile},
+		{"--listen", "127.0.0.1:0", "--idporten-client-jwk", junkFile},
+		{"--listen", "127.0.0.1:0", "--idporten-redirect-uri", "/idporten/callback"},
 	} {
 		var stdout, stderr bytes.Buffer
 		err := run(t.Context(), append([]string{"mock", "--population", "60"}, args...), &stdout, &stderr,

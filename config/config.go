@@ -23,8 +23,10 @@ type Config struct {
 	Port        int    `mapstructure:"port"`
 	AllowRemote bool   `mapstructure:"allow_remote"`
 	NoBrowser   bool   `mapstructure:"no_browser"`
-	Language    string `mapstructure:"language"`
-	LogLevel    string `mapstructure:"log_level"`
+	// NoTray turns the tray icon off (headless runs, tests).
+	NoTray   bool   `mapstructure:"no_tray"`
+	Language string `mapstructure:"language"`
+	LogLevel string `mapstructure:"log_level"`
 	// NHN holds the HelseID and Persontjenesten environments (config/nhn.go).
 	NHN NHN `mapstructure:"-"`
 	// Portal is the patient portal's listener, Mail the outbox's SMTP
@@ -62,6 +64,7 @@ func Flags(fs *pflag.FlagSet) {
 	fs.String("listen", "", "listen address (default 127.0.0.1)")
 	fs.Int("port", 0, "port (default 8710; 0 picks any free port; a taken port moves to the next free one)")
 	fs.Bool("no-browser", false, "do not open the browser; print the address instead")
+	fs.Bool("no-tray", false, "show no tray icon (Windows and Linux show one while the app runs)")
 	fs.String("language", "", "language for messages: nb or en")
 	fs.String("log-level", "", "debug, info, warn or error")
 }
@@ -72,13 +75,14 @@ var flagKeys = map[string]string{
 	"listen":     "listen",
 	"port":       "port",
 	"no-browser": "no_browser",
+	"no-tray":    "no_tray",
 	"language":   "language",
 	"log-level":  "log_level",
 }
 
 // envKeys are the config keys that a RESEPSJON_* environment variable sets
 // (RESEPSJON_CONFIG names the config file).
-var envKeys = []string{"data_dir", "listen", "port", "allow_remote", "no_browser", "language", "log_level"}
+var envKeys = []string{"data_dir", "listen", "port", "allow_remote", "no_browser", "no_tray", "language", "log_level"}
 
 // Load reads the configuration. defaultPort differs between the app and demo.
 // getenv is os.Getenv in production and a map lookup in tests.
@@ -88,6 +92,7 @@ func Load(fs *pflag.FlagSet, defaultPort int, getenv func(string) string) (Confi
 	v.SetDefault("port", defaultPort)
 	v.SetDefault("allow_remote", false)
 	v.SetDefault("no_browser", false)
+	v.SetDefault("no_tray", false)
 	v.SetDefault("language", "nb")
 	v.SetDefault("log_level", "info")
 	nhnDefaults(v)
@@ -173,6 +178,9 @@ func Load(fs *pflag.FlagSet, defaultPort int, getenv func(string) string) (Confi
 		return Config{}, err
 	}
 	if c.NoBrowser, err = boolValue(v, "no_browser"); err != nil {
+		return Config{}, err
+	}
+	if c.NoTray, err = boolValue(v, "no_tray"); err != nil {
 		return Config{}, err
 	}
 	c.Language = v.GetString("language")

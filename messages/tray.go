@@ -1,0 +1,10 @@
+package messages
+
+// trayTexts: the tray icon's menu and tooltip (Windows' notification area,
+// the StatusNotifier tray on Linux).
+var trayTexts = map[string]Text{
+	"tray.open":         {"Åpne Resepsjon", "Open Resepsjon"},
+	"tray.quit":         {"Avslutt", "Quit"},
+	"tray.tooltip":      {"Resepsjon kjører", "Resepsjon is running"},
+	"tray.tooltip_demo": {"Resepsjon kjører (demo – syntetiske data)", "Resepsjon is running (demo – synthetic data)"},
+}

@@ -23,7 +23,7 @@ const demoIDPortenClient = "resepsjon-demo-idporten"
 // patient portal's callback as redirect URI — under the portal's public
 // address when one is set, else the patient listener's own.
 func newIDPorten(db *store.DB, keys helseid.KeyStore, p *portalParts, log *slog.Logger) (*idporten.Service, error) {
-	return idporten.New(idporten.Config{Settings: db, Keys: keys, Logger: log, HTTPTimeout: 15 * time.Second,
+	return idporten.New(idporten.Config{Settings: db, Keys: keys, Logger: log, HTTPTimeout: 15 * time.Second, OSUser: currentOSUser(),
 		RedirectURI: func(ctx context.Context) (string, error) {
 			base := p.patientURL
 			if p.service != nil {

@@ -28,8 +28,8 @@ func (env *environment) importClients(ctx context.Context, args []string) error 
 	fs := pflag.NewFlagSet("import", pflag.ContinueOnError)
 	fs.SetOutput(env.stderr)
 	config.Flags(fs)
-	dryRun := fs.Bool("dry-run", false, "check the file and show what would happen, import nothing")
-	refused := fs.String("refused", "", "write the rows that are not imported to this CSV file, to fix and import again")
+	dryRun := fs.Bool("dry-run", false, messages.Inline("cli.flag.import.dry_run"))
+	refused := fs.String("refused", "", messages.Inline("cli.flag.import.refused"))
 	cfg, err := env.parseConfig(fs, args, 1, config.DefaultPort)
 	if err != nil {
 		return err

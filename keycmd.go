@@ -160,9 +160,9 @@ func (env *environment) activate(ctx context.Context, conn *activation.Service, 
 
 func (env *environment) keyGenerate(ctx context.Context, args []string) error {
 	fs := env.keyFlags("generate")
-	alg := fs.String("alg", helseid.AlgRS256, "signature algorithm: RS256 (RSA-3072), ES256 (EC P-256), PS256 or RS512")
-	replace := fs.Bool("replace", false, "replace the active key (the old one is deleted from the keyring)")
-	printPrivate := fs.Bool("print-private", false, "also print the PRIVATE JWK — only for the NHN mock's test client, never for real use")
+	alg := fs.String("alg", helseid.AlgRS256, messages.Inline("cli.flag.key.generate.alg"))
+	replace := fs.Bool("replace", false, messages.Inline("cli.flag.key.replace"))
+	printPrivate := fs.Bool("print-private", false, messages.Inline("cli.flag.key.print_private"))
 	cfg, err := env.parseConfig(fs, args, 0, config.DefaultPort)
 	if err != nil {
 		return err
@@ -250,8 +250,8 @@ func errNoActiveKey() error { return messages.Errorf(nil, "cli.key.none") }
 
 func (env *environment) keyImport(ctx context.Context, args []string) error {
 	fs := env.keyFlags("import")
-	alg := fs.String("alg", "", "signature algorithm (default: the JWK's alg, else ES256 for EC and RS256 for RSA keys)")
-	replace := fs.Bool("replace", false, "replace the active key (the old one is deleted from the keyring)")
+	alg := fs.String("alg", "", messages.Inline("cli.flag.key.import.alg"))
+	replace := fs.Bool("replace", false, messages.Inline("cli.flag.key.replace"))
 	cfg, err := env.parseConfig(fs, args, 1, config.DefaultPort)
 	if err != nil {
 		return err
@@ -316,7 +316,7 @@ func (env *environment) readKeyFile(name string) ([]byte, error) {
 
 func (env *environment) keyDelete(ctx context.Context, args []string) error {
 	fs := env.keyFlags("delete")
-	yes := fs.Bool("yes", false, "really delete the active key")
+	yes := fs.Bool("yes", false, messages.Inline("cli.flag.key.yes"))
 	cfg, err := env.parseConfig(fs, args, 0, config.DefaultPort)
 	if err != nil {
 		return err

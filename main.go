@@ -105,30 +105,9 @@ func (env *environment) dispatch(ctx context.Context, cmd string, args []string)
 	}
 }
 
+// usage is the commands' help, in bokmål and English (messages/cli.go).
 func usage(w io.Writer) {
-	fmt.Fprint(w, `Usage: resepsjon [command] [flags]
-
-Commands:
-  (none), serve   run the app and open the browser
-  demo            run the app with synthetic data in its own demo.db
-  mock            run only the offline NHN mock (HelseID + Persontjenesten)
-  key generate|show|import FILE|delete
-                  the HelseID key: private key in the OS keyring, public JWK printed
-  backup FILE     write a consistent copy of the database to FILE
-  mail-password   store the SMTP password (from standard input) in the OS keyring
-  import FILE     import a client list (CSV or .xlsx); --dry-run only checks it,
-                  --refused REPORT.csv saves the rows that are not imported
-  refresh         update every client from Persontjenesten ("Oppdater alle"):
-                  --dry-run saves nothing, --json prints the report as JSON,
-                  --resume finishes an interrupted run; exit status 0, 1 (some
-                  clients not updated) or 2 (could not run)
-  restore FILE    put a backup in place of the register (the current one is kept);
-                  --passphrase-stdin for an encrypted backup on a new PC
-  version         print the version
-
-Run "resepsjon serve --help", "resepsjon mock --help" or "resepsjon key --help"
-for the flags.
-`)
+	fmt.Fprint(w, messages.Both("cli.usage"))
 }
 
 // usageError is a command line the program cannot follow (exit status 2):

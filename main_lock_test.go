@@ -171,9 +171,7 @@ func TestFakeServerFromStaleServerFileIsNotTrusted(t *testing.T) {
 	defer func() { proc.Process.Signal(syscall.SIGTERM); proc.Wait() }()
 	info := waitForServerFile(t, serverFile, proc, out)
 	// The launch address is printed just after server.json is written.
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && !strings.Contains(out.String(), "/?token="); {
-		time.Sleep(50 * time.Millisecond)
-	}
+	out.waitFor("/?token=", 10*time.Second)
 	if info.URL == fake.URL || !strings.Contains(out.String(), info.URL+"/?token=") {
 		t.Fatalf("the launch did not serve the register itself:\n%s", out)
 	}

@@ -34,15 +34,39 @@ func buildBinary(t *testing.T) string {
 
 // lockedBuffer is a bytes.Buffer safe for the process's writer goroutine.
 type lockedBuffer struct {
-	mu  chan struct{}
-	buf bytes.Buffer
+	mu    chan struct{}
+	buf   bytes.Buffer
+	wrote chan struct{} // a tick after each write (dropped when one waits)
 }
 
-func newLockedBuffer() *lockedBuffer { return &lockedBuffer{mu: make(chan struct{}, 1)} }
+func newLockedBuffer() *lockedBuffer {
+	return &lockedBuffer{mu: make(chan struct{}, 1), wrote: make(chan struct{}, 1)}
+}
+
 func (b *lockedBuffer) Write(p []byte) (int, error) {
 	b.mu <- struct{}{}
 	defer func() { <-b.mu }()
+	defer func() {
+		select {
+		case b.wrote <- struct{}{}:
+		default:
+		}
+	}()
 	return b.buf.Write(p)
+}
+
+// waitFor waits until the output holds s, or timeout passes; it reports
+// whether s came.
+func (b *lockedBuffer) waitFor(s string, timeout time.Duration) bool {
+	deadline := time.After(timeout)
+	for !strings.Contains(b.String(), s) {
+		select {
+		case <-b.wrote:
+		case <-deadline:
+			return false
+		}
+	}
+	return true
 }
 func (b *lockedBuffer) String() string {
 	b.mu <- struct{}{}
@@ -52,15 +76,21 @@ func (b *lockedBuffer) String() string {
 
 func waitForServerFile(t *testing.T, path string, proc *exec.Cmd, out *lockedBuffer) instance.Info {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
+	// With --no-browser the program prints its address right after it
+	// writes the server file, so each write of output is the moment to
+	// look again.
+	deadline := time.After(30 * time.Second)
+	for {
 		if info, err := instance.Read(path); err == nil && info.PID == proc.Process.Pid {
 			return info
 		}
-		time.Sleep(50 * time.Millisecond)
+		select {
+		case <-out.wrote:
+		case <-deadline:
+			t.Fatalf("no %s after 30 s; output:\n%s", path, out.String())
+			return instance.Info{}
+		}
 	}
-	t.Fatalf("no %s after 30 s; output:\n%s", path, out.String())
-	return instance.Info{}
 }
 
 func get(t *testing.T, url, token string) (int, []byte) {

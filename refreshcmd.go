@@ -82,9 +82,9 @@ func (env *environment) refreshAll(ctx context.Context, args []string) error {
 	fs := pflag.NewFlagSet("refresh", pflag.ContinueOnError)
 	fs.SetOutput(env.stderr)
 	config.Flags(fs)
-	dryRun := fs.Bool("dry-run", false, "fetch and report what would change, save nothing")
-	asJSON := fs.Bool("json", false, "print the report as JSON on standard output")
-	resume := fs.Bool("resume", false, "finish the update that was cut off, without redoing the clients already done")
+	dryRun := fs.Bool("dry-run", false, messages.Inline("cli.flag.refresh.dry_run"))
+	asJSON := fs.Bool("json", false, messages.Inline("cli.flag.refresh.json"))
+	resume := fs.Bool("resume", false, messages.Inline("cli.flag.refresh.resume"))
 	cfg, err := env.parseConfig(fs, args, 0, config.DefaultPort)
 	if err != nil {
 		return err

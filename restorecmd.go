@@ -29,8 +29,8 @@ func (env *environment) restore(ctx context.Context, args []string) error {
 	fs := pflag.NewFlagSet("restore", pflag.ContinueOnError)
 	fs.SetOutput(env.stderr)
 	config.Flags(fs)
-	withoutSum := fs.Bool("without-checksum", false, "accept a backup without its .sha256 file (a copy made by hand)")
-	passStdin := fs.Bool("passphrase-stdin", false, "read the passphrase of an encrypted backup from standard input (otherwise the OS keyring's)")
+	withoutSum := fs.Bool("without-checksum", false, messages.Inline("cli.flag.restore.without_checksum"))
+	passStdin := fs.Bool("passphrase-stdin", false, messages.Inline("cli.flag.restore.passphrase_stdin"))
 	cfg, err := env.parseConfig(fs, args, 1, config.DefaultPort)
 	if err != nil {
 		return err

@@ -127,23 +127,22 @@ func TestRestoreFromTheAppRestarts(t *testing.T) {
 
 	mustCall("POST", "/api/backup/restore", map[string]any{"path": res.File.Path}, 202)
 	// The same process (on Unix it replaces itself) serves again with a
-	// new token.
-	deadline := time.Now().Add(60 * time.Second)
+	// new token; it prints its address just after writing the server
+	// file, so each write of output is the moment to look again.
+	deadline := time.After(60 * time.Second)
 	var again instance.Info
 	for {
-		select {
-		case err := <-exited:
-			t.Fatalf("the program exited instead of restarting: %v\n%s", err, out.String())
-		default:
-		}
 		if i, err := instance.Read(filepath.Join(dataDir, "server.json")); err == nil && i.Token != info.Token && i.PID == proc.Process.Pid {
 			again = i
 			break
 		}
-		if time.Now().After(deadline) {
+		select {
+		case err := <-exited:
+			t.Fatalf("the program exited instead of restarting: %v\n%s", err, out.String())
+		case <-out.wrote:
+		case <-deadline:
 			t.Fatalf("no restart after 60 s\n%s", out.String())
 		}
-		time.Sleep(100 * time.Millisecond)
 	}
 	api = scriptAPI{t: t, base: again.URL, header: map[string]string{"Authorization": "Bearer " + again.Token}, client: &http.Client{Timeout: 30 * time.Second}}
 	var page register.Page

@@ -10,9 +10,9 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// appInfoBody is GET /api/app: what the UI needs before its first screen and
+// AppInfo is GET /api/app: what the UI needs before its first screen and
 // what «Om Resepsjon» shows for support.
-type appInfoBody struct {
+type AppInfo struct {
 	Version  string `json:"version"`
 	Commit   string `json:"commit"`
 	Built    string `json:"built"`
@@ -46,7 +46,7 @@ func (s *Server) appInfo(c echo.Context) error {
 	if cur, err := s.conn.Load(c.Request().Context()); err == nil {
 		practice = cur.Settings.Name
 	}
-	return c.JSON(http.StatusOK, appInfoBody{
+	return c.JSON(http.StatusOK, AppInfo{
 		Version: b.Version, Commit: b.Commit, Built: b.Date, Go: b.Go, Platform: b.OS,
 		Demo: s.cfg.Demo, Language: s.cfg.Language, DataDir: s.cfg.DataDir,
 		DBBytes: dbSize(s.cfg.DBPath), CanQuit: s.cfg.Quit != nil,

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"resepsjon/app"
 	"resepsjon/buildinfo"
 )
 
@@ -19,11 +20,7 @@ func TestAppInfoForAbout(t *testing.T) {
 		c.Build = buildinfo.Info{Version: "v1.4.0", Commit: "0123abcd", Date: "2026-12-04T10:00:00Z", Go: "go1.26", OS: "windows/amd64"}
 		c.DataDir, c.DBPath = dir, dbPath
 	})
-	var info struct {
-		Version, Commit, Built, Go, Platform, DataDir string
-		DBBytes                                       int64
-		CanQuit, UpdateAllRunning                     bool
-	}
+	var info app.AppInfo
 	r := a.do(http.MethodGet, "/api/app", nil)
 	if r.status != http.StatusOK {
 		t.Fatalf("status %d: %s", r.status, r.body)

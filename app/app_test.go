@@ -19,6 +19,24 @@ import (
 	"resepsjon/store"
 )
 
+// eventually checks cond every few milliseconds until it holds, and fails
+// the test saying what did not happen when it does not within timeout. It
+// is for state only the HTTP API shows, such as a background job that the
+// page follows the same way; where the code gives a signal (the outbox's
+// store, the audit log), tests wait on that instead.
+func eventually(t testing.TB, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %s", what, timeout)
+		}
+		<-tick.C
+	}
+}
+
 // testApp is the real app on a loopback listener with a real SQLite file.
 type testApp struct {
 	t     testing.TB

@@ -12,6 +12,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"resepsjon/idporten"
+	"resepsjon/messages"
 	"resepsjon/portal"
 	"resepsjon/register"
 )
@@ -42,7 +44,8 @@ func maskQuery(q string) string {
 	return elevenDigits.ReplaceAllStringFunc(q, func(n string) string { return n[:6] + "*****" })
 }
 
-type auditRowJSON struct {
+// AuditRow is one row of GET /api/audit (identity numbers masked).
+type AuditRow struct {
 	ID        int64     `json:"id"`
 	Time      time.Time `json:"time"`
 	OSUser    string    `json:"osUser"`
@@ -52,6 +55,13 @@ type auditRowJSON struct {
 	PersonIDs []string  `json:"personIds"`
 	Outcome   string    `json:"outcome"`
 	ErrorCode string    `json:"errorCode"`
+}
+
+// AuditPage is GET /api/audit's answer: a page of rows and how many match
+// in all.
+type AuditPage struct {
+	Results []AuditRow `json:"results"`
+	Total   int        `json:"total"`
 }
 
 // getAudit lists the audit log (identity numbers masked), or exports it as
@@ -73,7 +83,8 @@ func (s *Server) getAudit(c echo.Context) error {
 			*p.dst = t
 		}
 	}
-	if f.Action != "" && !slices.Contains(register.AuditActions, f.Action) && !slices.Contains(portal.Actions, f.Action) {
+	if f.Action != "" && !slices.Contains(register.AuditActions, f.Action) && !slices.Contains(portal.Actions, f.Action) &&
+		!slices.Contains(idporten.Actions, f.Action) {
 		fields["action"] = register.CodeInvalid
 	}
 	csvOut := false
@@ -105,23 +116,22 @@ func (s *Server) getAudit(c echo.Context) error {
 	if csvOut {
 		return s.writeAuditCSV(c, page.Entries)
 	}
-	rows := make([]auditRowJSON, 0, len(page.Entries))
+	rows := make([]AuditRow, 0, len(page.Entries))
 	for _, e := range page.Entries {
 		ids := e.PersonIDs
 		if ids == nil {
 			ids = []string{}
 		}
-		rows = append(rows, auditRowJSON{ID: e.ID, Time: e.Time.UTC(), OSUser: e.OSUser, Action: e.Action,
+		rows = append(rows, AuditRow{ID: e.ID, Time: e.Time.UTC(), OSUser: e.OSUser, Action: e.Action,
 			Query: maskQuery(e.Query), Results: e.Results, PersonIDs: ids, Outcome: e.Outcome, ErrorCode: e.ErrorCode})
 	}
-	return c.JSON(http.StatusOK, map[string]any{"results": rows, "total": page.Total})
+	return c.JSON(http.StatusOK, AuditPage{Results: rows, Total: page.Total})
 }
 
-// auditCSVHeaders are the export's column headers, bokmål and English.
-var auditCSVHeaders = [2][]string{
-	{"Tid", "Bruker", "Handling", "Hva som ble spurt om", "Antall treff", "Person-ID-er", "Utfall", "Feilkode"},
-	{"Time", "User", "Action", "What was asked", "Results", "Person IDs", "Outcome", "Error code"},
-}
+// auditCSVColumns are the export's columns, as message codes
+// (messages/audit.go).
+var auditCSVColumns = []string{"audit.csv.time", "audit.csv.user", "audit.csv.action", "audit.csv.query",
+	"audit.csv.results", "audit.csv.person_ids", "audit.csv.outcome", "audit.csv.error_code"}
 
 // writeAuditCSV writes the rows as Norwegian Excel opens them with a double
 // click: UTF-8 with a byte-order mark, semicolons, local time, headers in
@@ -131,10 +141,11 @@ func (s *Server) writeAuditCSV(c echo.Context, entries []register.AuditEntry) er
 	if lang != "nb" && lang != "en" {
 		lang = s.lang(c)
 	}
-	headers, layout := auditCSVHeaders[0], "02.01.2006 15:04:05"
-	if lang == "en" {
-		headers, layout = auditCSVHeaders[1], "2006-01-02 15:04:05"
+	headers := make([]string, len(auditCSVColumns))
+	for i, code := range auditCSVColumns {
+		headers[i] = messages.Get(code, code, lang)
 	}
+	layout := messages.Get("audit.csv.time_layout", "audit.csv.time_layout", lang)
 	name := "resepsjon-logg-" + s.now().Local().Format("2006-01-02") + ".csv"
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"resepsjon/app"
 )
 
 func TestAuditLogOfLookups(t *testing.T) {
@@ -74,10 +76,7 @@ func TestAuditLogOfLookups(t *testing.T) {
 		}
 	}
 	page := h.do(http.MethodGet, "/api/audit?limit=2&offset=1", nil)
-	var p struct {
-		Results []auditRow `json:"results"`
-		Total   int        `json:"total"`
-	}
+	var p app.AuditPage
 	page.decode(t, &p)
 	if p.Total != len(rows) || len(p.Results) != 2 || p.Results[0].ID != rows[1].ID {
 		t.Errorf("paging: total %d, %d rows", p.Total, len(p.Results))

@@ -138,6 +138,7 @@ func (s *Server) createClient(c echo.Context) error {
 	if err := register.Validate(&in); err != nil {
 		return err
 	}
+	s.lookup.FetchedContact(&in)
 	out, err := s.cfg.Clients.CreateClient(c.Request().Context(), in)
 	if err != nil {
 		return err
@@ -174,6 +175,7 @@ func (s *Server) updateClient(c echo.Context) error {
 		return err
 	}
 	in.ID = id
+	s.lookup.FetchedContact(&in)
 	out, err := s.cfg.Clients.UpdateClient(c.Request().Context(), in)
 	if err != nil {
 		return err

@@ -191,10 +191,32 @@ type readers struct {
 	failed []string
 	totals map[int]bool // totals seen for the empty query
 	wg     sync.WaitGroup
+	// answered gets a tick (dropped when one is waiting) after every
+	// answer, good or bad.
+	answered chan struct{}
+}
+
+// waitAnswered waits until n reads have been answered well, a read has
+// failed, or timeout has passed.
+func (rd *readers) waitAnswered(n int64, timeout time.Duration) {
+	deadline := time.After(timeout)
+	for rd.ok.Load() < n {
+		rd.mu.Lock()
+		failed := len(rd.failed) > 0
+		rd.mu.Unlock()
+		if failed {
+			return
+		}
+		select {
+		case <-rd.answered:
+		case <-deadline:
+			return
+		}
+	}
 }
 
 func startReaders(a *testApp, n int, stop <-chan struct{}) *readers {
-	rd := &readers{totals: map[int]bool{}}
+	rd := &readers{totals: map[int]bool{}, answered: make(chan struct{}, 1)}
 	queries := []string{"", "nordmann", "kari", "ola hansen", "14.03.1985", "912", "ø", "å", "berg-"}
 	client := &http.Client{Timeout: 60 * time.Second}
 	bearer := map[string]string{"Authorization": "Bearer " + a.token}
@@ -231,6 +253,10 @@ func startReaders(a *testApp, n int, stop <-chan struct{}) *readers {
 						rd.totals[page.Total] = true
 						rd.mu.Unlock()
 					}
+				}
+				select {
+				case rd.answered <- struct{}{}:
+				default:
 				}
 			}
 		}()
@@ -370,10 +396,7 @@ func TestReadersWhileAnotherProcessHoldsTheWriteLock(t *testing.T) {
 		saved <- r
 	}()
 	// Readers are answered while the write lock is held.
-	deadline := time.Now().Add(30 * time.Second)
-	for rd.ok.Load() < 30 && time.Now().Before(deadline) && len(rd.failed) == 0 {
-		time.Sleep(10 * time.Millisecond)
-	}
+	rd.waitAnswered(30, 30*time.Second)
 	heldReads := rd.ok.Load()
 	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
 		t.Fatal(err)

@@ -21,14 +21,16 @@ func (s *Server) feedRoutes(api *echo.Group) {
 	api.GET("/clients/:id/feed", s.getClientFeed)
 }
 
-type feedErrorJSON struct {
+// FeedError is why the change feed's last poll failed.
+type FeedError struct {
 	Code    string     `json:"code"`
 	Service string     `json:"service,omitempty"`
 	Message string     `json:"message"`
 	At      *time.Time `json:"at"`
 }
 
-type feedChangeJSON struct {
+// FeedChange is one client the change feed updated (or could not).
+type FeedChange struct {
 	ClientID int64     `json:"clientId"`
 	Name     string    `json:"name"`
 	Time     time.Time `json:"time"`
@@ -37,38 +39,39 @@ type feedChangeJSON struct {
 	Fields   []string  `json:"fields"`
 }
 
-type feedJSON struct {
-	Enabled         bool             `json:"enabled"`
-	Activated       bool             `json:"activated"`
-	Running         bool             `json:"running"`
-	Started         bool             `json:"started"`
-	IntervalSeconds int              `json:"intervalSeconds"`
-	LastRunAt       *time.Time       `json:"lastRunAt"`
-	NextRunAt       *time.Time       `json:"nextRunAt"`
-	EventsRead      int64            `json:"eventsRead"`
-	ClientsUpdated  int64            `json:"clientsUpdated"`
-	Error           *feedErrorJSON   `json:"error"`
-	Changes         []feedChangeJSON `json:"changes"`
+// FeedStatus is GET /api/persontjenesten/feed: the change feed as it stands.
+type FeedStatus struct {
+	Enabled         bool         `json:"enabled"`
+	Activated       bool         `json:"activated"`
+	Running         bool         `json:"running"`
+	Started         bool         `json:"started"`
+	IntervalSeconds int          `json:"intervalSeconds"`
+	LastRunAt       *time.Time   `json:"lastRunAt"`
+	NextRunAt       *time.Time   `json:"nextRunAt"`
+	EventsRead      int64        `json:"eventsRead"`
+	ClientsUpdated  int64        `json:"clientsUpdated"`
+	Error           *FeedError   `json:"error"`
+	Changes         []FeedChange `json:"changes"`
 }
 
 // feedChangesShown is how many lines «Endret fra Folkeregisteret» shows.
 const feedChangesShown = 30
 
-func (s *Server) feedView(c echo.Context) (feedJSON, error) {
+func (s *Server) feedView(c echo.Context) (FeedStatus, error) {
 	ctx := c.Request().Context()
 	st, err := s.feed.Status(ctx)
 	if err != nil {
-		return feedJSON{}, err
+		return FeedStatus{}, err
 	}
-	out := feedJSON{Enabled: st.Enabled, Activated: st.Activated, Running: st.Running, Started: st.Started,
+	out := FeedStatus{Enabled: st.Enabled, Activated: st.Activated, Running: st.Running, Started: st.Started,
 		IntervalSeconds: int(st.Interval / time.Second), LastRunAt: st.LastRunAt, NextRunAt: st.NextRunAt,
-		EventsRead: st.EventsRead, ClientsUpdated: st.ClientsUpdated, Changes: []feedChangeJSON{}}
+		EventsRead: st.EventsRead, ClientsUpdated: st.ClientsUpdated, Changes: []FeedChange{}}
 	if st.ErrCode != "" {
 		code := st.ErrCode
 		if st.ErrService != "" {
 			code += "." + st.ErrService
 		}
-		out.Error = &feedErrorJSON{Code: st.ErrCode, Service: st.ErrService, At: st.ErrAt,
+		out.Error = &FeedError{Code: st.ErrCode, Service: st.ErrService, At: st.ErrAt,
 			Message: messages.Get("feed."+code, "feed.internal", s.lang(c))}
 		if !messages.Has("feed."+code) && messages.Has("feed."+st.ErrCode) {
 			out.Error.Message = messages.Get("feed."+st.ErrCode, "feed.internal", s.lang(c))
@@ -76,7 +79,7 @@ func (s *Server) feedView(c echo.Context) (feedJSON, error) {
 	}
 	changes, err := s.feed.Changes(ctx, 0, feedChangesShown)
 	if err != nil {
-		return feedJSON{}, err
+		return FeedStatus{}, err
 	}
 	for _, ch := range changes {
 		out.Changes = append(out.Changes, changeJSON(ch))
@@ -84,8 +87,8 @@ func (s *Server) feedView(c echo.Context) (feedJSON, error) {
 	return out, nil
 }
 
-func changeJSON(ch register.FeedChange) feedChangeJSON {
-	v := feedChangeJSON{ClientID: ch.ClientID, Name: ch.Name, Time: ch.Time, Outcome: ch.Outcome, Kinds: ch.Kinds, Fields: ch.Fields}
+func changeJSON(ch register.FeedChange) FeedChange {
+	v := FeedChange{ClientID: ch.ClientID, Name: ch.Name, Time: ch.Time, Outcome: ch.Outcome, Kinds: ch.Kinds, Fields: ch.Fields}
 	if v.Kinds == nil {
 		v.Kinds = []string{}
 	}

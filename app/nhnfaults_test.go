@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"resepsjon/app"
 	"resepsjon/nin"
 	"resepsjon/persontjeneste/nhnmock"
 	"resepsjon/register"
@@ -159,7 +160,7 @@ func (h *faultHarness) clientUnchanged(c register.Client) {
 }
 
 // lastAudit is the newest audit row.
-func (h *faultHarness) lastAudit() auditRow {
+func (h *faultHarness) lastAudit() app.AuditRow {
 	h.t.Helper()
 	rows := h.audit("")
 	if len(rows) == 0 {
@@ -309,23 +310,23 @@ func TestNHNFaultHelseIDDownVersusPersontjenestenDown(t *testing.T) {
 	}
 	// "Refresh settings" names HelseID as the one that did not answer, and
 	// keeps the activation.
-	st, att := h.refresh()
+	st := h.refresh()
 	if !st.Activated || st.Delegation.State != "ok" {
 		t.Fatalf("refresh while HelseID is down: delegation %+v", st.Delegation)
 	}
-	wantAttempt(t, "refresh while HelseID is down", att.Delegation.LastAttempt, "helseid_unavailable", st.Delegation.CheckedAt)
-	if att.Access.LastAttempt != nil {
-		t.Fatalf("Persontjenesten blamed while HelseID is down: %+v", att.Access.LastAttempt)
+	wantAttempt(t, "refresh while HelseID is down", st.Delegation.LastAttempt, "helseid_unavailable", st.Delegation.CheckedAt)
+	if st.Access.LastAttempt != nil {
+		t.Fatalf("Persontjenesten blamed while HelseID is down: %+v", st.Access.LastAttempt)
 	}
 
 	// Persontjenesten down, HelseID up: the token is issued, the access
 	// check names Persontjenesten.
 	h.mock.SetFaults(nhnmock.Faults{PersontjenestenDown: true})
-	st, att = h.refresh()
-	if !st.Activated || st.Delegation.State != "ok" || att.Delegation.LastAttempt != nil || st.Access.State != "ok" {
+	st = h.refresh()
+	if !st.Activated || st.Delegation.State != "ok" || st.Delegation.LastAttempt != nil || st.Access.State != "ok" {
 		t.Fatalf("refresh while Persontjenesten is down: delegation %+v, access %+v", st.Delegation, st.Access)
 	}
-	wantAttempt(t, "refresh while Persontjenesten is down", att.Access.LastAttempt, "persontjenesten_unavailable", st.Access.CheckedAt)
+	wantAttempt(t, "refresh while Persontjenesten is down", st.Access.LastAttempt, "persontjenesten_unavailable", st.Access.CheckedAt)
 
 	// Both back: a refresh activates again and lookups work.
 	h.mock.SetFaults(nhnmock.Faults{})
@@ -462,13 +463,13 @@ func TestNHNFaultRefusalsAreNotOutages(t *testing.T) {
 	if got := after.TokenRequests - before.TokenRequests; got < 1 {
 		t.Errorf("no new token was asked for after invalid_dpop_proof")
 	}
-	st, att := h.refresh()
+	st := h.refresh()
 	code := st.Access.Code
-	if att.Access.LastAttempt != nil {
-		code = att.Access.LastAttempt.Code
+	if st.Access.LastAttempt != nil {
+		code = st.Access.LastAttempt.Code
 	}
 	if code != "token_rejected" {
-		t.Errorf("access check with a refused proof: status %+v, attempt %+v; want token_rejected", st.Access, att.Access.LastAttempt)
+		t.Errorf("access check with a refused proof: status %+v, attempt %+v; want token_rejected", st.Access, st.Access.LastAttempt)
 	}
 
 	h.mock.SetFaults(nhnmock.Faults{})

@@ -23,13 +23,18 @@ const statusKeyTimeout = 5 * time.Second
 
 // --- status ---------------------------------------------------------------
 
-type practiceJSON struct {
+// The response types of the Persontjenesten routes are exported so that
+// the tests decode the answer into the handler's own type.
+
+// StatusPractice is the practice the connection is set up for.
+type StatusPractice struct {
 	OrgNumber    string `json:"orgNumber"`
 	SubOrgNumber string `json:"subOrgNumber"`
 	Name         string `json:"name"`
 }
 
-type helseIDJSON struct {
+// StatusHelseID is the HelseID client and its key.
+type StatusHelseID struct {
 	Environment string          `json:"environment"`
 	ClientID    string          `json:"clientId"`
 	Tenancy     string          `json:"tenancy"`
@@ -39,40 +44,44 @@ type helseIDJSON struct {
 	KeyError    string          `json:"keyError,omitempty"`
 }
 
-type environmentJSON struct {
+// StatusEnvironment is an NHN environment the practice can choose.
+type StatusEnvironment struct {
 	ID            string `json:"id"`
 	Authority     string `json:"authority"`
 	TokenEndpoint string `json:"tokenEndpoint,omitempty"`
 	APIBaseURL    string `json:"apiBaseUrl"`
 }
 
-type checkJSON struct {
-	State       string       `json:"state"`
-	CheckedAt   *time.Time   `json:"checkedAt"`
-	Code        string       `json:"code"`
-	Message     string       `json:"message"`
-	Help        string       `json:"help"`
-	Link        string       `json:"link"`
-	LastAttempt *attemptJSON `json:"lastAttempt,omitempty"`
+// StatusCheck is one activation check (delegation, access) as last run.
+type StatusCheck struct {
+	State       string        `json:"state"`
+	CheckedAt   *time.Time    `json:"checkedAt"`
+	Code        string        `json:"code"`
+	Message     string        `json:"message"`
+	Help        string        `json:"help"`
+	Link        string        `json:"link"`
+	LastAttempt *CheckAttempt `json:"lastAttempt,omitempty"`
 }
 
-// attemptJSON is a failed attempt at a check whose last confirmed state is
+// CheckAttempt is a failed attempt at a check whose last confirmed state is
 // still shown: when, why, and what to do.
-type attemptJSON struct {
+type CheckAttempt struct {
 	At      time.Time `json:"at"`
 	Code    string    `json:"code"`
 	Message string    `json:"message"`
 	Help    string    `json:"help"`
 }
 
-type statusJSON struct {
+// PersontjenestenStatus is GET /api/persontjenesten/status (and the answer
+// of the settings and check routes).
+type PersontjenestenStatus struct {
 	Activated        bool                             `json:"activated"`
 	Demo             bool                             `json:"demo"`
-	Practice         practiceJSON                     `json:"practice"`
-	HelseID          helseIDJSON                      `json:"helseid"`
-	Environments     []environmentJSON                `json:"environments"`
-	Delegation       checkJSON                        `json:"delegation"`
-	Access           checkJSON                        `json:"access"`
+	Practice         StatusPractice                   `json:"practice"`
+	HelseID          StatusHelseID                    `json:"helseid"`
+	Environments     []StatusEnvironment              `json:"environments"`
+	Delegation       StatusCheck                      `json:"delegation"`
+	Access           StatusCheck                      `json:"access"`
 	InformationParts []persontjeneste.InformationPart `json:"informationParts"`
 	AvailableParts   []persontjeneste.InformationPart `json:"availableParts"`
 	DefaultParts     []persontjeneste.InformationPart `json:"defaultParts"`
@@ -87,14 +96,14 @@ type DemoOrganisation struct {
 	Purpose   string `json:"purpose"` // ok, no_delegation, no_agreement
 }
 
-func (s *Server) status(ctx context.Context, cur activation.State, lang string) statusJSON {
-	out := statusJSON{
+func (s *Server) status(ctx context.Context, cur activation.State, lang string) PersontjenestenStatus {
+	out := PersontjenestenStatus{
 		Activated: cur.Activated(),
 		Demo:      s.cfg.Demo,
-		Practice:  practiceJSON{OrgNumber: cur.Settings.OrgNumber, SubOrgNumber: cur.Settings.SubOrgNumber, Name: cur.Settings.Name},
-		HelseID: helseIDJSON{Environment: cur.Settings.Environment, ClientID: cur.Settings.ClientID,
+		Practice:  StatusPractice{OrgNumber: cur.Settings.OrgNumber, SubOrgNumber: cur.Settings.SubOrgNumber, Name: cur.Settings.Name},
+		HelseID: StatusHelseID{Environment: cur.Settings.Environment, ClientID: cur.Settings.ClientID,
 			Tenancy: cur.Settings.Tenancy, KeyID: cur.KeyID, PublicJWK: json.RawMessage("null")},
-		Environments:      []environmentJSON{},
+		Environments:      []StatusEnvironment{},
 		Delegation:        checkView(cur.Checks.Delegation, "delegation", lang, cur.Settings.Environment),
 		Access:            checkView(cur.Checks.Access, "access", lang, cur.Settings.Environment),
 		InformationParts:  slices.Clone(cur.Settings.InformationParts),
@@ -103,7 +112,7 @@ func (s *Server) status(ctx context.Context, cur activation.State, lang string) 
 		DemoOrganisations: s.cfg.DemoOrganisations,
 	}
 	for _, e := range s.conn.Environments() {
-		out.Environments = append(out.Environments, environmentJSON{ID: e.ID, Authority: e.Authority,
+		out.Environments = append(out.Environments, StatusEnvironment{ID: e.ID, Authority: e.Authority,
 			TokenEndpoint: e.TokenEndpoint, APIBaseURL: e.APIBaseURL})
 	}
 	if cur.KeyID != "" {
@@ -124,8 +133,8 @@ func (s *Server) status(ctx context.Context, cur activation.State, lang string) 
 	return out
 }
 
-func checkView(r activation.CheckResult, which, lang, env string) checkJSON {
-	v := checkJSON{State: r.State, CheckedAt: r.CheckedAt, Code: r.Code}
+func checkView(r activation.CheckResult, which, lang, env string) StatusCheck {
+	v := StatusCheck{State: r.State, CheckedAt: r.CheckedAt, Code: r.Code}
 	code := r.Code
 	if r.State == activation.StateUnchecked && code == "" {
 		code = which + "_unchecked"
@@ -140,7 +149,7 @@ func checkView(r activation.CheckResult, which, lang, env string) checkJSON {
 		}
 	}
 	if a := r.LastAttempt; a != nil && r.State == activation.StateOK {
-		v.LastAttempt = &attemptJSON{At: a.At, Code: a.Code}
+		v.LastAttempt = &CheckAttempt{At: a.At, Code: a.Code}
 		if messages.Has("check." + a.Code) {
 			v.LastAttempt.Message, v.LastAttempt.Help, _ = checkText(a.Code, lang)
 		}
@@ -172,7 +181,7 @@ func (s *Server) lang(c echo.Context) string { return language(c.Request(), s.cf
 // --- settings -------------------------------------------------------------
 
 type settingsBody struct {
-	Practice *practiceJSON `json:"practice"`
+	Practice *StatusPractice `json:"practice"`
 	HelseID  *struct {
 		Environment *string `json:"environment"`
 		ClientID    *string `json:"clientId"`
@@ -202,6 +211,14 @@ func (s *Server) putPersontjenestenSettings(c echo.Context) error {
 }
 
 // --- key ------------------------------------------------------------------
+
+// HelseIDKey is the answer of POST /api/persontjenesten/key: the active
+// key's id, algorithm and public JWK (to register in HelseID selvbetjening).
+type HelseIDKey struct {
+	KeyID     string          `json:"keyId"`
+	Alg       string          `json:"alg"`
+	PublicJWK json.RawMessage `json:"publicJwk"`
+}
 
 type keyBody struct {
 	Generate *struct {
@@ -250,7 +267,7 @@ func (s *Server) postPersontjenestenKey(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"keyId": k.KID(), "alg": k.Alg(), "publicJwk": json.RawMessage(jwk)})
+	return c.JSON(http.StatusOK, HelseIDKey{KeyID: k.KID(), Alg: k.Alg(), PublicJWK: json.RawMessage(jwk)})
 }
 
 // --- activation -----------------------------------------------------------

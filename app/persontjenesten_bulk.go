@@ -17,40 +17,44 @@ import (
 // The routes of "Oppdater alle klienter fra Persontjenesten" (package
 // refresh runs the job): start, follow, cancel.
 
-type bulkItemJSON struct {
+// BulkItem is one client in the update-all report.
+type BulkItem struct {
 	ClientID int64                       `json:"clientId"`
 	Name     string                      `json:"name"`
 	Kinds    []persontjeneste.ChangeKind `json:"kinds"`
 	Changes  []lookup.Change             `json:"changes"`
 	Kept     []lookup.Change             `json:"kept"`
-	Error    *bulkErrorJSON              `json:"error,omitempty"`
+	Error    *BulkError                  `json:"error,omitempty"`
 }
 
-type bulkErrorJSON struct {
+// BulkError is why the job, or one client in it, failed.
+type BulkError struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	Service string `json:"service,omitempty"`
 }
 
-type bulkJobJSON struct {
-	JobID      string         `json:"jobId,omitempty"`
-	State      string         `json:"state"`
-	Total      int            `json:"total"`
-	Done       int            `json:"done"`
-	Changed    int            `json:"changed"`
-	Failed     int            `json:"failed"`
-	StartedAt  *time.Time     `json:"startedAt"`
-	FinishedAt *time.Time     `json:"finishedAt"`
-	Report     []bulkItemJSON `json:"report"`
-	Error      *bulkErrorJSON `json:"error"`
-	DryRun     bool           `json:"dryRun"`
-	Resumed    bool           `json:"resumed"`
+// BulkJob is GET /api/persontjenesten/refresh-all: the job as it stands.
+type BulkJob struct {
+	JobID      string     `json:"jobId,omitempty"`
+	State      string     `json:"state"`
+	Total      int        `json:"total"`
+	Done       int        `json:"done"`
+	Changed    int        `json:"changed"`
+	Failed     int        `json:"failed"`
+	StartedAt  *time.Time `json:"startedAt"`
+	FinishedAt *time.Time `json:"finishedAt"`
+	Report     []BulkItem `json:"report"`
+	Error      *BulkError `json:"error"`
+	DryRun     bool       `json:"dryRun"`
+	Resumed    bool       `json:"resumed"`
 	// Unfinished is a run cut off by a restart (or stopped by NHN's
 	// failure) that can be finished: {"resume": true}.
-	Unfinished *unfinishedJSON `json:"unfinished"`
+	Unfinished *BulkUnfinished `json:"unfinished"`
 }
 
-type unfinishedJSON struct {
+// BulkUnfinished is a run that can be finished (see BulkJob.Unfinished).
+type BulkUnfinished struct {
 	ID        string    `json:"id"`
 	StartedAt time.Time `json:"startedAt"`
 	Total     int       `json:"total"`
@@ -93,7 +97,7 @@ func (s *Server) getRefreshAll(c echo.Context) error {
 		return err
 	}
 	if ok && len(run.Pending) > 0 {
-		v.Unfinished = &unfinishedJSON{ID: run.ID, StartedAt: run.StartedAt, Total: run.Total, Done: run.Done, State: run.State}
+		v.Unfinished = &BulkUnfinished{ID: run.ID, StartedAt: run.StartedAt, Total: run.Total, Done: run.Done, State: run.State}
 	}
 	return c.JSON(http.StatusOK, v)
 }
@@ -105,17 +109,17 @@ func (s *Server) deleteRefreshAll(c echo.Context) error {
 }
 
 // bulkView is the job as JSON, with its messages in lang.
-func bulkView(j refresh.Job, lang string) bulkJobJSON {
-	out := bulkJobJSON{JobID: j.ID, State: j.State, Total: j.Total, Done: j.Done, Changed: j.Changed,
-		Failed: j.Failed, StartedAt: j.StartedAt, FinishedAt: j.FinishedAt, Report: make([]bulkItemJSON, 0, len(j.Report)),
+func bulkView(j refresh.Job, lang string) BulkJob {
+	out := BulkJob{JobID: j.ID, State: j.State, Total: j.Total, Done: j.Done, Changed: j.Changed,
+		Failed: j.Failed, StartedAt: j.StartedAt, FinishedAt: j.FinishedAt, Report: make([]BulkItem, 0, len(j.Report)),
 		DryRun: j.DryRun, Resumed: j.Resumed}
 	for _, it := range j.Report {
-		v := bulkItemJSON{ClientID: it.ClientID, Name: it.Name, Kinds: it.Kinds, Changes: it.Changes, Kept: it.Kept}
+		v := BulkItem{ClientID: it.ClientID, Name: it.Name, Kinds: it.Kinds, Changes: it.Changes, Kept: it.Kept}
 		if v.Kept == nil {
 			v.Kept = []lookup.Change{}
 		}
 		if it.Error != "" {
-			v.Error = &bulkErrorJSON{Code: it.Error, Message: bulkText("item."+it.Error, lang)}
+			v.Error = &BulkError{Code: it.Error, Message: bulkText("item."+it.Error, lang)}
 		}
 		out.Report = append(out.Report, v)
 	}
@@ -124,7 +128,7 @@ func bulkView(j refresh.Job, lang string) bulkJobJSON {
 		if j.ErrService != "" {
 			code += "." + j.ErrService
 		}
-		out.Error = &bulkErrorJSON{Code: j.ErrCode, Service: j.ErrService, Message: bulkText(code, lang)}
+		out.Error = &BulkError{Code: j.ErrCode, Service: j.ErrService, Message: bulkText(code, lang)}
 	}
 	return out
 }

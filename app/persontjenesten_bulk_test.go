@@ -11,39 +11,13 @@ import (
 	"testing"
 	"time"
 
+	"resepsjon/app"
+	"resepsjon/lookup"
 	"resepsjon/persontjeneste"
 	"resepsjon/persontjeneste/nhnmock"
 	"resepsjon/persontjeneste/nhnmock/population"
 	"resepsjon/register"
 )
-
-// bulkJob is GET /api/persontjenesten/refresh-all.
-type bulkJob struct {
-	JobID      string       `json:"jobId"`
-	State      string       `json:"state"`
-	Total      int          `json:"total"`
-	Done       int          `json:"done"`
-	Changed    int          `json:"changed"`
-	Failed     int          `json:"failed"`
-	StartedAt  *time.Time   `json:"startedAt"`
-	FinishedAt *time.Time   `json:"finishedAt"`
-	Report     []bulkItem   `json:"report"`
-	Error      *bulkProblem `json:"error"`
-}
-
-type bulkItem struct {
-	ClientID int64                   `json:"clientId"`
-	Name     string                  `json:"name"`
-	Kinds    []string                `json:"kinds"`
-	Changes  []persontjeneste.Change `json:"changes"`
-	Error    *bulkProblem            `json:"error"`
-}
-
-type bulkProblem struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	Service string `json:"service"`
-}
 
 const bulkPath = "/api/persontjenesten/refresh-all"
 
@@ -64,34 +38,29 @@ func (h *faultHarness) startBulk() string {
 	return out.JobID
 }
 
-func (h *faultHarness) bulkNow(mutate ...func(*http.Request)) bulkJob {
+func (h *faultHarness) bulkNow(mutate ...func(*http.Request)) app.BulkJob {
 	h.t.Helper()
 	r := h.do(http.MethodGet, bulkPath, nil, mutate...)
 	if r.status != http.StatusOK {
 		h.t.Fatalf("refresh all status: %d %s", r.status, r.body)
 	}
-	var j bulkJob
+	var j app.BulkJob
 	r.decode(h.t, &j)
 	return j
 }
 
 // waitBulk polls the job, as the page does, until until(job) holds.
-func (h *faultHarness) waitBulk(until func(bulkJob) bool, mutate ...func(*http.Request)) bulkJob {
+func (h *faultHarness) waitBulk(until func(app.BulkJob) bool, mutate ...func(*http.Request)) app.BulkJob {
 	h.t.Helper()
-	deadline := time.Now().Add(90 * time.Second)
-	for {
-		j := h.bulkNow(mutate...)
-		if until(j) {
-			return j
-		}
-		if time.Now().After(deadline) {
-			h.t.Fatalf("refresh all did not get there: %+v", j)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	var j app.BulkJob
+	eventually(h.t, 90*time.Second, "refresh all did not get there", func() bool {
+		j = h.bulkNow(mutate...)
+		return until(j)
+	})
+	return j
 }
 
-func finished(j bulkJob) bool { return j.State != "running" }
+func finished(j app.BulkJob) bool { return j.State != "running" }
 
 // control sends one request to the mock's control API.
 func (h *faultHarness) control(path string, body any) {
@@ -153,8 +122,8 @@ func (h *faultHarness) stored(id int64) register.Client {
 }
 
 // reportOf indexes a report by client id.
-func reportOf(j bulkJob) map[int64]bulkItem {
-	out := map[int64]bulkItem{}
+func reportOf(j app.BulkJob) map[int64]app.BulkItem {
+	out := map[int64]app.BulkItem{}
 	for _, it := range j.Report {
 		out[it.ClientID] = it
 	}
@@ -163,12 +132,12 @@ func reportOf(j bulkJob) map[int64]bulkItem {
 
 // wantApplied checks that the stored client is the client as read before
 // the run with exactly the item's changes, saved once.
-func wantApplied(t *testing.T, before, now register.Client, it bulkItem) {
+func wantApplied(t *testing.T, before, now register.Client, it app.BulkItem) {
 	t.Helper()
 	if now.Version != before.Version+1 {
 		t.Fatalf("client %d: version %d -> %d", before.ID, before.Version, now.Version)
 	}
-	got := persontjeneste.Diff(before, now)
+	got := lookup.Diff(before, now)
 	if len(got) != len(it.Changes) {
 		t.Fatalf("client %d: stored changes %+v, reported %+v", before.ID, got, it.Changes)
 	}
@@ -231,10 +200,10 @@ func TestBulkRefreshReportsMovedRenamedDeceased(t *testing.T) {
 	}
 	for _, c := range []struct {
 		client register.Client
-		kind   string
+		kind   persontjeneste.ChangeKind
 	}{{moved, "moved"}, {renamed, "renamed"}, {died, "deceased"}, {renumbered, "new_number"}, {protected, "protected"}} {
 		it, ok := rep[c.client.ID]
-		if !ok || it.Error != nil || !slices.Equal(it.Kinds, []string{c.kind}) || it.Name == "" {
+		if !ok || it.Error != nil || !slices.Equal(it.Kinds, []persontjeneste.ChangeKind{c.kind}) || it.Name == "" {
 			t.Fatalf("client %d in the report: %+v, want kind %s", c.client.ID, it, c.kind)
 		}
 		wantApplied(t, c.client, h.stored(c.client.ID), it)
@@ -461,7 +430,7 @@ func TestBulkRefreshHelseIDDownMidBatch(t *testing.T) {
 	h.mock.SetFaults(slow)
 	h.clock.Advance(2100 * time.Millisecond)
 	h.startBulk()
-	h.waitBulk(func(j bulkJob) bool { return j.Done > 0 || finished(j) })
+	h.waitBulk(func(j app.BulkJob) bool { return j.Done > 0 || finished(j) })
 	slow.HelseIDDown = true
 	h.mock.SetFaults(slow)
 	j := h.waitBulk(finished, english)

@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"resepsjon/lookup"
+	"resepsjon/register"
 )
 
 // searchBody is POST /api/persontjenesten/search: an identity number, or
@@ -33,7 +34,33 @@ func (s *Server) postPersontjenestenSearch(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"results": results, "total": len(results)})
+	return c.JSON(http.StatusOK, SearchAnswer{Results: results, Total: len(results)})
+}
+
+// SearchAnswer is POST /api/persontjenesten/search's answer.
+type SearchAnswer struct {
+	Results []lookup.Match `json:"results"`
+	Total   int            `json:"total"`
+}
+
+// LookupAnswer is POST /api/persontjenesten/lookup's answer: the draft for
+// "Legg til klient" (not saved), the client already registered with the
+// number, if any, and the person's badges.
+type LookupAnswer struct {
+	Draft            register.Client `json:"draft"`
+	ExistingClientID *int64          `json:"existingClientId"`
+	Badges           []string        `json:"badges"`
+}
+
+// UpdateAnswer is POST /api/clients/{id}/persontjenesten/update's answer:
+// the client with Persontjenesten's changes applied (not saved), the
+// changes, and the phone and e-mail changed in Resepsjon since the last
+// fetch, whose register value is only offered (old: the practice's, new:
+// the register's).
+type UpdateAnswer struct {
+	Draft   register.Client `json:"draft"`
+	Changes []lookup.Change `json:"changes"`
+	Kept    []lookup.Change `json:"kept"`
 }
 
 type lookupBody struct {
@@ -50,7 +77,7 @@ func (s *Server) postPersontjenestenLookup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"draft": d.Client, "existingClientId": d.ExistingClientID, "badges": d.Badges})
+	return c.JSON(http.StatusOK, LookupAnswer{Draft: d.Client, ExistingClientID: d.ExistingClientID, Badges: d.Badges})
 }
 
 func (s *Server) postClientUpdateFromPersontjenesten(c echo.Context) error {
@@ -62,5 +89,5 @@ func (s *Server) postClientUpdateFromPersontjenesten(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"draft": r.Client, "changes": r.Changes})
+	return c.JSON(http.StatusOK, UpdateAnswer{Draft: r.Client, Changes: r.Changes, Kept: r.Kept})
 }

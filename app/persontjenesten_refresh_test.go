@@ -7,48 +7,21 @@ import (
 	"testing"
 	"time"
 
+	"resepsjon/app"
 	"resepsjon/persontjeneste/nhnmock"
 )
 
-// ptAttempt is a check's "lastAttempt": a later check that could not reach
-// the service while the state shown is the last one confirmed.
-type ptAttempt struct {
-	At      time.Time `json:"at"`
-	Code    string    `json:"code"`
-	Message string    `json:"message"`
-	Help    string    `json:"help"`
-}
-
-// ptCheckAttempts is the part of the status that carries the failed
-// attempts.
-type ptCheckAttempts struct {
-	Delegation struct {
-		LastAttempt *ptAttempt `json:"lastAttempt"`
-	} `json:"delegation"`
-	Access struct {
-		LastAttempt *ptAttempt `json:"lastAttempt"`
-	} `json:"access"`
-}
-
-// refresh presses "Oppdater innstillinger" and returns the status with the
-// failed attempts.
-func (h *ptHarness) refresh(mutate ...func(*http.Request)) (ptStatus, ptCheckAttempts) {
+// refresh presses "Oppdater innstillinger" and returns the status (with the
+// failed attempts).
+func (h *ptHarness) refresh(mutate ...func(*http.Request)) app.PersontjenestenStatus {
 	h.t.Helper()
-	r := h.do(http.MethodPost, "/api/persontjenesten/refresh", nil, mutate...)
-	st := h.status(r)
-	var a ptCheckAttempts
-	r.decode(h.t, &a)
-	return st, a
+	return h.status(h.do(http.MethodPost, "/api/persontjenesten/refresh", nil, mutate...))
 }
 
 // statusNow reads the stored status the way the settings page does.
-func (h *ptHarness) statusNow() (ptStatus, ptCheckAttempts) {
+func (h *ptHarness) statusNow() app.PersontjenestenStatus {
 	h.t.Helper()
-	r := h.do(http.MethodGet, "/api/persontjenesten/status", nil)
-	st := h.status(r)
-	var a ptCheckAttempts
-	r.decode(h.t, &a)
-	return st, a
+	return h.status(h.do(http.MethodGet, "/api/persontjenesten/status", nil))
 }
 
 func sameTime(a, b *time.Time) bool { return a != nil && b != nil && a.Equal(*b) }
@@ -57,7 +30,7 @@ func english(r *http.Request) { r.Header.Set("Accept-Language", "en") }
 
 // wantAttempt checks a reported failed attempt: its code, both texts, and
 // that it is not older than the confirmation it sits beside.
-func wantAttempt(t *testing.T, what string, a *ptAttempt, code string, confirmed *time.Time) {
+func wantAttempt(t *testing.T, what string, a *app.CheckAttempt, code string, confirmed *time.Time) {
 	t.Helper()
 	switch {
 	case a == nil:
@@ -81,7 +54,7 @@ func TestPersontjenestenRefreshKeepsActivationThroughOutage(t *testing.T) {
 
 	// HelseID down.
 	h.mock.SetFaults(nhnmock.Faults{HelseIDDown: true})
-	st, att := h.refresh()
+	st := h.refresh()
 	if !st.Activated || st.Delegation.State != "ok" || st.Access.State != "ok" {
 		t.Fatalf("refresh while HelseID is down deactivated: %+v", st)
 	}
@@ -89,16 +62,16 @@ func TestPersontjenestenRefreshKeepsActivationThroughOutage(t *testing.T) {
 		t.Errorf("confirmation times moved: delegation %v -> %v, access %v -> %v",
 			first.Delegation.CheckedAt, st.Delegation.CheckedAt, first.Access.CheckedAt, st.Access.CheckedAt)
 	}
-	wantAttempt(t, "delegation, HelseID down", att.Delegation.LastAttempt, "helseid_unavailable", st.Delegation.CheckedAt)
-	if !strings.Contains(att.Delegation.LastAttempt.Message, "HelseID") {
-		t.Errorf("attempt message %q does not name HelseID", att.Delegation.LastAttempt.Message)
+	wantAttempt(t, "delegation, HelseID down", st.Delegation.LastAttempt, "helseid_unavailable", st.Delegation.CheckedAt)
+	if !strings.Contains(st.Delegation.LastAttempt.Message, "HelseID") {
+		t.Errorf("attempt message %q does not name HelseID", st.Delegation.LastAttempt.Message)
 	}
-	if att.Access.LastAttempt != nil {
-		t.Errorf("access attempt reported though it could not run: %+v", att.Access.LastAttempt)
+	if st.Access.LastAttempt != nil {
+		t.Errorf("access attempt reported though it could not run: %+v", st.Access.LastAttempt)
 	}
 	// The stored status says the same, and lookups are not refused.
-	if st2, att2 := h.statusNow(); !st2.Activated || att2.Delegation.LastAttempt == nil {
-		t.Fatalf("stored status after the outage refresh: %+v %+v", st2, att2)
+	if st2 := h.statusNow(); !st2.Activated || st2.Delegation.LastAttempt == nil {
+		t.Fatalf("stored status after the outage refresh: %+v %+v", st2, st2)
 	}
 	if r := h.do(http.MethodPost, "/api/persontjenesten/lookup", map[string]string{"nin": numbers[0]}); r.status != http.StatusOK {
 		t.Fatalf("lookup after a refresh during a HelseID outage: %d %s", r.status, r.body)
@@ -110,36 +83,36 @@ func TestPersontjenestenRefreshKeepsActivationThroughOutage(t *testing.T) {
 
 	// HelseID back: a fresh confirmation, no attempt left over.
 	h.mock.SetFaults(nhnmock.Faults{})
-	st, att = h.refresh()
-	if !st.Activated || att.Delegation.LastAttempt != nil || att.Access.LastAttempt != nil ||
+	st = h.refresh()
+	if !st.Activated || st.Delegation.LastAttempt != nil || st.Access.LastAttempt != nil ||
 		!st.Delegation.CheckedAt.After(*first.Delegation.CheckedAt) {
-		t.Fatalf("refresh after HelseID is back: %+v %+v", st, att)
+		t.Fatalf("refresh after HelseID is back: %+v", st)
 	}
 	confirmed := st
 
 	// Persontjenesten down: the delegation is confirmed anew, the access
 	// keeps its last confirmation, in English on request.
 	h.mock.SetFaults(nhnmock.Faults{PersontjenestenDown: true})
-	st, att = h.refresh(english)
+	st = h.refresh(english)
 	if !st.Activated || st.Delegation.State != "ok" || st.Access.State != "ok" {
 		t.Fatalf("refresh while Persontjenesten is down deactivated: %+v", st)
 	}
-	if att.Delegation.LastAttempt != nil || sameTime(st.Delegation.CheckedAt, confirmed.Delegation.CheckedAt) {
-		t.Errorf("delegation not confirmed anew while only Persontjenesten was down: %+v %+v", st.Delegation, att.Delegation.LastAttempt)
+	if st.Delegation.LastAttempt != nil || sameTime(st.Delegation.CheckedAt, confirmed.Delegation.CheckedAt) {
+		t.Errorf("delegation not confirmed anew while only Persontjenesten was down: %+v %+v", st.Delegation, st.Delegation.LastAttempt)
 	}
 	if !sameTime(st.Access.CheckedAt, confirmed.Access.CheckedAt) {
 		t.Errorf("access confirmation time moved: %v -> %v", confirmed.Access.CheckedAt, st.Access.CheckedAt)
 	}
-	wantAttempt(t, "access, Persontjenesten down", att.Access.LastAttempt, "persontjenesten_unavailable", st.Access.CheckedAt)
-	if !strings.Contains(att.Access.LastAttempt.Message, "Could not reach Persontjenesten") {
-		t.Errorf("English attempt message %q", att.Access.LastAttempt.Message)
+	wantAttempt(t, "access, Persontjenesten down", st.Access.LastAttempt, "persontjenesten_unavailable", st.Access.CheckedAt)
+	if !strings.Contains(st.Access.LastAttempt.Message, "Could not reach Persontjenesten") {
+		t.Errorf("English attempt message %q", st.Access.LastAttempt.Message)
 	}
 	h.mock.SetFaults(nhnmock.Faults{})
 	if r := h.do(http.MethodPost, "/api/persontjenesten/lookup", map[string]string{"nin": numbers[1]}); r.status != http.StatusOK {
 		t.Fatalf("lookup after Persontjenesten is back: %d %s", r.status, r.body)
 	}
-	if st, att = h.refresh(); !st.Activated || att.Access.LastAttempt != nil || sameTime(st.Access.CheckedAt, confirmed.Access.CheckedAt) {
-		t.Fatalf("refresh after Persontjenesten is back: %+v %+v", st, att)
+	if st = h.refresh(); !st.Activated || st.Access.LastAttempt != nil || sameTime(st.Access.CheckedAt, confirmed.Access.CheckedAt) {
+		t.Fatalf("refresh after Persontjenesten is back: %+v", st)
 	}
 }
 
@@ -160,31 +133,31 @@ func TestPersontjenestenRefreshRefusalDeactivates(t *testing.T) {
 
 	// The agreement lapses.
 	h.mock.SetAgreement(h.orgOK, false)
-	st, att := h.refresh()
-	if st.Activated || st.Access.State != "failed" || st.Access.Code != "no_agreement" || att.Access.LastAttempt != nil {
-		t.Fatalf("agreement withdrawn: %+v %+v", st.Access, att.Access.LastAttempt)
+	st := h.refresh()
+	if st.Activated || st.Access.State != "failed" || st.Access.Code != "no_agreement" || st.Access.LastAttempt != nil {
+		t.Fatalf("agreement withdrawn: %+v %+v", st.Access, st.Access.LastAttempt)
 	}
 	notActivated("the agreement lapsed")
 	// An outage now keeps the failed state: there is nothing to keep alive.
 	h.mock.SetFaults(nhnmock.Faults{PersontjenestenDown: true})
-	if st, att = h.refresh(); st.Activated || st.Access.State != "failed" || st.Access.Code != "persontjenesten_unavailable" || att.Access.LastAttempt != nil {
-		t.Fatalf("outage after a refusal: %+v %+v", st.Access, att.Access.LastAttempt)
+	if st = h.refresh(); st.Activated || st.Access.State != "failed" || st.Access.Code != "persontjenesten_unavailable" || st.Access.LastAttempt != nil {
+		t.Fatalf("outage after a refusal: %+v %+v", st.Access, st.Access.LastAttempt)
 	}
 	h.mock.SetFaults(nhnmock.Faults{})
 	h.mock.SetAgreement(h.orgOK, true)
-	if st, _ = h.refresh(); !st.Activated {
+	if st = h.refresh(); !st.Activated {
 		t.Fatalf("agreement back: %+v", st)
 	}
 
 	// The delegation is withdrawn in Altinn.
 	h.mock.SetDelegation(h.orgOK, false)
-	st, att = h.refresh()
-	if st.Activated || st.Delegation.State != "failed" || st.Delegation.Code != "no_delegation" || att.Delegation.LastAttempt != nil {
-		t.Fatalf("delegation withdrawn: %+v %+v", st.Delegation, att.Delegation.LastAttempt)
+	st = h.refresh()
+	if st.Activated || st.Delegation.State != "failed" || st.Delegation.Code != "no_delegation" || st.Delegation.LastAttempt != nil {
+		t.Fatalf("delegation withdrawn: %+v %+v", st.Delegation, st.Delegation.LastAttempt)
 	}
 	notActivated("the delegation was withdrawn")
 	h.mock.SetDelegation(h.orgOK, true)
-	if st, _ = h.refresh(); !st.Activated {
+	if st = h.refresh(); !st.Activated {
 		t.Fatalf("delegation back: %+v", st)
 	}
 
@@ -193,9 +166,9 @@ func TestPersontjenestenRefreshRefusalDeactivates(t *testing.T) {
 		Tenancy: nhnmock.TenancyMulti, Scopes: []string{nhnmock.ScopeNoLegalBasis}}); err != nil {
 		t.Fatal(err)
 	}
-	st, att = h.refresh()
-	if st.Activated || st.Delegation.State != "failed" || st.Delegation.Code != "invalid_scope" || att.Delegation.LastAttempt != nil {
-		t.Fatalf("scope removed: %+v %+v", st.Delegation, att.Delegation.LastAttempt)
+	st = h.refresh()
+	if st.Activated || st.Delegation.State != "failed" || st.Delegation.Code != "invalid_scope" || st.Delegation.LastAttempt != nil {
+		t.Fatalf("scope removed: %+v %+v", st.Delegation, st.Delegation.LastAttempt)
 	}
 	notActivated("the scope was removed")
 }
@@ -203,7 +176,7 @@ func TestPersontjenestenRefreshRefusalDeactivates(t *testing.T) {
 // publicJWK is the practice's registered public key, from the status.
 func (h *ptHarness) publicJWK() []byte {
 	h.t.Helper()
-	st, _ := h.statusNow()
+	st := h.statusNow()
 	if len(st.HelseID.PublicJWK) < 10 {
 		h.t.Fatalf("no public key in the status: %s", st.HelseID.PublicJWK)
 	}
@@ -223,10 +196,10 @@ func TestPersontjenestenFirstActivationFailsOnOutage(t *testing.T) {
 		t.Fatalf("first activation while HelseID is down: %+v", st)
 	}
 	h.mock.SetFaults(nhnmock.Faults{PersontjenestenDown: true})
-	st, att := h.refresh()
+	st = h.refresh()
 	if st.Activated || st.Delegation.State != "ok" || st.Access.State != "failed" || st.Access.Code != "persontjenesten_unavailable" ||
-		att.Delegation.LastAttempt != nil || att.Access.LastAttempt != nil {
-		t.Fatalf("first activation while Persontjenesten is down: %+v %+v", st, att)
+		st.Delegation.LastAttempt != nil || st.Access.LastAttempt != nil {
+		t.Fatalf("first activation while Persontjenesten is down: %+v", st)
 	}
 	r := h.do(http.MethodPost, "/api/persontjenesten/lookup", map[string]string{"nin": h.pop.SampleNINs(1)[0]})
 	if r.status != http.StatusConflict || r.apiError(t).Code != "not_activated" {
@@ -236,14 +209,14 @@ func TestPersontjenestenFirstActivationFailsOnOutage(t *testing.T) {
 	// An activation confirmed with other settings is not kept either: after
 	// a change of organisation number an outage is a plain failure.
 	h.mock.SetFaults(nhnmock.Faults{})
-	if st, _ = h.refresh(); !st.Activated {
+	if st = h.refresh(); !st.Activated {
 		t.Fatalf("activation once NHN answers: %+v", st)
 	}
 	h.status(h.do(http.MethodPut, "/api/persontjenesten/settings", map[string]any{
 		"practice": map[string]string{"orgNumber": h.orgNoAgreement, "name": "Testklinikken"}}))
 	h.mock.SetFaults(nhnmock.Faults{HelseIDDown: true})
-	if st, att = h.refresh(); st.Activated || st.Delegation.State != "failed" || att.Delegation.LastAttempt != nil {
-		t.Fatalf("outage after a settings change: %+v %+v", st, att)
+	if st = h.refresh(); st.Activated || st.Delegation.State != "failed" || st.Delegation.LastAttempt != nil {
+		t.Fatalf("outage after a settings change: %+v", st)
 	}
 }
 

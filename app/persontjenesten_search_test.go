@@ -6,6 +6,7 @@ import (
 	"testing"
 	"unicode"
 
+	"resepsjon/lookup"
 	"resepsjon/persontjeneste"
 	"resepsjon/persontjeneste/nhnmock/population"
 	"resepsjon/register"
@@ -109,7 +110,7 @@ func TestPersontjenestenSearchByStreet(t *testing.T) {
 		t.Fatalf("chosen street %q has fewer than three letters", want.StreetAddress)
 	}
 	results := h.search(map[string]string{"familyName": want.FamilyName, "streetAddress": want.StreetAddress})
-	if !slices.ContainsFunc(results, func(m ptMatch) bool { return m.PersonID == want.PersonID }) {
+	if !slices.ContainsFunc(results, func(m lookup.Match) bool { return m.PersonID == want.PersonID }) {
 		t.Fatalf("search by %s, %s did not find the person: %+v", want.FamilyName, want.StreetAddress, results)
 	}
 	for _, m := range results {

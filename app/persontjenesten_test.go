@@ -13,7 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"resepsjon/app"
 	"resepsjon/config"
+	"resepsjon/lookup"
 	"resepsjon/nin"
 	"resepsjon/persontjeneste"
 	"resepsjon/persontjeneste/helseid"
@@ -102,53 +104,19 @@ func newPTHarnessWith(t *testing.T, mockConfig func(*nhnmock.Config), configure 
 	return &ptHarness{testApp: a, mock: m, nhn: nhn, pop: pop, keys: keys, orgOK: orgs[0], orgNoDelegation: orgs[1], orgNoAgreement: orgs[2], front: front}
 }
 
-type ptCheck struct {
-	State     string     `json:"state"`
-	CheckedAt *time.Time `json:"checkedAt"`
-	Code      string     `json:"code"`
-	Message   string     `json:"message"`
-	Help      string     `json:"help"`
-	Link      string     `json:"link"`
-}
-
-type ptStatus struct {
-	Activated bool `json:"activated"`
-	Practice  struct {
-		OrgNumber    string `json:"orgNumber"`
-		SubOrgNumber string `json:"subOrgNumber"`
-		Name         string `json:"name"`
-	} `json:"practice"`
-	HelseID struct {
-		Environment string          `json:"environment"`
-		ClientID    string          `json:"clientId"`
-		Tenancy     string          `json:"tenancy"`
-		KeyID       string          `json:"keyId"`
-		Alg         string          `json:"alg"`
-		PublicJWK   json.RawMessage `json:"publicJwk"`
-	} `json:"helseid"`
-	Environments []struct {
-		ID string `json:"id"`
-	} `json:"environments"`
-	Delegation       ptCheck                          `json:"delegation"`
-	Access           ptCheck                          `json:"access"`
-	InformationParts []persontjeneste.InformationPart `json:"informationParts"`
-	AvailableParts   []persontjeneste.InformationPart `json:"availableParts"`
-	DefaultParts     []persontjeneste.InformationPart `json:"defaultParts"`
-}
-
-func (h *ptHarness) status(r reply) ptStatus {
+func (h *ptHarness) status(r reply) app.PersontjenestenStatus {
 	h.t.Helper()
 	if r.status != http.StatusOK {
 		h.t.Fatalf("status %d: %s", r.status, r.body)
 	}
-	var s ptStatus
+	var s app.PersontjenestenStatus
 	r.decode(h.t, &s)
 	return s
 }
 
 // setUp stores the practice settings and a key generated through the API,
 // registered in the mock as the practice's vendor (multi-tenant) client.
-func (h *ptHarness) setUp(org string) ptStatus {
+func (h *ptHarness) setUp(org string) app.PersontjenestenStatus {
 	h.t.Helper()
 	st := h.status(h.do(http.MethodPut, "/api/persontjenesten/settings", map[string]any{
 		"practice": map[string]string{"orgNumber": org, "name": "Testklinikken"},
@@ -158,11 +126,7 @@ func (h *ptHarness) setUp(org string) ptStatus {
 	if r.status != http.StatusOK {
 		h.t.Fatalf("key: %d %s", r.status, r.body)
 	}
-	var key struct {
-		KeyID     string          `json:"keyId"`
-		Alg       string          `json:"alg"`
-		PublicJWK json.RawMessage `json:"publicJwk"`
-	}
+	var key app.HelseIDKey
 	r.decode(h.t, &key)
 	if key.KeyID == "" || key.Alg != "ES256" || strings.Contains(string(key.PublicJWK), `"d"`) {
 		h.t.Fatalf("key answer %s", r.body)
@@ -174,7 +138,7 @@ func (h *ptHarness) setUp(org string) ptStatus {
 	return st
 }
 
-func (h *ptHarness) activate() ptStatus {
+func (h *ptHarness) activate() app.PersontjenestenStatus {
 	h.t.Helper()
 	h.setUp(h.orgOK)
 	st := h.status(h.do(http.MethodPost, "/api/persontjenesten/activate", nil))
@@ -215,7 +179,7 @@ func TestPersontjenestenActivation(t *testing.T) {
 	}
 
 	// Changing the organisation number resets both checks.
-	changeOrg := func(org string) ptStatus {
+	changeOrg := func(org string) app.PersontjenestenStatus {
 		t.Helper()
 		return h.status(h.do(http.MethodPut, "/api/persontjenesten/settings", map[string]any{
 			"practice": map[string]string{"orgNumber": org, "name": "Testklinikken"}}))
@@ -297,28 +261,13 @@ func TestPersontjenestenActivation(t *testing.T) {
 	}
 }
 
-type auditRow struct {
-	ID        int64     `json:"id"`
-	Time      time.Time `json:"time"`
-	OSUser    string    `json:"osUser"`
-	Action    string    `json:"action"`
-	Query     string    `json:"query"`
-	Results   int       `json:"results"`
-	PersonIDs []string  `json:"personIds"`
-	Outcome   string    `json:"outcome"`
-	ErrorCode string    `json:"errorCode"`
-}
-
-func (h *ptHarness) audit(query string) []auditRow {
+func (h *ptHarness) audit(query string) []app.AuditRow {
 	h.t.Helper()
 	r := h.do(http.MethodGet, "/api/audit?limit=500"+query, nil)
 	if r.status != http.StatusOK {
 		h.t.Fatalf("audit: %d %s", r.status, r.body)
 	}
-	var out struct {
-		Results []auditRow `json:"results"`
-		Total   int        `json:"total"`
-	}
+	var out app.AuditPage
 	r.decode(h.t, &out)
 	if out.Total != len(out.Results) {
 		h.t.Fatalf("audit total %d, %d rows", out.Total, len(out.Results))
@@ -326,27 +275,13 @@ func (h *ptHarness) audit(query string) []auditRow {
 	return out.Results
 }
 
-type ptMatch struct {
-	PersonID         string   `json:"personId"`
-	NIN              string   `json:"nin"`
-	GivenName        string   `json:"givenName"`
-	FamilyName       string   `json:"familyName"`
-	BirthDate        string   `json:"birthDate"`
-	City             string   `json:"city"`
-	Badges           []string `json:"badges"`
-	ExistingClientID *int64   `json:"existingClientId"`
-}
-
-func (h *ptHarness) search(body any) []ptMatch {
+func (h *ptHarness) search(body any) []lookup.Match {
 	h.t.Helper()
 	r := h.do(http.MethodPost, "/api/persontjenesten/search", body)
 	if r.status != http.StatusOK {
 		h.t.Fatalf("search %v: %d %s", body, r.status, r.body)
 	}
-	var out struct {
-		Results []ptMatch `json:"results"`
-		Total   int       `json:"total"`
-	}
+	var out app.SearchAnswer
 	r.decode(h.t, &out)
 	if out.Total != len(out.Results) {
 		h.t.Fatalf("total %d, %d results", out.Total, len(out.Results))
@@ -354,19 +289,13 @@ func (h *ptHarness) search(body any) []ptMatch {
 	return out.Results
 }
 
-type ptLookup struct {
-	Draft            register.Client `json:"draft"`
-	ExistingClientID *int64          `json:"existingClientId"`
-	Badges           []string        `json:"badges"`
-}
-
-func (h *ptHarness) lookup(body any) ptLookup {
+func (h *ptHarness) lookup(body any) app.LookupAnswer {
 	h.t.Helper()
 	r := h.do(http.MethodPost, "/api/persontjenesten/lookup", body)
 	if r.status != http.StatusOK {
 		h.t.Fatalf("lookup %v: %d %s", body, r.status, r.body)
 	}
-	var out ptLookup
+	var out app.LookupAnswer
 	r.decode(h.t, &out)
 	return out
 }
@@ -382,18 +311,13 @@ func (h *ptHarness) create(c register.Client) register.Client {
 	return out
 }
 
-type ptUpdate struct {
-	Draft   register.Client         `json:"draft"`
-	Changes []persontjeneste.Change `json:"changes"`
-}
-
-func (h *ptHarness) update(id int64) ptUpdate {
+func (h *ptHarness) update(id int64) app.UpdateAnswer {
 	h.t.Helper()
 	r := h.do(http.MethodPost, fmt.Sprintf("/api/clients/%d/persontjenesten/update", id), nil)
 	if r.status != http.StatusOK {
 		h.t.Fatalf("update %d: %d %s", id, r.status, r.body)
 	}
-	var out ptUpdate
+	var out app.UpdateAnswer
 	r.decode(h.t, &out)
 	return out
 }
@@ -433,7 +357,7 @@ func TestPersontjenestenSearchLookupCreate(t *testing.T) {
 		t.Fatal("no ordinary person among the samples")
 	}
 	results := h.search(map[string]string{"familyName": want.FamilyName, "birthDate": want.BirthDate})
-	i := slices.IndexFunc(results, func(m ptMatch) bool { return m.PersonID == want.PersonID })
+	i := slices.IndexFunc(results, func(m lookup.Match) bool { return m.PersonID == want.PersonID })
 	if i < 0 {
 		t.Fatalf("search by %s %s did not find the person: %+v", want.FamilyName, want.BirthDate, results)
 	}
@@ -602,15 +526,15 @@ func TestPersontjenestenEdgeCases(t *testing.T) {
 		}
 		_, moved := h.registerPerson(number)
 		u := h.update(created.ID)
-		want := persontjeneste.Diff(created, moved)
+		want := lookup.Diff(created, moved)
 		if len(want) == 0 {
 			t.Fatal("the move changed nothing")
 		}
 		for _, ch := range u.Changes {
-			switch ch.Field {
+			switch ch.Field.Name {
 			case "streetAddress", "postalCode", "city", "municipalityNumber", "postalAddress":
 			default:
-				t.Errorf("a move changed %s", ch.Field)
+				t.Errorf("a move changed %s", ch.Field.Name)
 			}
 		}
 		if len(u.Changes) != len(want) {
@@ -651,10 +575,10 @@ func TestPersontjenestenEdgeCases(t *testing.T) {
 	})
 }
 
-func sameFields(changes []persontjeneste.Change, fields ...string) bool {
+func sameFields(changes []lookup.Change, fields ...string) bool {
 	var got []string
 	for _, c := range changes {
-		got = append(got, c.Field)
+		got = append(got, c.Field.Name)
 	}
 	slices.Sort(got)
 	fields = slices.Clone(fields)
@@ -720,9 +644,27 @@ func TestPersontjenestenUnavailable(t *testing.T) {
 	}
 }
 
+// auditWatch passes audit rows on to the log and then to the test.
+type auditWatch struct {
+	register.AuditLog
+	written chan register.AuditEntry
+}
+
+func (w auditWatch) RecordAudit(ctx context.Context, e register.AuditEntry) (int64, error) {
+	id, err := w.AuditLog.RecordAudit(ctx, e)
+	select {
+	case w.written <- e:
+	default: // the test reads only the rows it waits for
+	}
+	return id, err
+}
+
 func TestPersontjenestenCancel(t *testing.T) {
 	t.Parallel()
-	h := newPTHarness(t)
+	written := make(chan register.AuditEntry, 256)
+	h := newPTHarnessWith(t, nil, func(c *testConfig) {
+		c.WrapAudit = func(l register.AuditLog) register.AuditLog { return auditWatch{AuditLog: l, written: written} }
+	})
 	h.activate()
 	person, ok := h.pop.ByNIN(h.pop.SampleNINs(1)[0])
 	if !ok {
@@ -744,20 +686,21 @@ func TestPersontjenestenCancel(t *testing.T) {
 		resp.Body.Close()
 		t.Fatalf("the request was answered (%d) instead of cancelled", resp.StatusCode)
 	}
-	// The server notices the closed request, stops the call and logs it.
-	deadline := time.Now().Add(10 * time.Second)
+	// The server notices the closed request, stops the call and logs it,
+	// well before the mock would have answered.
 	for {
-		rows := h.audit("&action=lookup")
-		if len(rows) == 1 {
-			if rows[0].Outcome != "error" || rows[0].ErrorCode != "cancelled" {
-				t.Fatalf("cancelled lookup audited as %+v", rows[0])
+		select {
+		case e := <-written:
+			if e.Action != register.ActionLookup {
+				continue
+			}
+			if rows := h.audit("&action=lookup"); len(rows) != 1 || rows[0].Outcome != "error" || rows[0].ErrorCode != "cancelled" {
+				t.Fatalf("cancelled lookup audited as %+v", rows)
 			}
 			return
-		}
-		if time.Now().After(deadline) {
+		case <-time.After(10 * time.Second):
 			t.Fatal("the cancelled lookup was not audited before the mock would have answered")
 		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }
 

@@ -65,8 +65,8 @@ func (s *Server) portalRoutes(api *echo.Group) {
 	s.idportenRoutes(api)
 }
 
-// portalMailJSON is the newest mail of a portal user, as the panel shows it.
-type portalMailJSON struct {
+// PortalMail is the newest mail of a portal user, as the panel shows it.
+type PortalMail struct {
 	Kind          string     `json:"kind"`
 	State         string     `json:"state"` // queued, sent, failed
 	Attempts      int        `json:"attempts"`
@@ -79,28 +79,29 @@ type portalMailJSON struct {
 	Description   string     `json:"description"` // the subject
 }
 
-type portalAccountJSON struct {
-	ID                   int64           `json:"id"`
-	ClientID             int64           `json:"clientId"`
-	ClientName           string          `json:"clientName"`
-	Email                string          `json:"email"`
-	Rights               portal.Rights   `json:"rights"`
-	WantsElectronicReply bool            `json:"wantsElectronicReply"`
-	Language             string          `json:"language"`
-	Status               portal.Status   `json:"status"`
-	ActivatedAt          *time.Time      `json:"activatedAt"`
-	CreatedAt            time.Time       `json:"createdAt"`
-	UpdatedAt            time.Time       `json:"updatedAt"`
-	Version              int64           `json:"version"`
-	Mail                 *portalMailJSON `json:"mail"`
+// PortalAccount is a client's portal access as the panel shows it.
+type PortalAccount struct {
+	ID                   int64         `json:"id"`
+	ClientID             int64         `json:"clientId"`
+	ClientName           string        `json:"clientName"`
+	Email                string        `json:"email"`
+	Rights               portal.Rights `json:"rights"`
+	WantsElectronicReply bool          `json:"wantsElectronicReply"`
+	Language             string        `json:"language"`
+	Status               portal.Status `json:"status"`
+	ActivatedAt          *time.Time    `json:"activatedAt"`
+	CreatedAt            time.Time     `json:"createdAt"`
+	UpdatedAt            time.Time     `json:"updatedAt"`
+	Version              int64         `json:"version"`
+	Mail                 *PortalMail   `json:"mail"`
 }
 
-func accountJSON(a portal.Account, lang string) portalAccountJSON {
-	out := portalAccountJSON{ID: a.ID, ClientID: a.ClientID, ClientName: a.ClientName, Email: a.Email, Rights: a.Rights,
+func accountJSON(a portal.Account, lang string) PortalAccount {
+	out := PortalAccount{ID: a.ID, ClientID: a.ClientID, ClientName: a.ClientName, Email: a.Email, Rights: a.Rights,
 		WantsElectronicReply: a.WantsElectronicReply, Language: a.Language, Status: a.Status, ActivatedAt: a.ActivatedAt,
 		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Version: a.Version}
 	if m := a.LastMail; m != nil {
-		mj := &portalMailJSON{Kind: m.Kind, State: m.State, Attempts: m.Attempts, CreatedAt: m.CreatedAt, SentAt: m.SentAt,
+		mj := &PortalMail{Kind: m.Kind, State: m.State, Attempts: m.Attempts, CreatedAt: m.CreatedAt, SentAt: m.SentAt,
 			Error: m.LastError, Recipient: m.To, Description: m.Subject}
 		if m.State == outbox.StateQueued && m.Attempts > 0 {
 			next := m.NextAttemptAt
@@ -116,6 +117,16 @@ func accountJSON(a portal.Account, lang string) portalAccountJSON {
 
 func (s *Server) actor() string { return s.cfg.OSUser }
 
+// PortalPanel is GET /api/clients/{id}/portal: the client's portal panel.
+type PortalPanel struct {
+	ClientID        int64          `json:"clientId"`
+	ClientEmail     string         `json:"clientEmail"`
+	OfferedRights   portal.Rights  `json:"offeredRights"`
+	Account         *PortalAccount `json:"account"` // null when the client has none
+	ActivationHours int            `json:"activationHours"`
+	ResetMinutes    int            `json:"resetMinutes"`
+}
+
 // clientPortalJSON answers the panel: the account (null when the client
 // has none), the client's e-mail and the rights the practice offers.
 func (s *Server) clientPortalJSON(c echo.Context, status int, clientID int64) error {
@@ -128,12 +139,13 @@ func (s *Server) clientPortalJSON(c echo.Context, status int, clientID int64) er
 	if err != nil {
 		return err
 	}
-	out := map[string]any{"clientId": clientID, "clientEmail": cl.Email, "offeredRights": st.Offered, "account": nil,
-		"activationHours": st.ActivationHours, "resetMinutes": st.ResetMinutes}
+	out := PortalPanel{ClientID: clientID, ClientEmail: cl.Email, OfferedRights: st.Offered,
+		ActivationHours: st.ActivationHours, ResetMinutes: st.ResetMinutes}
 	a, err := s.cfg.Portal.Service.Account(ctx, clientID)
 	switch {
 	case err == nil:
-		out["account"] = accountJSON(a, s.lang(c))
+		acc := accountJSON(a, s.lang(c))
+		out.Account = &acc
 	case !errors.Is(err, portal.ErrNoUser):
 		return err
 	}
@@ -205,7 +217,7 @@ func (s *Server) getPortalUsers(c echo.Context) error {
 		return err
 	}
 	lang := s.lang(c)
-	out := make([]portalAccountJSON, 0, len(accs))
+	out := make([]PortalAccount, 0, len(accs))
 	for _, a := range accs {
 		out = append(out, accountJSON(a, lang))
 	}

@@ -28,6 +28,41 @@ type portalHarness struct {
 	smtp   *smtptest.Server
 	svc    *portal.Service
 	sender *outbox.Sender
+	// recorded gets the outcome of each delivery attempt once the sender
+	// has stored it (what the panel then shows).
+	recorded chan string
+}
+
+// recordingStore is the outbox's store that tells the test each time the
+// sender has recorded an attempt: "sent" or the failure's reason.
+type recordingStore struct {
+	outbox.Store
+	recorded chan<- string
+}
+
+func (s recordingStore) MarkSent(ctx context.Context, id int64, at time.Time) error {
+	err := s.Store.MarkSent(ctx, id, at)
+	s.recorded <- "sent"
+	return err
+}
+
+func (s recordingStore) MarkAttemptFailed(ctx context.Context, id int64, reason string, next time.Time) error {
+	err := s.Store.MarkAttemptFailed(ctx, id, reason, next)
+	s.recorded <- reason
+	return err
+}
+
+// waitRecorded waits for the sender to store its next attempt and returns
+// the outcome.
+func (h *portalHarness) waitRecorded(t *testing.T) string {
+	t.Helper()
+	select {
+	case outcome := <-h.recorded:
+		return outcome
+	case <-time.After(45 * time.Second):
+		t.Fatal("the outbox sender recorded no delivery attempt within 45 s")
+		return ""
+	}
 }
 
 func newPortalHarness(t *testing.T) *portalHarness {
@@ -37,7 +72,8 @@ func newPortalHarness(t *testing.T) *portalHarness {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
-	h := &portalHarness{smtp: srv}
+	// Room for every attempt a test makes; a test reads only those it waits for.
+	h := &portalHarness{smtp: srv, recorded: make(chan string, 100)}
 	argon := portal.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 	h.testApp = newTestAppWith(t, func(cfg *testConfig) {
 		cfg.OSUser = "resepsjonist"
@@ -50,7 +86,8 @@ func newPortalHarness(t *testing.T) *portalHarness {
 			// A failed attempt is retried only after an hour, so one
 			// attempt must not time out on a busy CI machine: the STARTTLS
 			// handshake gets 30 s, and waitMail waits longer than that.
-			h.sender = outbox.NewSender(outbox.SenderConfig{Store: db, Transport: transport, FirstRetry: time.Hour})
+			h.sender = outbox.NewSender(outbox.SenderConfig{Store: recordingStore{Store: db, recorded: h.recorded},
+				Transport: transport, FirstRetry: time.Hour})
 			svc, err := portal.New(portal.Config{Store: db, Clients: db, Settings: db, Argon2: &argon,
 				PatientURL: "http://127.0.0.1:8730", Wake: h.sender.Wake})
 			if err != nil {
@@ -67,33 +104,13 @@ func newPortalHarness(t *testing.T) *portalHarness {
 	return h
 }
 
-type panelJSON struct {
-	ClientID      int64         `json:"clientId"`
-	ClientEmail   string        `json:"clientEmail"`
-	OfferedRights portal.Rights `json:"offeredRights"`
-	Account       *struct {
-		Email                string        `json:"email"`
-		Rights               portal.Rights `json:"rights"`
-		WantsElectronicReply bool          `json:"wantsElectronicReply"`
-		Status               portal.Status `json:"status"`
-		Version              int64         `json:"version"`
-		Mail                 *struct {
-			Kind      string     `json:"kind"`
-			State     string     `json:"state"`
-			Error     string     `json:"error"`
-			ErrorText string     `json:"errorText"`
-			SentAt    *time.Time `json:"sentAt"`
-		} `json:"mail"`
-	} `json:"account"`
-}
-
-func (h *portalHarness) panel(t *testing.T, id int64) panelJSON {
+func (h *portalHarness) panel(t *testing.T, id int64) app.PortalPanel {
 	t.Helper()
 	r := h.do(http.MethodGet, "/api/clients/"+itoa(id)+"/portal", nil)
 	if r.status != http.StatusOK {
 		t.Fatalf("panel: %d %s", r.status, r.body)
 	}
-	var p panelJSON
+	var p app.PortalPanel
 	r.decode(t, &p)
 	return p
 }
@@ -205,12 +222,10 @@ func TestPortalPanelThroughTheAPI(t *testing.T) {
 		t.Fatalf("panel after create: %+v", p.Account)
 	}
 	// The sender marks the mail sent right after the server accepted it.
-	deadline := time.Now().Add(10 * time.Second)
-	for p.Account.Mail.State != outbox.StateSent && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-		p = h.panel(t, c.ID)
+	if got := h.waitRecorded(t); got != "sent" {
+		t.Fatalf("activation mail: %s", got)
 	}
-	if p.Account.Mail.SentAt == nil {
+	if p = h.panel(t, c.ID); p.Account.Mail.State != outbox.StateSent || p.Account.Mail.SentAt == nil {
 		t.Fatalf("mail not marked sent: %+v", p.Account.Mail)
 	}
 
@@ -302,15 +317,10 @@ func TestPortalMailNotSentThenRetried(t *testing.T) {
 	if r.status != http.StatusCreated {
 		t.Fatalf("create: %d %s", r.status, r.body)
 	}
-	var p panelJSON
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		p = h.panel(t, c.ID)
-		if p.Account.Status == portal.StatusMailFailed || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
+	if got := h.waitRecorded(t); got != outbox.ReasonUnreachable {
+		t.Fatalf("attempt with the server down: %s", got)
 	}
+	p := h.panel(t, c.ID)
 	if p.Account.Status != portal.StatusMailFailed || p.Account.Mail.Error != outbox.ReasonUnreachable ||
 		!strings.Contains(p.Account.Mail.ErrorText, "svarer ikke") {
 		t.Fatalf("panel with the server down: %+v %+v", p.Account, p.Account.Mail)
@@ -327,15 +337,16 @@ func TestPortalMailNotSentThenRetried(t *testing.T) {
 		t.Fatalf("retry: %d %s", r.status, r.body)
 	}
 	h.waitMail(t, 1)
-	deadline = time.Now().Add(10 * time.Second)
-	for p = h.panel(t, c.ID); p.Account.Status != portal.StatusPending && time.Now().Before(deadline); p = h.panel(t, c.ID) {
-		time.Sleep(20 * time.Millisecond)
+	if got := h.waitRecorded(t); got != "sent" {
+		t.Fatalf("attempt after «Prøv igjen»: %s", got)
 	}
-	if p.Account.Status != portal.StatusPending {
+	if p = h.panel(t, c.ID); p.Account.Status != portal.StatusPending {
 		t.Fatalf("after delivery: %s", p.Account.Status)
 	}
-	h.sender.Wake()
-	time.Sleep(200 * time.Millisecond)
+	// A round of delivery now finds nothing left to send.
+	if sent, err := h.sender.DeliverDue(context.Background()); err != nil || sent != 0 {
+		t.Fatalf("a further round sent %d (%v), want none", sent, err)
+	}
 	if n := len(h.smtp.Messages()); n != 1 {
 		t.Fatalf("delivered %d times, want once", n)
 	}

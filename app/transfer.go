@@ -220,7 +220,18 @@ func (s *Server) dryRun(c echo.Context, j *importJob) (clientimport.Plan, error)
 // maxShownRows bounds the rows a check answers with; the report has all.
 const maxShownRows = 500
 
-type planRowJSON struct {
+// ImportPlan is POST /api/import/{id}/check: the dry run's counts and the
+// rows shown.
+type ImportPlan struct {
+	Create    int             `json:"create"`
+	Duplicate int             `json:"duplicate"`
+	Invalid   int             `json:"invalid"`
+	Rows      []ImportPlanRow `json:"rows"`
+}
+
+// ImportPlanRow is one row of the dry run: a refused row with the reason,
+// or one that will be imported.
+type ImportPlanRow struct {
 	Line   int    `json:"line"`
 	Status string `json:"status"`
 	Name   string `json:"name"`
@@ -239,7 +250,7 @@ func (s *Server) postImportCheck(c echo.Context) error {
 		return err
 	}
 	lang := language(c.Request(), s.cfg.Language)
-	rows := []planRowJSON{}
+	rows := []ImportPlanRow{}
 	creates := 0
 	for _, r := range plan.Rows {
 		if len(rows) == maxShownRows {
@@ -252,11 +263,9 @@ func (s *Server) postImportCheck(c echo.Context) error {
 			creates++
 		}
 		name := r.Client.GivenName + " " + r.Client.FamilyName
-		rows = append(rows, planRowJSON{Line: r.Line, Status: string(r.Status), Name: name, Reason: clientimport.Reason(r, lang)})
+		rows = append(rows, ImportPlanRow{Line: r.Line, Status: string(r.Status), Name: name, Reason: clientimport.Reason(r, lang)})
 	}
-	return c.JSON(http.StatusOK, map[string]any{
-		"create": plan.Create, "duplicate": plan.Duplicate, "invalid": plan.Invalid, "rows": rows,
-	})
+	return c.JSON(http.StatusOK, ImportPlan{Create: plan.Create, Duplicate: plan.Duplicate, Invalid: plan.Invalid, Rows: rows})
 }
 
 // postImportRun checks the file again with the mapping and imports the good
@@ -340,10 +349,7 @@ func (s *Server) getImportRefused(c echo.Context) error {
 	if err := clientimport.WriteRefused(&buf, j.table, *plan, lang); err != nil {
 		return err
 	}
-	name := "ikke-importert.csv"
-	if lang == "en" {
-		name = "not-imported.csv"
-	}
+	name := messages.Get("import.report.file_name", "import.report.file_name", lang)
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }

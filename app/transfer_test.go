@@ -77,13 +77,7 @@ func TestImportThroughTheAPI(t *testing.T) {
 		t.Fatalf("mapping without names: %d %s", r.status, r.body)
 	}
 	r = a.do("POST", "/api/import/"+up.ID+"/check", map[string]any{"mapping": up.Mapping}, func(r *http.Request) { r.Header.Set("Accept-Language", "en") })
-	var plan struct {
-		Create, Duplicate, Invalid int
-		Rows                       []struct {
-			Line           int
-			Status, Reason string
-		}
-	}
+	var plan app.ImportPlan
 	r.decode(t, &plan)
 	if plan.Create != 1 || plan.Duplicate != 1 || plan.Invalid != 2 || len(plan.Rows) != 4 {
 		t.Fatalf("check: %s", r.body)
@@ -99,10 +93,10 @@ func TestImportThroughTheAPI(t *testing.T) {
 		State   string
 		Created int
 	}
-	for i := 0; i < 100 && job.State != "done"; i++ {
+	eventually(t, 30*time.Second, "the import did not finish", func() bool {
 		a.do("GET", "/api/import/"+up.ID, nil).decode(t, &job)
-		time.Sleep(20 * time.Millisecond)
-	}
+		return job.State != "running" && job.State != ""
+	})
 	if job.State != "done" || job.Created != 1 {
 		t.Fatalf("job %+v", job)
 	}

@@ -44,6 +44,9 @@ type testConfig struct {
 	WrapClients func(register.ClientStore) register.ClientStore
 	// TokenNow is the HelseID token client's clock (nil: the real time).
 	TokenNow register.Clock
+	// WrapAudit, when set, stands between the lookups and the audit log
+	// (to see a row as it is written).
+	WrapAudit func(register.AuditLog) register.AuditLog
 }
 
 // wire builds the use cases over db the way the program does and returns
@@ -59,7 +62,11 @@ func wire(t testing.TB, db *store.DB, cfg testConfig) app.Config {
 	if err != nil {
 		t.Fatal(err)
 	}
-	look, err := lookup.New(lookup.Config{Connection: conn, Clients: db, Audit: db, Now: cfg.Now, OSUser: cfg.OSUser, Logger: cfg.Logger})
+	var audit register.AuditLog = db
+	if cfg.WrapAudit != nil {
+		audit = cfg.WrapAudit(db)
+	}
+	look, err := lookup.New(lookup.Config{Connection: conn, Clients: db, Audit: audit, Now: cfg.Now, OSUser: cfg.OSUser, Logger: cfg.Logger})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -36,25 +37,41 @@ type browserResult struct {
 	// first is the first keystroke's time after the app started (the page
 	// opened as soon as /api/health answered).
 	first time.Duration
+	// firstWhole is the same to the whole answer on screen.
+	firstWhole time.Duration
 	// startToRows is from exec to that keystroke's rows on screen.
 	startToRows time.Duration
 	firstNet    string          // where the first search's time went
 	net         string          // where the keystrokes' time went
 	typing      []time.Duration // each letter typed
 	typingDOM   []time.Duration // the same, to the change of the list (before the frame)
+	typingWhole []time.Duration // the same, to the whole answer on screen (count and all rows)
 	backing     []time.Duration // each Backspace after a whole name
+	trace       *traceSummary   // the main thread's work while the traced name was typed
 }
 
 // pageProbe is installed in the client list page: it notes each input
 // event's time and, at the first change of the page after it, the time of
 // the next animation frame.
 const pageProbe = `(() => {
-  const b = (window.__bench = { n: 0, done: 0, t0: 0, lat: [], dom: [] });
+  const b = (window.__bench = { n: 0, done: 0, whole: 0, t0: 0, lat: [], dom: [], fin: [], waiters: [] });
+  // b.wait(n): a promise of keystroke n's times, so that the benchmark waits
+  // without polling the page (which would be work on its main thread).
+  const check = (n) => {
+    if (b.lat[n] !== undefined && b.fin[n] !== undefined && b.waiters[n]) b.waiters[n]([b.lat[n], b.dom[n], b.fin[n]]);
+  };
+  b.wait = (n) => new Promise((resolve) => { b.waiters[n] = resolve; check(n); });
   const input = document.querySelector('#search');
+  const results = document.querySelector('#results');
   input.addEventListener('input', (e) => { b.n += 1; b.t0 = e.timeStamp; }, true);
-  const seen = () => {
-    if (b.done === b.n) return;
+  const seen = (records) => {
     const n = b.n, t0 = b.t0;
+    // The whole answer is on screen when the list is no longer waiting for the server.
+    if (b.whole !== n && !results.hasAttribute('aria-busy') && records.some((r) => r.type !== 'attributes' || b.done === n)) {
+      b.whole = n;
+      requestAnimationFrame(() => { b.fin[n] = performance.now() - t0; check(n); });
+    }
+    if (b.done === n || !records.some((r) => r.type !== 'attributes')) return;
     b.done = n;
     b.dom[n] = performance.now() - t0;
     const r = performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/clients?')).at(-1);
@@ -62,9 +79,9 @@ const pageProbe = `(() => {
     // Where a keystroke's time went: until the request left, and until its answer was in.
     if (r && r.startTime >= t0) (b.net = b.net || []).push([r.startTime - t0, r.responseEnd - t0]);
     performance.clearResourceTimings();
-    requestAnimationFrame(() => { b.lat[n] = performance.now() - t0; });
+    requestAnimationFrame(() => { b.lat[n] = performance.now() - t0; check(n); });
   };
-  new MutationObserver(seen).observe(document.querySelector('.page-list'), { childList: true, subtree: true, characterData: true });
+  new MutationObserver(seen).observe(document.querySelector('.page-list'), { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['aria-busy'] });
   return true;
 })()`
 
@@ -90,45 +107,70 @@ func browserRun(ctx context.Context, o options, bin, dataDir string, w, log io.W
 			if err := copyDataDir(dataDir, dir); err != nil {
 				return err
 			}
-			res, err := browserOnce(ctx, b, dir, names)
+			tracePath := ""
+			if o.trace != "" && round == 0 {
+				tracePath = filepath.Join(o.trace, fmt.Sprintf("trace-%d.json", i))
+			}
+			res, err := browserOnce(ctx, b, dir, names, tracePath)
 			os.RemoveAll(dir)
 			if err != nil {
 				return fmt.Errorf("round %d, %s: %w", round+1, labels[i], err)
 			}
-			fmt.Fprintf(log, "round %d %-16s first %v  start→rows %v  typing p50 %v p95 %v max %v (list changed: p50 %v p95 %v)  backing up p50 %v p95 %v\n",
-				round+1, labels[i], ms(res.first), ms(res.startToRows),
+			fmt.Fprintf(log, "round %d %-16s first %v (whole %v)  start→rows %v  typing p50 %v p95 %v max %v (list changed: p50 %v p95 %v; whole answer: p50 %v p95 %v)  backing up p50 %v p95 %v\n",
+				round+1, labels[i], ms(res.first), ms(res.firstWhole), ms(res.startToRows),
 				ms(pct(res.typing, 50)), ms(pct(res.typing, 95)), ms(pct(res.typing, 100)), ms(pct(res.typingDOM, 50)), ms(pct(res.typingDOM, 95)),
+				ms(pct(res.typingWhole, 50)), ms(pct(res.typingWhole, 95)),
 				ms(pct(res.backing, 50)), ms(pct(res.backing, 95)))
 			fmt.Fprintf(log, "  first search: %s\n  keystrokes: %s\n", res.firstNet, res.net)
+			if res.trace != nil {
+				fmt.Fprintf(log, "  trace (%s): %s\n", tracePath, res.trace.line())
+			}
 			results[i] = append(results[i], res)
 		}
 	}
 	fmt.Fprintf(w, "\n## Browser: keystroke to rows on screen (%d clients, headless Chromium 1366×768, %d rounds)\n\n", o.clients, o.rounds)
 	fmt.Fprintf(w, "Typing %d names letter by letter (%s); every figure over all rounds.\n\n", len(names), strings.Join(names, ", "))
-	fmt.Fprintln(w, "| binary | keystrokes | typing p50 | p95 | max | list changed p50 | p95 | Backspace after a name p50 | p95 | first search after start (median) | exec → first rows (median) |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "| binary | keystrokes | typing p50 | p95 | max | list changed p50 | p95 | whole answer p50 | p95 | Backspace after a name p50 | p95 | first search after start (median) | its whole answer (median) | exec → first rows (median) |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 	for i, rs := range results {
-		var typing, dom, backing, first, start []time.Duration
+		var typing, dom, whole, backing, first, firstWhole, start []time.Duration
 		for _, r := range rs {
 			typing = append(typing, r.typing...)
 			dom = append(dom, r.typingDOM...)
+			whole = append(whole, r.typingWhole...)
 			backing = append(backing, r.backing...)
 			first = append(first, r.first)
+			firstWhole = append(firstWhole, r.firstWhole)
 			start = append(start, r.startToRows)
 		}
 		slices.Sort(typing)
 		slices.Sort(dom)
+		slices.Sort(whole)
 		slices.Sort(backing)
-		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", labels[i], len(typing),
-			ms(pct(typing, 50)), ms(pct(typing, 95)), ms(pct(typing, 100)), ms(pct(dom, 50)), ms(pct(dom, 95)), ms(pct(backing, 50)), ms(pct(backing, 95)),
-			ms(median(first, cmpDur)), ms(median(start, cmpDur)))
+		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", labels[i], len(typing),
+			ms(pct(typing, 50)), ms(pct(typing, 95)), ms(pct(typing, 100)), ms(pct(dom, 50)), ms(pct(dom, 95)), ms(pct(whole, 50)), ms(pct(whole, 95)), ms(pct(backing, 50)), ms(pct(backing, 95)),
+			ms(median(first, cmpDur)), ms(median(firstWhole, cmpDur)), ms(median(start, cmpDur)))
+	}
+	if o.trace != "" {
+		fmt.Fprintf(w, "\nThe Performance panel's groups on the page's main thread while %q was typed (round 1; traces in %s), per keystroke:\n\n", names[min(1, len(names)-1)], o.trace)
+		fmt.Fprintln(w, "| binary | keystrokes | scripting | rendering (style, layout) | painting | other main-thread work | layouts (forced by script) | style recalcs | paints | frames |")
+		fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
+		for i, rs := range results {
+			if len(rs) == 0 || rs[0].trace == nil {
+				continue
+			}
+			t := rs[0].trace
+			fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %s | %d (%d) | %d | %d | %d |\n", labels[i], t.keys,
+				t.perKey(t.scripting), t.perKey(t.rendering), t.perKey(t.painting), t.perKey(t.other),
+				t.layouts, t.forcedLayouts, t.styles, t.paints, t.frames)
+		}
 	}
 	return nil
 }
 
 // browserOnce starts bin on dataDir, opens the client list in a fresh
 // headless Chromium as soon as the app answers, and types.
-func browserOnce(ctx context.Context, bin, dataDir string, names []string) (browserResult, error) {
+func browserOnce(ctx context.Context, bin, dataDir string, names []string, tracePath string) (browserResult, error) {
 	var res browserResult
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath),
@@ -184,25 +226,28 @@ func browserOnce(ctx context.Context, bin, dataDir string, names []string) (brow
 	}
 	n := 0
 	// key types one key and waits for its rows on screen: the time to the
-	// next frame after the first change of the list, and to that change.
-	key := func(k string) (time.Duration, time.Duration, error) {
+	// next frame after the first change of the list, to that change, and to
+	// the frame after the whole answer (the list no longer waiting for the
+	// server).
+	key := func(k string) (time.Duration, time.Duration, time.Duration, error) {
 		n++
 		if err := step(10*time.Second, chromedp.KeyEvent(k)); err != nil {
-			return 0, 0, fmt.Errorf("key %q: %w", k, err)
+			return 0, 0, 0, fmt.Errorf("key %q: %w", k, err)
 		}
 		pctx, cancel := context.WithTimeout(bctx, 10*time.Second)
-		v, err := chromedp.Run(pctx, chromedp.Poll[[]float64](fmt.Sprintf(`window.__bench.lat[%[1]d] !== undefined && [window.__bench.lat[%[1]d], window.__bench.dom[%[1]d]]`, n), chromedp.WithPollingInterval(2*time.Millisecond)))
+		v, err := chromedp.Run(pctx, chromedp.Evaluate[[]float64](fmt.Sprintf(`window.__bench.wait(%d)`, n), chromedp.EvalAwaitPromise))
 		cancel()
-		if err != nil || len(v) != 2 {
-			return 0, 0, fmt.Errorf("rows after key %d (%q): %v", n, k, err)
+		if err != nil || len(v) != 3 {
+			return 0, 0, 0, fmt.Errorf("rows after key %d (%q): %v", n, k, err)
 		}
-		return time.Duration(v[0] * float64(time.Millisecond)), time.Duration(v[1] * float64(time.Millisecond)), nil
+		d := func(x float64) time.Duration { return time.Duration(x * float64(time.Millisecond)) }
+		return d(v[0]), d(v[1]), d(v[2]), nil
 	}
 	if err := step(5*time.Second, chromedp.Focus(chromedp.CSS("#search"))); err != nil {
 		return res, err
 	}
 	// The first search after start: the first letter of the first name.
-	if res.first, _, err = key(names[0][:1]); err != nil {
+	if res.first, _, res.firstWhole, err = key(names[0][:1]); err != nil {
 		return res, err
 	}
 	res.startToRows = time.Since(start)
@@ -214,17 +259,40 @@ func browserOnce(ctx context.Context, bin, dataDir string, names []string) (brow
 		if i == 0 {
 			from = 1
 		}
+		// The second name is typed under Chromium's tracing (the first
+		// meets the start of the app).
+		var stopTrace func() ([]json.RawMessage, error)
+		if tracePath != "" && i == 1 {
+			if stopTrace, err = startTrace(bctx); err != nil {
+				return res, err
+			}
+		}
 		for _, r := range name[from:] {
-			d, dom, err := key(string(r))
+			d, dom, whole, err := key(string(r))
 			if err != nil {
 				return res, err
 			}
 			res.typing = append(res.typing, d)
 			res.typingDOM = append(res.typingDOM, dom)
+			res.typingWhole = append(res.typingWhole, whole)
 			time.Sleep(20 * time.Millisecond) // the next key comes a moment later
 		}
+		if stopTrace != nil {
+			raw, err := stopTrace()
+			if err != nil {
+				return res, err
+			}
+			sum, err := summarizeTrace(raw, len(name))
+			if err != nil {
+				return res, err
+			}
+			res.trace = &sum
+			if err := writeTrace(tracePath, raw); err != nil {
+				return res, err
+			}
+		}
 		for range 2 {
-			d, _, err := key(kb.Backspace)
+			d, _, _, err := key(kb.Backspace)
 			if err != nil {
 				return res, err
 			}
@@ -248,6 +316,7 @@ func browserOnce(ctx context.Context, bin, dataDir string, names []string) (brow
 	}
 	slices.Sort(res.typing)
 	slices.Sort(res.typingDOM)
+	slices.Sort(res.typingWhole)
 	slices.Sort(res.backing)
 	return res, nil
 }

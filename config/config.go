@@ -12,6 +12,8 @@ import (
 
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
+
+	"resepsjon/messages"
 )
 
 // Config is every setting the program reads. Keys in the config file and
@@ -59,14 +61,14 @@ func (e *InvalidError) Error() string {
 
 // Flags registers the flags every serving command shares.
 func Flags(fs *pflag.FlagSet) {
-	fs.String("config", "", "config file (default: config.yaml in the data directory)")
-	fs.String("data-dir", "", "directory for the database and state (default: the user's config directory/resepsjon)")
-	fs.String("listen", "", "listen address (default 127.0.0.1)")
-	fs.Int("port", 0, "port (default 8710; 0 picks any free port; a taken port moves to the next free one)")
-	fs.Bool("no-browser", false, "do not open the browser; print the address instead")
-	fs.Bool("no-tray", false, "show no tray icon (Windows and Linux show one while the app runs)")
-	fs.String("language", "", "language for messages: nb or en")
-	fs.String("log-level", "", "debug, info, warn or error")
+	fs.String("config", "", messages.Inline("cli.flag.config"))
+	fs.String("data-dir", "", messages.Inline("cli.flag.data_dir"))
+	fs.String("listen", "", messages.Inline("cli.flag.listen"))
+	fs.Int("port", 0, messages.Inline("cli.flag.port"))
+	fs.Bool("no-browser", false, messages.Inline("cli.flag.no_browser"))
+	fs.Bool("no-tray", false, messages.Inline("cli.flag.no_tray"))
+	fs.String("language", "", messages.Inline("cli.flag.language"))
+	fs.String("log-level", "", messages.Inline("cli.flag.log_level"))
 }
 
 // flagKeys maps flag names to config keys.

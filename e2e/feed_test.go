@@ -13,30 +13,20 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"resepsjon/app"
 )
 
-type feedStatus struct {
-	Enabled        bool  `json:"enabled"`
-	Started        bool  `json:"started"`
-	EventsRead     int64 `json:"eventsRead"`
-	ClientsUpdated int64 `json:"clientsUpdated"`
-	Changes        []struct {
-		ClientID int64    `json:"clientId"`
-		Outcome  string   `json:"outcome"`
-		Kinds    []string `json:"kinds"`
-	} `json:"changes"`
-}
-
 // waitFeed asks the app's change feed to poll until ok holds.
-func waitFeed(t *testing.T, s *server, what string, ok func(feedStatus) bool) feedStatus {
+func waitFeed(t *testing.T, s *server, what string, ok func(app.FeedStatus) bool) app.FeedStatus {
 	t.Helper()
-	var st feedStatus
+	var st app.FeedStatus
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); {
 		if code := s.api(t, http.MethodPost, "/api/persontjenesten/feed/poll", map[string]any{}, nil); code != http.StatusAccepted {
 			t.Fatalf("POST /api/persontjenesten/feed/poll: %d", code)
 		}
 		time.Sleep(300 * time.Millisecond)
-		st = feedStatus{}
+		st = app.FeedStatus{}
 		if code := s.api(t, http.MethodGet, "/api/persontjenesten/feed", nil, &st); code != http.StatusOK {
 			t.Fatalf("GET /api/persontjenesten/feed: %d", code)
 		}
@@ -55,7 +45,7 @@ func waitFeed(t *testing.T, s *server, what string, ok func(feedStatus) bool) fe
 func TestChangeFeed(t *testing.T) {
 	s, b := openDemo(t)
 	base := mockURL(t, ptStatusOf(t, s))
-	waitFeed(t, s, "its start", func(st feedStatus) bool { return st.Started })
+	waitFeed(t, s, "its start", func(st app.FeedStatus) bool { return st.Started })
 
 	p := freshPersons(t, s, base, 1)[0]
 	var draft struct {
@@ -72,7 +62,7 @@ func TestChangeFeed(t *testing.T) {
 		t.Fatalf("create: %d", code)
 	}
 	mockControl(t, base, http.MethodPost, "/_mock/persons/move", map[string]string{"nin": p.NIN})
-	st := waitFeed(t, s, "the move", func(st feedStatus) bool { return st.ClientsUpdated >= 1 })
+	st := waitFeed(t, s, "the move", func(st app.FeedStatus) bool { return st.ClientsUpdated >= 1 })
 	if len(st.Changes) == 0 || st.Changes[0].ClientID != created.ID || st.Changes[0].Kinds[0] != "moved" {
 		t.Fatalf("feed changes %+v, want client %d moved", st.Changes, created.ID)
 	}
@@ -177,13 +167,7 @@ func TestUnfinishedRunIsOffered(t *testing.T) {
 	_ = first.Wait()
 
 	s = startApp(t, appConfig{Command: "demo", DataDir: dir})
-	var job struct {
-		State      string `json:"state"`
-		Resumed    bool   `json:"resumed"`
-		Unfinished *struct {
-			Total int `json:"total"`
-		} `json:"unfinished"`
-	}
+	var job app.BulkJob
 	if s.api(t, http.MethodGet, "/api/persontjenesten/refresh-all", nil, &job); job.Unfinished == nil || job.Unfinished.Total == 0 {
 		t.Fatalf("after the restart: %+v", job)
 	}

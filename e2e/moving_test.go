@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"resepsjon/app"
 )
 
 // A client list as an old system might export it: semicolons, Norwegian
@@ -107,9 +109,7 @@ func TestImportWizardInBrowser(t *testing.T) {
 	if !strings.HasPrefix(client.Notes, "100") {
 		t.Errorf("the customer number did not go into the notes: %+v", client)
 	}
-	var audit struct {
-		Total int `json:"total"`
-	}
+	var audit app.AuditPage
 	s.api(t, http.MethodGet, "/api/audit?action=import", nil, &audit)
 	if audit.Total != 1 {
 		t.Errorf("%d import rows in the audit log", audit.Total)

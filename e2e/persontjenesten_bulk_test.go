@@ -6,10 +6,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"resepsjon/app"
 )
 
 // TestPersontjenestenBulkRefresh: "Oppdater alle fra Persontjenesten" on the
@@ -58,9 +59,7 @@ func TestPersontjenestenBulkRefresh(t *testing.T) {
 	}
 	b.press(kb.Escape)
 	b.waitFor("the question gone", `!document.querySelector('#pt-bulk-confirm')`)
-	var job struct {
-		State string `json:"state"`
-	}
+	var job app.BulkJob
 	if s.api(t, http.MethodGet, "/api/persontjenesten/refresh-all", nil, &job); job.State != "none" {
 		t.Errorf("after Avbryt the run is %q, want none", job.State)
 	}
@@ -83,32 +82,56 @@ func TestPersontjenestenBulkRefresh(t *testing.T) {
 	}
 	mockControl(t, base, http.MethodPut, "/_mock/faults", map[string]any{})
 
-	// A phone typed at the desk after the client's last fetch: the run
-	// keeps it and the report says so.
+	// The receptionist's story: a client imported from Persontjenesten
+	// whose new e-mail is typed seconds later. The run keeps it and the
+	// report says so, although the client was saved right after its fetch.
 	var typedID int64
 	for _, q := range freshPersons(t, s, base, 6) {
 		var got struct {
 			Draft map[string]any `json:"draft"`
 		}
 		s.api(t, http.MethodPost, "/api/persontjenesten/lookup", map[string]string{"nin": q.NIN}, &got)
-		if phone, _ := got.Draft["phone"].(string); phone == "" {
+		if email, _ := got.Draft["email"].(string); email == "" {
 			continue
 		}
-		got.Draft["fetchedAt"] = time.Now().Add(-3 * time.Hour).UTC().Format(time.RFC3339)
 		var c map[string]any
 		if code := s.api(t, http.MethodPost, "/api/clients", got.Draft, &c); code != http.StatusCreated {
 			t.Fatalf("create: %d", code)
 		}
-		c["phone"] = "+47 912 00 111"
+		c["email"] = "skrevet.i.resepsjonen@example.no"
 		if code := s.api(t, http.MethodPut, fmt.Sprintf("/api/clients/%d", int64(c["id"].(float64))), c, nil); code != http.StatusOK {
-			t.Fatalf("typing the phone: %d", code)
+			t.Fatalf("typing the e-mail: %d", code)
 		}
 		typedID = int64(c["id"].(float64))
 		break
 	}
 	if typedID == 0 {
-		t.Fatal("no person with a phone in the contact register")
+		t.Fatal("no person with an e-mail in the contact register")
 	}
+	// "Oppdater via Persontjenesten" on the card follows the same rule: the
+	// register's e-mail is offered unticked, saying the typed one is kept.
+	b.do(chromedp.Navigate(fmt.Sprintf("%s/#/clients/%d", s.URL, typedID)))
+	b.waitFor("the client card", `!!document.querySelector('#update-client')`)
+	b.click("#update-client")
+	b.waitFor("the changes dialog", `!!document.querySelector('#pt-diff-dialog[open]')`)
+	keptRow := `#pt-diff tr[data-field="email"][data-kept="true"]`
+	b.waitFor("the kept e-mail row", fmt.Sprintf(`!!document.querySelector(%s)`, jsString(keptRow)))
+	if got := b.text(keptRow); !strings.Contains(got, "beholdt din verdi") {
+		t.Errorf("the kept e-mail row: %q", got)
+	}
+	if eval[bool](b, fmt.Sprintf(`document.querySelector(%s).checked`, jsString(keptRow+" input"))) {
+		t.Error("the register's e-mail is ticked over the typed one")
+	}
+	b.checkLayout("update with a kept e-mail")
+	b.screenshot("persontjenesten-update-kept")
+	b.click("#pt-diff-cancel")
+	b.waitFor("the dialog closed", `!document.querySelector('#pt-diff-dialog[open]')`)
+	b.do(chromedp.Navigate(s.URL + "/#/persontjenesten"))
+	b.waitFor("the refresh-all button", `!!document.querySelector('#pt-bulk-start')`)
+
+	// The moved client's e-mail was never touched at the desk: the contact
+	// register's new one is taken.
+	mockControl(t, base, http.MethodPost, "/_mock/persons/contact", map[string]string{"nin": p.NIN, "email": "flyttet.ny@example.no"})
 
 	// The whole run: the report, grouped.
 	startBulk(b)
@@ -135,15 +158,15 @@ func TestPersontjenestenBulkRefresh(t *testing.T) {
 	}
 	kept := fmt.Sprintf(`#pt-bulk-report li[data-client-id="%d"]`, typedID)
 	b.waitFor("the kept phone in the report", fmt.Sprintf(`!!document.querySelector(%s)`, jsString(kept)))
-	if got := b.text(kept); !strings.Contains(got, "Telefon: beholdt din verdi") {
-		t.Errorf("the typed phone's report row: %q", got)
+	if got := b.text(kept); !strings.Contains(got, "E-post: beholdt din verdi") {
+		t.Errorf("the typed e-mail's report row: %q", got)
 	}
 	var typed struct {
-		Phone string `json:"phone"`
+		Email string `json:"email"`
 	}
 	s.api(t, http.MethodGet, fmt.Sprintf("/api/clients/%d", typedID), nil, &typed)
-	if !strings.Contains(strings.ReplaceAll(typed.Phone, " ", ""), "91200111") {
-		t.Errorf("the typed phone became %q", typed.Phone)
+	if typed.Email != "skrevet.i.resepsjonen@example.no" {
+		t.Errorf("the typed e-mail became %q", typed.Email)
 	}
 	if n := eval[int](b, `[...document.querySelectorAll('#pt-bulk-group-failed li')].filter(li => li.textContent.includes('Ikke oppdatert:')).length`); n > 0 {
 		t.Errorf("%d failed rows repeat «Ikke oppdatert:»", n)
@@ -157,10 +180,11 @@ func TestPersontjenestenBulkRefresh(t *testing.T) {
 	b.waitFor("the client page", fmt.Sprintf(`location.hash === '#/clients/%d'`, created.ID))
 	var stored struct {
 		StreetAddress string `json:"streetAddress"`
+		Email         string `json:"email"`
 		Version       int64  `json:"version"`
 	}
 	if code := s.api(t, http.MethodGet, fmt.Sprintf("/api/clients/%d", created.ID), nil, &stored); code != http.StatusOK ||
-		stored.Version != 2 || stored.StreetAddress == p.StreetAddress {
+		stored.Version != 2 || stored.StreetAddress == p.StreetAddress || stored.Email != "flyttet.ny@example.no" {
 		t.Errorf("client after the run: %d %+v (was at %q)", code, stored, p.StreetAddress)
 	}
 }

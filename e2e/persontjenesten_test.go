@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"resepsjon/app"
 	"resepsjon/nin"
 )
 
@@ -34,37 +35,6 @@ var mockScopes = []string{
 	"nhn:hgd-persontjenesten-api/read-no-legal-basis",
 }
 
-// ptCheck is one check in GET /api/persontjenesten/status.
-type ptCheck struct {
-	State     string  `json:"state"`
-	CheckedAt *string `json:"checkedAt"`
-	Code      string  `json:"code"`
-	Message   string  `json:"message"`
-	Help      string  `json:"help"`
-	Link      string  `json:"link"`
-}
-
-// ptStatus is the part of GET /api/persontjenesten/status the tests read.
-type ptStatus struct {
-	Activated bool `json:"activated"`
-	Practice  struct {
-		OrgNumber string `json:"orgNumber"`
-	} `json:"practice"`
-	HelseID struct {
-		ClientID  string          `json:"clientId"`
-		KeyID     string          `json:"keyId"`
-		PublicJWK json.RawMessage `json:"publicJwk"`
-	} `json:"helseid"`
-	Environments []struct {
-		ID         string `json:"id"`
-		Authority  string `json:"authority"`
-		APIBaseURL string `json:"apiBaseUrl"`
-	} `json:"environments"`
-	Delegation       ptCheck  `json:"delegation"`
-	Access           ptCheck  `json:"access"`
-	InformationParts []string `json:"informationParts"`
-}
-
 // person is a draft or match from the app's Persontjenesten routes.
 type person struct {
 	PersonID   string `json:"personId"`
@@ -81,9 +51,9 @@ type person struct {
 }
 
 // ptStatusOf reads the Persontjenesten status through the API.
-func ptStatusOf(t *testing.T, s *server) ptStatus {
+func ptStatusOf(t *testing.T, s *server) app.PersontjenestenStatus {
 	t.Helper()
-	var st ptStatus
+	var st app.PersontjenestenStatus
 	if code := s.api(t, http.MethodGet, "/api/persontjenesten/status", nil, &st); code != http.StatusOK {
 		t.Fatalf("GET /api/persontjenesten/status: status %d", code)
 	}
@@ -92,7 +62,7 @@ func ptStatusOf(t *testing.T, s *server) ptStatus {
 
 // mockURL is the demo mock's base address (no trailing slash), from the
 // environments the status lists.
-func mockURL(t *testing.T, st ptStatus) string {
+func mockURL(t *testing.T, st app.PersontjenestenStatus) string {
 	t.Helper()
 	for _, e := range st.Environments {
 		if e.ID == "mock" && e.Authority != "" {
@@ -156,10 +126,7 @@ func activateByAPI(t *testing.T, s *server) string {
 	org := orgNumbers(t, "3199", 1)[0]
 	setOrg(t, base, "delegations", org, true)
 	setOrg(t, base, "agreements", org, true)
-	var key struct {
-		KeyID     string          `json:"keyId"`
-		PublicJWK json.RawMessage `json:"publicJwk"`
-	}
+	var key app.HelseIDKey
 	if code := s.api(t, http.MethodPost, "/api/persontjenesten/key", map[string]any{"generate": map[string]string{"alg": "ES256"}}, &key); code != http.StatusOK {
 		t.Fatalf("POST /api/persontjenesten/key: status %d", code)
 	}
@@ -171,7 +138,7 @@ func activateByAPI(t *testing.T, s *server) string {
 	if code := s.api(t, http.MethodPut, "/api/persontjenesten/settings", settings, nil); code != http.StatusOK {
 		t.Fatalf("PUT /api/persontjenesten/settings: status %d", code)
 	}
-	var st ptStatus
+	var st app.PersontjenestenStatus
 	if code := s.api(t, http.MethodPost, "/api/persontjenesten/activate", map[string]any{}, &st); code != http.StatusOK || !st.Activated {
 		t.Fatalf("POST /api/persontjenesten/activate: status %d, %+v", code, st)
 	}
@@ -231,7 +198,7 @@ func openDemo(t *testing.T) (*server, *browser) {
 
 // expectFailure checks that the wizard shows the check's failure exactly as
 // the status reports it, with its help and link.
-func expectFailure(t *testing.T, b *browser, which string, check ptCheck, wantCode string) {
+func expectFailure(t *testing.T, b *browser, which string, check app.StatusCheck, wantCode string) {
 	t.Helper()
 	if check.State != "failed" || check.Code != wantCode {
 		t.Fatalf("%s check: state %q code %q, want failed %q", which, check.State, check.Code, wantCode)
@@ -450,7 +417,7 @@ func TestPersontjenestenActivation(t *testing.T) {
 }
 
 // contains reports whether list holds s.
-func contains(list []string, s string) bool {
+func contains[S ~string](list []S, s S) bool {
 	for _, x := range list {
 		if x == s {
 			return true

@@ -53,11 +53,24 @@ const (
 	CodeKeyShared  = "key.shared"
 )
 
-// SettingsStore keeps the settings (the app's settings table).
+// SettingsStore keeps the settings (the app's settings table) and writes a
+// change's audit row in the same transaction.
 type SettingsStore interface {
 	GetSetting(ctx context.Context, key string) (string, bool, error)
 	PutSetting(ctx context.Context, key, value string) error
+	PutSettingsAudited(ctx context.Context, settings map[string]string, e register.AuditEntry) error
 }
+
+// ActionSettings is the audit action of a change to the ID-porten settings
+// or key. The row's query says what changed as key=value words (change=
+// settings with the new issuer, clientId, level, askName; change=
+// key_generated, key_imported, key_installed or key_removed with the key's
+// id and algorithm), which the audit page writes as a sentence; never key
+// material.
+const ActionSettings = "idporten_settings"
+
+// Actions lists this package's audit actions, for filters.
+var Actions = []string{ActionSettings}
 
 // Settings is the practice's ID-porten set-up.
 type Settings struct {
@@ -101,6 +114,8 @@ type Config struct {
 	Transport http.RoundTripper
 	Now       func() time.Time
 	Logger    *slog.Logger
+	// OSUser is written to the audit log with each change.
+	OSUser string
 }
 
 // Service is the practice's ID-porten login. Safe for concurrent use.
@@ -151,15 +166,55 @@ func (s *Service) Settings(ctx context.Context) (Settings, error) {
 	return st, nil
 }
 
-func (s *Service) store(ctx context.Context, st Settings) error {
+// store saves st with the audit row of the change that made it (query:
+// what changed, see ActionSettings), in one transaction.
+func (s *Service) store(ctx context.Context, st Settings, change string) error {
 	raw, err := json.Marshal(st)
 	if err != nil {
 		return err
 	}
-	if err := s.cfg.Settings.PutSetting(ctx, settingKey, string(raw)); err != nil {
+	e := register.AuditEntry{Time: s.now().UTC(), OSUser: s.cfg.OSUser, Action: ActionSettings, Query: change,
+		PersonIDs: []string{}, Outcome: register.OutcomeOK}
+	if err := s.cfg.Settings.PutSettingsAudited(ctx, map[string]string{settingKey: string(raw)}, e); err != nil {
 		return fmt.Errorf("store ID-porten settings: %w", err)
 	}
 	return nil
+}
+
+// settingsChange is the audit query of an Update: the fields that changed,
+// with their new values.
+func settingsChange(old, st Settings) string {
+	parts := []string{"change=settings"}
+	if st.Issuer != old.Issuer {
+		parts = append(parts, "issuer="+oneLine(st.Issuer))
+	}
+	if st.ClientID != old.ClientID {
+		parts = append(parts, "clientId="+oneLine(st.ClientID))
+	}
+	if st.Level != old.Level {
+		parts = append(parts, "level="+st.Level)
+	}
+	if st.AskName != old.AskName {
+		parts = append(parts, fmt.Sprintf("askName=%t", st.AskName))
+	}
+	if len(parts) == 1 {
+		return ""
+	}
+	return strings.Join(parts, " ")
+}
+
+// keyChange is the audit query of a key change: what was done, the key's id
+// and algorithm (public identifiers only).
+func keyChange(what string, k *helseid.Key) string {
+	return fmt.Sprintf("change=%s kid=%s alg=%s", what, k.KID(), k.Alg())
+}
+
+// oneLine keeps a value on one line of the audit query ("" as "–").
+func oneLine(v string) string {
+	if v == "" {
+		return "–"
+	}
+	return strings.Join(strings.Fields(v), " ")
 }
 
 // Load is the settings with the key's public half and the redirect URI.
@@ -205,6 +260,7 @@ func (s *Service) Update(ctx context.Context, ch Change) (State, error) {
 	if err != nil {
 		return State{}, err
 	}
+	old := st
 	fields := map[string]string{}
 	if ch.Issuer != nil {
 		st.Issuer = strings.TrimSpace(*ch.Issuer)
@@ -232,8 +288,11 @@ func (s *Service) Update(ctx context.Context, ch Change) (State, error) {
 	if len(fields) > 0 {
 		return State{}, &register.ValidationError{Fields: fields}
 	}
-	if err := s.store(ctx, st); err != nil {
-		return State{}, err
+	// Saved without a change: nothing to store, nothing to audit.
+	if change := settingsChange(old, st); change != "" {
+		if err := s.store(ctx, st, change); err != nil {
+			return State{}, err
+		}
 	}
 	return s.Load(ctx)
 }
@@ -264,7 +323,7 @@ func (s *Service) GenerateKey(ctx context.Context) (State, error) {
 	if err != nil {
 		return State{}, err
 	}
-	return s.install(ctx, k)
+	return s.install(ctx, k, "key_generated")
 }
 
 // ImportKey reads a private key (JWK or PEM) and makes it the client's key.
@@ -277,15 +336,15 @@ func (s *Service) ImportKey(ctx context.Context, data []byte) (State, error) {
 	if err != nil {
 		return State{}, fmt.Errorf("%w: %w", &register.ValidationError{Fields: map[string]string{"key": CodeKeyInvalid}}, err)
 	}
-	return s.install(ctx, k)
+	return s.install(ctx, k, "key_imported")
 }
 
 // Install makes k the client's key (the demo's key comes this way).
 func (s *Service) Install(ctx context.Context, k *helseid.Key) (State, error) {
-	return s.install(ctx, k)
+	return s.install(ctx, k, "key_installed")
 }
 
-func (s *Service) install(ctx context.Context, k *helseid.Key) (State, error) {
+func (s *Service) install(ctx context.Context, k *helseid.Key, what string) (State, error) {
 	helseID, err := s.helseIDKeyID(ctx)
 	if err != nil {
 		return State{}, err
@@ -305,7 +364,7 @@ func (s *Service) install(ctx context.Context, k *helseid.Key) (State, error) {
 	}
 	old := st.KeyID
 	st.KeyID = k.KID()
-	if err := s.store(ctx, st); err != nil {
+	if err := s.store(ctx, st, keyChange(what, k)); err != nil {
 		if old != k.KID() {
 			_ = s.cfg.Keys.Delete(kctx, k.KID())
 		}
@@ -337,8 +396,9 @@ func (s *Service) RemoveKey(ctx context.Context) (State, error) {
 		return State{}, fmt.Errorf("delete the ID-porten key: %w", err)
 	}
 	s.keyCache.Forget(st.KeyID)
+	removed := "change=key_removed kid=" + st.KeyID
 	st.KeyID = ""
-	if err := s.store(ctx, st); err != nil {
+	if err := s.store(ctx, st, removed); err != nil {
 		return State{}, err
 	}
 	return s.Load(ctx)

@@ -41,6 +41,7 @@ type Service struct {
 	now     register.Clock
 	osUser  string
 	log     *slog.Logger
+	fetches fetchMemory
 }
 
 // New builds the Service; a missing dependency is an error.
@@ -120,11 +121,14 @@ type Draft struct {
 }
 
 // Refreshed is what "Oppdater via Persontjenesten" proposes for a stored
-// client: the client with the register's changes applied (not saved) and
-// the changes, never nil.
+// client: the client with the register's changes applied (not saved), the
+// changes, and the phone and e-mail changed in Resepsjon since the last
+// fetch, whose register value is not proposed (Old the practice's, New the
+// register's); neither is nil.
 type Refreshed struct {
 	Client  register.Client
 	Changes []Change
+	Kept    []Change
 }
 
 // parseNIN checks an identity number typed into field.
@@ -243,6 +247,7 @@ func (s *Service) Lookup(ctx context.Context, personID, number string) (Draft, e
 		}
 		entry.Results, entry.PersonIDs = 1, []string{p.ID}
 		out.Client = NewDraft(p, parts, s.now().UTC())
+		s.fetches.remember(out.Client, s.now())
 		out.Badges = persontjeneste.Badges(p)
 		out.ExistingClientID = s.existingClient(ctx, out.Client.NIN)
 		if out.ExistingClientID == nil && number != "" && number != out.Client.NIN {
@@ -273,6 +278,8 @@ func (s *Service) Update(ctx context.Context, clientID int64) (Refreshed, error)
 		}
 		entry.Results, entry.PersonIDs = 1, []string{p.ID}
 		out.Client, out.Changes = Refresh(old, p, parts, s.now().UTC())
+		out.Changes, out.Kept = KeepPracticeContact(old, &out.Client, out.Changes)
+		s.fetches.remember(out.Client, s.now())
 		return nil
 	})
 	return out, err

@@ -2,6 +2,7 @@ package lookup
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"time"
 
@@ -25,11 +26,32 @@ func (c Change) MarshalJSON() ([]byte, error) {
 	}{c.Field.Name, c.Old, c.New})
 }
 
+// UnmarshalJSON reads what MarshalJSON writes; the field is found by name
+// in the field table, and a name it lacks is an error.
+func (c *Change) UnmarshalJSON(data []byte) error {
+	var w struct {
+		Field string `json:"field"`
+		Old   string `json:"old"`
+		New   string `json:"new"`
+	}
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	for i := range persontjeneste.Fields {
+		if persontjeneste.Fields[i].Name == w.Field {
+			*c = Change{Field: &persontjeneste.Fields[i], Old: w.Old, New: w.New}
+			return nil
+		}
+	}
+	return fmt.Errorf("change of unknown field %q", w.Field)
+}
+
 // NewDraft is the client Persontjenesten's record p makes, fetched with
 // parts: fields of parts not fetched stay empty (see keepParts).
 func NewDraft(p persontjeneste.Person, parts []persontjeneste.InformationPart, now time.Time) register.Client {
 	draft := persontjeneste.ToClient(p, now)
 	keepParts(&draft, register.Client{}, parts)
+	setFetchedContact(&draft, draft, parts)
 	return draft
 }
 
@@ -45,6 +67,7 @@ func Refresh(old register.Client, p persontjeneste.Person, parts []persontjenest
 	draft := old
 	Apply(&draft, changes)
 	draft.PersonID, draft.FetchedAt, draft.SequenceNumber = fresh.PersonID, fresh.FetchedAt, fresh.SequenceNumber
+	setFetchedContact(&draft, fresh, parts)
 	return draft, changes
 }
 
@@ -56,7 +79,7 @@ func keepParts(fresh *register.Client, old register.Client, parts []persontjenes
 	strict := fresh.AddressProtection == register.AddressProtectionStrictlyConfidential
 	for i := range persontjeneste.Fields {
 		f := &persontjeneste.Fields[i]
-		if slices.ContainsFunc(f.Parts, func(p persontjeneste.InformationPart) bool { return slices.Contains(parts, p) }) {
+		if partFetched(f, parts) {
 			continue
 		}
 		switch {

@@ -187,3 +187,26 @@ func TestFieldTable(t *testing.T) {
 		t.Errorf("change JSON %s %v", b, err)
 	}
 }
+
+// TestChangeJSON: a change reads back as it was written, pointing at the
+// same row of the field table; an unknown field is an error.
+func TestChangeJSON(t *testing.T) {
+	for i := range persontjeneste.Fields {
+		want := Change{Field: &persontjeneste.Fields[i], Old: "old " + persontjeneste.Fields[i].Name, New: "new"}
+		data, err := json.Marshal(want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got Change
+		if err := json.Unmarshal(data, &got); err != nil {
+			t.Fatalf("%s: %v", data, err)
+		}
+		if got != want {
+			t.Errorf("%s read back as %+v", data, got)
+		}
+	}
+	var c Change
+	if err := json.Unmarshal([]byte(`{"field":"shoeSize","old":"","new":"44"}`), &c); err == nil {
+		t.Errorf("unknown field read as %+v", c)
+	}
+}

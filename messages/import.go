@@ -22,6 +22,7 @@ var importTexts = map[string]Text{
 	"import.bad_xlsx":                 {"Filen kan ikke leses som Excel-arbeidsbok. Lagre den på nytt fra Excel som .xlsx eller CSV.", "The file cannot be read as an Excel workbook. Save it again from Excel as .xlsx or CSV."},
 	"import.format":                   {"Filen er verken CSV eller Excel (.xlsx). En gammel .xls-fil må lagres som .xlsx eller CSV først.", "The file is neither CSV nor Excel (.xlsx). An old .xls file must be saved as .xlsx or CSV first."},
 	"import.report.problem":           {"Hvorfor ikke importert", "Why not imported"},
+	"import.report.file_name":         {"ikke-importert.csv", "not-imported.csv"},
 	"import.dup.nin":                  {"samme fødselsnummer", "the same identity number"},
 	"import.dup.name_birth":           {"samme navn og fødselsdato", "the same name and birth date"},
 	"import.dup.register":             {"Finnes allerede i registeret (%s).", "Already in the register (%s)."},

@@ -263,7 +263,7 @@ func TestNoCodeInTwoAreas(t *testing.T) {
 	if total != len(catalogue) {
 		t.Errorf("the areas hold %d codes, the catalogue %d", total, len(catalogue))
 	}
-	for _, code := range []string{"startup.db_too_new", "restore.done", "backup.never", "cli.mail.stored", "error.internal"} {
+	for _, code := range []string{"startup.db_too_new", "restore.done", "backup.never", "cli.mail.stored", "error.internal", "portal.no_user", "outbox.smtp_auth", "portal.mail.activation.subject", "patient.page.login", "audit.csv.time"} {
 		if !Has(code) {
 			t.Errorf("the catalogue lacks %s", code)
 		}

@@ -6,56 +6,41 @@ import "resepsjon/idporten"
 type idTexts struct {
 	Title, Offer, OfferText, Button, NotOffered                       string
 	RequestTitle, RequestIntro, VerifiedAs, NameLabel, NameHelp       string
-	NameFromProvider, EmailHelp, RightsLegend, RightsHelp, Send       string
+	NameFromProvider, EmailHelp, RightsLegend, Send                   string
 	FixFields, SentTitle, Approved, Pending, TryAgain                 string
 	Expired, State, Cancelled, Refused, Level, Unavailable, NotConfig string
 }
 
 func idTextsFor(lang string) idTexts {
-	if lang == "en" {
-		return idTexts{Title: "Log in with ID-porten", Offer: "Ask for access with ID-porten",
-			OfferText:    "Ask for access by logging in with ID-porten (BankID, MinID and others). Your identity is then verified, and the practice may approve you at once.",
-			Button:       "Log in with ID-porten",
-			NotOffered:   "The practice does not offer login with ID-porten. Contact the practice to get access.",
-			RequestTitle: "Ask for access to the patient portal",
-			RequestIntro: "ID-porten has verified who you are. Fill in your e-mail address; the practice sends the link to activate your access there.",
-			VerifiedAs:   "Verified national identity number", NameLabel: "Your name", NameHelp: "As in the National Registry.",
-			NameFromProvider: "From ID-porten.", EmailHelp: "The activation link and notices about answers go here.",
-			RightsLegend: "What you would like to use (the practice decides)", RightsHelp: "",
-			Send: "Ask for access", FixFields: "Some fields need fixing; see below.",
-			SentTitle:   "Request received",
-			Approved:    "Your access is approved. Check your e-mail for the link to choose a password.",
-			Pending:     "The practice has received your request and handles it soon. You get an e-mail when it is approved.",
-			TryAgain:    "Try again",
-			Expired:     "The login took too long or was already used. Start again with «Log in with ID-porten».",
-			State:       "The answer from ID-porten does not belong to this login. Start again with «Log in with ID-porten».",
-			Cancelled:   "You cancelled the login. You can try again, or contact the practice.",
-			Refused:     "The login could not be verified, so nothing was received. Try again; if it keeps failing, contact the practice.",
-			Level:       "The practice needs a higher level of assurance (for example BankID). Try again with another eID.",
-			Unavailable: "ID-porten cannot be reached right now. Try again in a little while.",
-			NotConfig:   "Login with ID-porten is not set up at the practice. Contact the practice to get access."}
+	t := catalogueIn(lang)
+	return idTexts{
+		Title:            t("patient.idporten.title"),
+		Offer:            t("patient.idporten.offer"),
+		OfferText:        t("patient.idporten.offer_text"),
+		Button:           t("patient.idporten.button"),
+		NotOffered:       t("patient.idporten.not_offered"),
+		RequestTitle:     t("patient.idporten.request_title"),
+		RequestIntro:     t("patient.idporten.request_intro"),
+		VerifiedAs:       t("patient.idporten.verified_as"),
+		NameLabel:        t("patient.idporten.name_label"),
+		NameHelp:         t("patient.idporten.name_help"),
+		NameFromProvider: t("patient.idporten.name_from_provider"),
+		EmailHelp:        t("patient.idporten.email_help"),
+		RightsLegend:     t("patient.idporten.rights_legend"),
+		Send:             t("patient.idporten.send"),
+		FixFields:        t("patient.idporten.fix_fields"),
+		SentTitle:        t("patient.idporten.sent_title"),
+		Approved:         t("patient.idporten.approved"),
+		Pending:          t("patient.idporten.pending"),
+		TryAgain:         t("patient.idporten.try_again"),
+		Expired:          t("patient.idporten.expired"),
+		State:            t("patient.idporten.state"),
+		Cancelled:        t("patient.idporten.cancelled"),
+		Refused:          t("patient.idporten.refused"),
+		Level:            t("patient.idporten.level"),
+		Unavailable:      t("patient.idporten.unavailable"),
+		NotConfig:        t("patient.idporten.not_config"),
 	}
-	return idTexts{Title: "Logg inn med ID-porten", Offer: "Be om tilgang med ID-porten",
-		OfferText:    "Be om tilgang ved å logge inn med ID-porten (BankID, MinID og andre). Da er identiteten din bekreftet, og legekontoret kan godkjenne deg med en gang.",
-		Button:       "Logg inn med ID-porten",
-		NotOffered:   "Legekontoret tilbyr ikke innlogging med ID-porten. Kontakt legekontoret for å få tilgang.",
-		RequestTitle: "Be om tilgang til pasientportalen",
-		RequestIntro: "ID-porten har bekreftet hvem du er. Fyll inn e-postadressen din; legekontoret sender lenken for å aktivere tilgangen dit.",
-		VerifiedAs:   "Bekreftet fødselsnummer", NameLabel: "Navnet ditt", NameHelp: "Slik det står i Folkeregisteret.",
-		NameFromProvider: "Fra ID-porten.", EmailHelp: "Aktiveringslenken og varsler om svar kommer hit.",
-		RightsLegend: "Dette vil du bruke (legekontoret bestemmer)", RightsHelp: "",
-		Send: "Be om tilgang", FixFields: "Noen felt må rettes; se nedenfor.",
-		SentTitle:   "Forespørselen er mottatt",
-		Approved:    "Tilgangen din er godkjent. Se e-posten din for lenken der du velger passord.",
-		Pending:     "Legekontoret har fått forespørselen din og behandler den snart. Du får e-post når den er godkjent.",
-		TryAgain:    "Prøv igjen",
-		Expired:     "Innloggingen tok for lang tid eller er allerede brukt. Begynn på nytt med «Logg inn med ID-porten».",
-		State:       "Svaret fra ID-porten hører ikke til denne innloggingen. Begynn på nytt med «Logg inn med ID-porten».",
-		Cancelled:   "Du avbrøt innloggingen. Du kan prøve igjen, eller kontakte legekontoret.",
-		Refused:     "Innloggingen kunne ikke bekreftes, så ingenting er mottatt. Prøv igjen; kontakt legekontoret hvis det ikke går.",
-		Level:       "Legekontoret krever et høyere sikkerhetsnivå (for eksempel BankID). Prøv igjen med en annen eID.",
-		Unavailable: "ID-porten svarer ikke akkurat nå. Prøv igjen om litt.",
-		NotConfig:   "Innlogging med ID-porten er ikke satt opp hos legekontoret. Kontakt legekontoret for å få tilgang."}
 }
 
 // failure is the text for a login error code.

@@ -183,7 +183,12 @@ func TestRequestToAnswer(t *testing.T) {
 	if strings.Contains(p.body, "Ringt og avtalt") || !strings.Contains(p.body, "Besvart på telefon eller brev") {
 		t.Fatalf("history after a phone answer: %s", p.body)
 	}
-	time.Sleep(300 * time.Millisecond)
+	// A mail would have been queued with the answer: once the two mails
+	// before are recorded as sent, a round of delivery finds none.
+	w.waitMarkedSent(2)
+	if sent, err := w.sender.DeliverDue(context.Background()); err != nil || sent != 0 {
+		t.Fatalf("a round of delivery after a phone answer sent %d (%v), want none", sent, err)
+	}
 	if n := len(w.smtp.Messages()); n != 2 {
 		t.Fatalf("%d mails, want 2 (no mail for a phone answer)", n)
 	}

@@ -39,6 +39,37 @@ type world struct {
 	staffToken string
 	staffPort  int
 	patientURL string
+	sender     *outbox.Sender
+	// marked gets a tick each time the sender has recorded a mail as sent.
+	marked chan struct{}
+}
+
+// markingStore is the outbox's store that tells the world each time a mail
+// is recorded as sent.
+type markingStore struct {
+	outbox.Store
+	marked chan<- struct{}
+}
+
+func (s markingStore) MarkSent(ctx context.Context, id int64, at time.Time) error {
+	err := s.Store.MarkSent(ctx, id, at)
+	select {
+	case s.marked <- struct{}{}:
+	default:
+	}
+	return err
+}
+
+// waitMarkedSent waits until the sender has recorded n more mails as sent.
+func (w *world) waitMarkedSent(n int) {
+	w.t.Helper()
+	for range n {
+		select {
+		case <-w.marked:
+		case <-time.After(20 * time.Second):
+			w.t.Fatal("the outbox sender recorded no mail as sent within 20 s")
+		}
+	}
 }
 
 func newWorld(t *testing.T) *world {
@@ -54,15 +85,16 @@ func newWorld(t *testing.T) *world {
 	}
 	staffLn, _ := net.Listen("tcp", "127.0.0.1:0")
 	patientLn, _ := net.Listen("tcp", "127.0.0.1:0")
-	w := &world{t: t, db: db, smtp: srv, staffPort: staffLn.Addr().(*net.TCPAddr).Port}
+	w := &world{t: t, db: db, smtp: srv, staffPort: staffLn.Addr().(*net.TCPAddr).Port, marked: make(chan struct{}, 100)}
 	w.staffURL = "http://127.0.0.1:" + strconv.Itoa(w.staffPort)
 	pport := patientLn.Addr().(*net.TCPAddr).Port
 	w.patientURL = "http://127.0.0.1:" + strconv.Itoa(pport)
 
-	sender := outbox.NewSender(outbox.SenderConfig{Store: db, Transport: outbox.NewSMTP(outbox.SMTPConfig{Host: "127.0.0.1", Port: srv.Port(),
+	sender := outbox.NewSender(outbox.SenderConfig{Store: markingStore{Store: db, marked: w.marked}, Transport: outbox.NewSMTP(outbox.SMTPConfig{Host: "127.0.0.1", Port: srv.Port(),
 		From:      func(context.Context) (string, string, error) { return "Fysio Nord", "post@fysio.example.no", nil },
 		TLSConfig: &tls.Config{RootCAs: srv.RootCAs, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}})})
 	argon := portal.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+	w.sender = sender
 	svc, err := portal.New(portal.Config{Store: db, Clients: db, Settings: db, Argon2: &argon, PatientURL: w.patientURL, Wake: sender.Wake})
 	if err != nil {
 		t.Fatal(err)

@@ -1,5 +1,7 @@
 package patientweb
 
+import "resepsjon/messages"
+
 // texts are the patient's pages' words in one language.
 type texts struct {
 	Lang, OtherLang, OtherLangName                                         string
@@ -18,57 +20,75 @@ type texts struct {
 	Norwegian, English                                                     string
 }
 
-func textsFor(lang string) texts {
-	if lang == "en" {
-		return texts{Lang: "en", OtherLang: "nb", OtherLangName: "Norsk",
-			Portal: "Patient portal", PortalOf: "Patient portal",
-			Login: "Log in", LoginTitle: "Log in to the patient portal", Email: "E-mail address", Password: "Password",
-			Forgot: "Forgot password?", LoginIntro: "Log in with the e-mail address the practice registered and the password you chose.",
-			ActivateTitle: "Activate your access", ActivateIntro: "Choose a password to activate your access to the patient portal.",
-			ActivateButton: "Activate access",
-			ResetTitle:     "Choose a new password", ResetIntro: "Choose a new password for the patient portal.", ResetButton: "Save new password",
-			NewPassword: "New password", RepeatPassword: "Repeat the password",
-			PasswordRules: "At least 10 characters. A few words in a row are easy to remember and hard to guess, for example «blue bicycle by the lake». Not your e-mail address.",
-			ForgotTitle:   "Forgot password", ForgotIntro: "Enter your e-mail address. If it has access to the patient portal, you get a link to choose a new password.",
-			ForgotButton: "Send link", BackToLogin: "Back to log in",
-			ProfileTitle: "Your profile", Name: "Name", Rights: "What you can do in the portal", NoRights: "No services at the moment",
-			NoRightsNote: "The practice has not given you access to any services right now. You can still see your profile and earlier history.",
-			Consultation: "E-consultation", Booking: "E-appointment booking", Renewal: "E-prescription renewal",
-			Given: "yes", NotGiven: "no",
-			WantsReply: "I want answers electronically", WantsReplyHelp: "Answers to your e-consultations come here in the portal; the e-mail only says there is an answer.",
-			Language: "Language of e-mail", SavePreferences: "Save", Preferences: "Settings", Saved: "Saved.",
-			ChangePasswordTitle: "Change password", CurrentPassword: "Current password", ChangeButton: "Change password",
-			PasswordChanged: "The password is changed. Other devices are logged out.", Logout: "Log out",
-			LinkInvalidTitle: "The link cannot be used", NotFound: "Page not found",
-			NotFoundText: "This page does not exist in the patient portal.",
-			Refused:      "The request was stopped. Open the patient portal again and try once more.",
-			Activated:    "Your access is activated. Welcome!", ResetDone: "Your new password is saved.",
-			Error:     "Something went wrong. Try again in a little while.",
-			Norwegian: "Norsk (bokmål)", English: "English"}
+// catalogueIn looks texts up in the message catalogue in lang ("en", else
+// bokmål); TestPageTextsComplete checks that no field is left empty.
+func catalogueIn(lang string) func(code string) string {
+	return func(code string) string {
+		t, _ := messages.Lookup(code)
+		return t.In(lang)
 	}
-	return texts{Lang: "nb", OtherLang: "en", OtherLangName: "English",
-		Portal: "Pasientportal", PortalOf: "Pasientportal",
-		Login: "Logg inn", LoginTitle: "Logg inn i pasientportalen", Email: "E-postadresse", Password: "Passord",
-		Forgot: "Glemt passord?", LoginIntro: "Logg inn med e-postadressen legekontoret har registrert og passordet du valgte.",
-		ActivateTitle: "Aktiver tilgangen din", ActivateIntro: "Velg et passord for å aktivere tilgangen din til pasientportalen.",
-		ActivateButton: "Aktiver tilgangen",
-		ResetTitle:     "Velg nytt passord", ResetIntro: "Velg et nytt passord til pasientportalen.", ResetButton: "Lagre nytt passord",
-		NewPassword: "Nytt passord", RepeatPassword: "Gjenta passordet",
-		PasswordRules: "Minst 10 tegn. Noen ord etter hverandre er lett å huske og vanskelig å gjette, for eksempel «blå sykkel ved sjøen». Ikke e-postadressen din.",
-		ForgotTitle:   "Glemt passord", ForgotIntro: "Skriv e-postadressen din. Hvis den har tilgang til pasientportalen, får du en lenke for å velge nytt passord.",
-		ForgotButton: "Send lenke", BackToLogin: "Tilbake til innlogging",
-		ProfileTitle: "Profilen din", Name: "Navn", Rights: "Dette kan du gjøre i portalen", NoRights: "Ingen tjenester nå",
-		NoRightsNote: "Legekontoret har ikke gitt deg tilgang til tjenester akkurat nå. Du kan fortsatt se profilen din og tidligere historikk.",
-		Consultation: "E-konsultasjon", Booking: "E-timebestilling", Renewal: "E-reseptfornyelse",
-		Given: "ja", NotGiven: "nei",
-		WantsReply: "Ønsker svar elektronisk", WantsReplyHelp: "Svar på e-konsultasjoner kommer her i portalen; e-posten sier bare at det er kommet svar.",
-		Language: "Språk i e-post", SavePreferences: "Lagre", Preferences: "Innstillinger", Saved: "Lagret.",
-		ChangePasswordTitle: "Bytt passord", CurrentPassword: "Nåværende passord", ChangeButton: "Bytt passord",
-		PasswordChanged: "Passordet er byttet. Andre enheter er logget ut.", Logout: "Logg ut",
-		LinkInvalidTitle: "Lenken kan ikke brukes", NotFound: "Fant ikke siden",
-		NotFoundText: "Denne siden finnes ikke i pasientportalen.",
-		Refused:      "Forespørselen ble stoppet. Åpne pasientportalen på nytt og prøv en gang til.",
-		Activated:    "Tilgangen din er aktivert. Velkommen!", ResetDone: "Det nye passordet er lagret.",
-		Error:     "Noe gikk galt. Prøv igjen om litt.",
-		Norwegian: "Norsk (bokmål)", English: "English"}
+}
+
+// textsFor is the page words in lang, from the catalogue (patient.page.*).
+func textsFor(lang string) texts {
+	t := catalogueIn(lang)
+	tx := texts{
+		OtherLangName:       t("patient.page.other_lang_name"),
+		Portal:              t("patient.page.portal"),
+		PortalOf:            t("patient.page.portal_of"),
+		Login:               t("patient.page.login"),
+		LoginTitle:          t("patient.page.login_title"),
+		Email:               t("patient.page.email"),
+		Password:            t("patient.page.password"),
+		Forgot:              t("patient.page.forgot"),
+		LoginIntro:          t("patient.page.login_intro"),
+		ActivateTitle:       t("patient.page.activate_title"),
+		ActivateIntro:       t("patient.page.activate_intro"),
+		ActivateButton:      t("patient.page.activate_button"),
+		ResetTitle:          t("patient.page.reset_title"),
+		ResetIntro:          t("patient.page.reset_intro"),
+		ResetButton:         t("patient.page.reset_button"),
+		NewPassword:         t("patient.page.new_password"),
+		RepeatPassword:      t("patient.page.repeat_password"),
+		PasswordRules:       t("patient.page.password_rules"),
+		ForgotTitle:         t("patient.page.forgot_title"),
+		ForgotIntro:         t("patient.page.forgot_intro"),
+		ForgotButton:        t("patient.page.forgot_button"),
+		BackToLogin:         t("patient.page.back_to_login"),
+		ProfileTitle:        t("patient.page.profile_title"),
+		Name:                t("patient.page.name"),
+		Rights:              t("patient.page.rights"),
+		NoRights:            t("patient.page.no_rights"),
+		NoRightsNote:        t("patient.page.no_rights_note"),
+		Consultation:        t("patient.page.consultation"),
+		Booking:             t("patient.page.booking"),
+		Renewal:             t("patient.page.renewal"),
+		Given:               t("patient.page.given"),
+		NotGiven:            t("patient.page.not_given"),
+		WantsReply:          t("patient.page.wants_reply"),
+		WantsReplyHelp:      t("patient.page.wants_reply_help"),
+		Language:            t("patient.page.language"),
+		SavePreferences:     t("patient.page.save_preferences"),
+		Preferences:         t("patient.page.preferences"),
+		Saved:               t("patient.page.saved"),
+		ChangePasswordTitle: t("patient.page.change_password_title"),
+		CurrentPassword:     t("patient.page.current_password"),
+		ChangeButton:        t("patient.page.change_button"),
+		PasswordChanged:     t("patient.page.password_changed"),
+		Logout:              t("patient.page.logout"),
+		LinkInvalidTitle:    t("patient.page.link_invalid_title"),
+		NotFound:            t("patient.page.not_found"),
+		NotFoundText:        t("patient.page.not_found_text"),
+		Refused:             t("patient.page.refused"),
+		Activated:           t("patient.page.activated"),
+		ResetDone:           t("patient.page.reset_done"),
+		Error:               t("patient.page.error"),
+		Norwegian:           t("patient.page.norwegian"),
+		English:             t("patient.page.english"),
+	}
+	tx.Lang, tx.OtherLang = "nb", "en"
+	if lang == "en" {
+		tx.Lang, tx.OtherLang = "en", "nb"
+	}
+	return tx
 }

@@ -36,6 +36,10 @@ type Field struct {
 	// KeepWhenBlank: a blank from the register never erases the client's
 	// value (contact details that many persons have not registered).
 	KeepWhenBlank bool
+	// Fetched reaches the client's base of a KeepWhenBlank field: the
+	// register's value at the last saved fetch (register.Client's
+	// FetchedPhone, FetchedEmail).
+	Fetched func(*register.Client) **string
 	// Same, when set, compares two values of the field by meaning rather
 	// than by text (a phone number written with or without groups).
 	Same func(a, b string) bool
@@ -103,8 +107,10 @@ var Fields = []Field{
 		Get: func(c *register.Client) string { return c.PostalAddress }, Set: func(c *register.Client, v string) { c.PostalAddress = v }},
 	{Name: "phone", From: func(p Person) string { return contactOf(p).PhoneNumber },
 		Parts: []InformationPart{PartCommonContactRegisterInformation}, KeepWhenBlank: true, Same: register.SamePhone,
-		Get: func(c *register.Client) string { return c.Phone }, Set: func(c *register.Client, v string) { c.Phone = v }},
+		Get: func(c *register.Client) string { return c.Phone }, Set: func(c *register.Client, v string) { c.Phone = v },
+		Fetched: func(c *register.Client) **string { return &c.FetchedPhone }},
 	{Name: "email", From: func(p Person) string { return contactOf(p).Email },
 		Parts: []InformationPart{PartCommonContactRegisterInformation}, KeepWhenBlank: true,
-		Get: func(c *register.Client) string { return c.Email }, Set: func(c *register.Client, v string) { c.Email = v }},
+		Get: func(c *register.Client) string { return c.Email }, Set: func(c *register.Client, v string) { c.Email = v },
+		Fetched: func(c *register.Client) **string { return &c.FetchedEmail }},
 }

@@ -8,6 +8,7 @@ import (
 	"text/template"
 	"time"
 
+	"resepsjon/messages"
 	"resepsjon/outbox"
 )
 
@@ -20,8 +21,9 @@ const (
 	MailNewAnswer    = "new_answer"       // the practice answered; never the answer itself
 )
 
-// mailText is one kind of mail in one language. The link, when there is
-// one, is the mail's only call to action; identity numbers never appear.
+// mailText is one kind of mail in one language, from the message
+// catalogue (portal.mail.KIND.*). The link, when there is one, is the
+// mail's only call to action; identity numbers never appear.
 type mailText struct {
 	subject string
 	lines   []string // paragraphs before the link
@@ -30,63 +32,25 @@ type mailText struct {
 }
 
 func mailTexts(kind, lang string) mailText {
-	en := lang == LangEN
-	switch kind {
-	case MailActivation:
-		if en {
-			return mailText{subject: "Activate your access to {{.Practice}}'s patient portal",
-				lines:  []string{"Hello,", "{{.Practice}} has given you access to its patient portal. Open the link below to choose a password and activate your access:"},
-				after:  []string{"The link can be used once and works until {{.Expires}}. If you did not expect this e-mail, you can ignore it."},
-				button: "Activate access"}
-		}
-		return mailText{subject: "Aktiver tilgangen din til pasientportalen hos {{.Practice}}",
-			lines:  []string{"Hei,", "{{.Practice}} har gitt deg tilgang til pasientportalen. Åpne lenken nedenfor for å velge passord og aktivere tilgangen:"},
-			after:  []string{"Lenken kan brukes én gang og gjelder til {{.Expires}}. Hvis du ikke ventet denne e-posten, kan du se bort fra den."},
-			button: "Aktiver tilgangen"}
-	case MailReset:
-		if en {
-			return mailText{subject: "New password for {{.Practice}}'s patient portal",
-				lines:  []string{"Hello,", "Open the link below to choose a new password for the patient portal:"},
-				after:  []string{"The link can be used once and works until {{.Expires}}. If you did not ask for a new password, you can ignore this e-mail; your password stays as it is."},
-				button: "Choose a new password"}
-		}
-		return mailText{subject: "Nytt passord til pasientportalen hos {{.Practice}}",
-			lines:  []string{"Hei,", "Åpne lenken nedenfor for å velge et nytt passord til pasientportalen:"},
-			after:  []string{"Lenken kan brukes én gang og gjelder til {{.Expires}}. Hvis du ikke har bedt om nytt passord, kan du se bort fra denne e-posten; passordet ditt er som før."},
-			button: "Velg nytt passord"}
-	case MailEmailChanged:
-		if en {
-			return mailText{subject: "Your e-mail address in {{.Practice}}'s patient portal was changed",
-				lines: []string{"Hello,", "The e-mail address of your access to {{.Practice}}'s patient portal was changed on {{.When}}. From now on, mail from the portal goes to the new address.",
-					"If you did not ask for this, please contact {{.Practice}}."}}
-		}
-		return mailText{subject: "E-postadressen din i pasientportalen hos {{.Practice}} er endret",
-			lines: []string{"Hei,", "E-postadressen for tilgangen din til pasientportalen hos {{.Practice}} ble endret {{.When}}. Heretter går e-post fra portalen til den nye adressen.",
-				"Hvis du ikke har bedt om dette, ta kontakt med {{.Practice}}."}}
-	case MailRejected:
-		if en {
-			return mailText{subject: "Your request for access to {{.Practice}}'s patient portal",
-				lines: []string{"Hello,", "{{.Practice}} has handled your request for access to its patient portal and cannot give you access now.",
-					"{{if .Reason}}The practice's reason: {{.Reason}}{{end}}"},
-				after: []string{"If you have questions, please contact {{.Practice}}."}}
-		}
-		return mailText{subject: "Forespørselen din om tilgang til pasientportalen hos {{.Practice}}",
-			lines: []string{"Hei,", "{{.Practice}} har behandlet forespørselen din om tilgang til pasientportalen og kan ikke gi deg tilgang nå.",
-				"{{if .Reason}}Begrunnelse fra legekontoret: {{.Reason}}{{end}}"},
-			after: []string{"Hvis du har spørsmål, ta kontakt med {{.Practice}}."}}
-	case MailNewAnswer:
-		if en {
-			return mailText{subject: "New answer from {{.Practice}}",
-				lines:  []string{"Hello,", "{{.Practice}} has answered your message in the patient portal. Log in to read the answer:"},
-				after:  []string{"For your privacy the answer is not in this e-mail."},
-				button: "Read the answer"}
-		}
-		return mailText{subject: "Nytt svar fra {{.Practice}}",
-			lines:  []string{"Hei,", "{{.Practice}} har svart på meldingen din i pasientportalen. Logg inn for å lese svaret:"},
-			after:  []string{"Av hensyn til personvernet står ikke svaret i denne e-posten."},
-			button: "Les svaret"}
+	subject, ok := messages.Lookup("portal.mail." + kind + ".subject")
+	if !ok {
+		panic("portal: unknown mail kind " + kind)
 	}
-	panic("portal: unknown mail kind " + kind)
+	part := func(name string) string { return mailWords("portal.mail."+kind+"."+name, lang) }
+	paragraphs := func(name string) []string {
+		if s := part(name); s != "" {
+			return strings.Split(s, "\n\n")
+		}
+		return nil
+	}
+	return mailText{subject: subject.In(lang), lines: paragraphs("before"), after: paragraphs("after"), button: part("button")}
+}
+
+// mailWords is the catalogue's text of code in lang; "" if it has none
+// (a mail without a button).
+func mailWords(code, lang string) string {
+	t, _ := messages.Lookup(code)
+	return t.In(lang)
 }
 
 type mailData struct {
@@ -124,7 +88,7 @@ func composeMail(kind, lang, to, practice, link string, expires, when time.Time,
 		lang = LangNB
 	}
 	if practice == "" {
-		practice = map[string]string{LangNB: "legekontoret", LangEN: "the practice"}[lang]
+		practice = mailWords("portal.mail.practice", lang)
 	}
 	t := mailTexts(kind, lang)
 	d := mailData{Practice: practice, Link: link, Button: t.button, Lang: lang, Reason: reason}
@@ -193,9 +157,5 @@ func formatTime(t time.Time, lang string, loc *time.Location) string {
 	if loc == nil {
 		loc = time.Local
 	}
-	t = t.In(loc)
-	if lang == LangEN {
-		return t.Format("02.01.2006 at 15:04")
-	}
-	return t.Format("02.01.2006 kl. 15:04")
+	return t.In(loc).Format(mailWords("portal.mail.time_layout", lang))
 }

@@ -536,18 +536,19 @@ func (r *Runner) apply(ctx context.Context, j *job, old register.Client, p perso
 // Merge is what Persontjenesten's record p changes in the stored client
 // old, fetched with parts, by the rules of "Oppdater alle" (and of the
 // change feed): lookup.Refresh, and a phone or e-mail changed in Resepsjon
-// after the last fetch is kept (returned in kept, its value put back in
-// draft).
+// since the last fetch is kept (lookup.KeepPracticeContact: returned in
+// kept, its value put back in draft). draft carries the contact values as
+// fetched, the base the next fetch is merged against.
 func Merge(old register.Client, p persontjeneste.Person, parts []persontjeneste.InformationPart, now time.Time) (draft register.Client, changes, kept []lookup.Change) {
 	draft, changes = lookup.Refresh(old, p, parts, now)
-	changes, kept = keepPracticeContact(old, &draft, changes)
+	changes, kept = lookup.KeepPracticeContact(old, &draft, changes)
 	return draft, changes, kept
 }
 
-// EditedAfterFetch reports whether the client was saved in Resepsjon after
-// the register last filled it (a save well after the fetch, or never
-// fetched).
-func EditedAfterFetch(c register.Client) bool { return contactEditedAfterFetch(c) }
+// EditedAfterFetch reports whether the client was saved in Resepsjon well
+// after the register last filled it, or never fetched
+// (lookup.EditedAfterFetch).
+func EditedAfterFetch(c register.Client) bool { return lookup.EditedAfterFetch(c) }
 
 // savePersonID stores the person id (and the fetch's provenance) of a client
 // that had none, with its audit row; a failure is only logged, since the
@@ -574,42 +575,6 @@ func (r *Runner) markDone(j *job, ids []int64) {
 	if err := r.runs.MarkRunDone(wctx, j.id, ids); err != nil {
 		r.log.Warn("refresh all: done clients not recorded", "err", err)
 	}
-}
-
-// fetchReview is how long after a fetch a save still counts as saving that
-// fetch (the receptionist looking over an import or an update before
-// pressing Lagre). A save later than this is an edit in Resepsjon.
-const fetchReview = 2 * time.Minute
-
-// contactEditedAfterFetch reports whether the client's contact details may
-// have been typed in Resepsjon since the register last filled them: never
-// fetched, or saved again well after the last fetch. The register keeps no
-// history per field, so any later save counts; that errs on keeping what
-// the practice typed.
-func contactEditedAfterFetch(c register.Client) bool {
-	if c.FetchedAt == nil {
-		return true
-	}
-	return c.UpdatedAt.Sub(*c.FetchedAt) > fetchReview
-}
-
-// keepPracticeContact takes out of changes the phone and e-mail that would
-// replace a value changed in Resepsjon after the last fetch, puts the
-// practice's value back into draft, and returns the rest and the kept ones.
-// An empty field is still filled from the contact register.
-func keepPracticeContact(old register.Client, draft *register.Client, changes []lookup.Change) (rest, kept []lookup.Change) {
-	rest = changes[:0:0]
-	kept = []lookup.Change{}
-	edited := contactEditedAfterFetch(old)
-	for _, ch := range changes {
-		if edited && ch.Field.KeepWhenBlank && ch.Old != "" {
-			ch.Field.Set(draft, ch.Old)
-			kept = append(kept, ch)
-			continue
-		}
-		rest = append(rest, ch)
-	}
-	return rest, kept
 }
 
 // clientName is the client's full name as shown in lists.

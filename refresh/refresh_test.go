@@ -240,41 +240,104 @@ func TestStartRefusals(t *testing.T) {
 	}
 }
 
-// TestKeepsContactChangedInResepsjon: a phone or e-mail changed in Resepsjon
-// after the client's last fetch is never replaced by the contact register's
-// value; the report lists it as kept. A client saved right after its fetch
-// takes the register's value.
+// TestKeepsContactChangedInResepsjon: the phone and e-mail rule of
+// "Oppdater alle", a three-way merge per field with the contact register's
+// value at the last fetch as the base. A value that differs from the base
+// was changed in Resepsjon and is kept (listed as kept); one equal to it
+// takes the register's new value, however long after the fetch the client
+// was saved. Clients without a base keep the older rule: saved more than 2
+// minutes after the fetch, kept.
 func TestKeepsContactChangedInResepsjon(t *testing.T) {
+	const (
+		typedEmail = "skrevet.i.resepsjonen@example.no"
+		newEmail   = "ny.adresse@example.no"
+		newPhone   = "+4741234567"
+	)
+	longAgo := time.Now().Add(-3 * time.Hour)
+	cases := []struct {
+		name string
+		// fetchedLongAgo: the client's fetch was 3 hours before its last
+		// save (saved notes only, say); noBase: saved before the base was
+		// kept.
+		fetchedLongAgo, noBase bool
+		edit                   func(c *register.Client) // in Resepsjon, after the fetch
+		register               [2]string                // the contact register's new phone, e-mail
+		wantEmail, wantPhone   string                   // "" means the register's value at the end
+		wantKept               []string                 // fields listed as kept
+	}{
+		{name: "taken: never touched, saved long after", fetchedLongAgo: true,
+			edit:     func(c *register.Client) { c.Notes = "Ny merknad" },
+			register: [2]string{"", newEmail}, wantKept: nil},
+		{name: "kept: typed right after the import", edit: func(c *register.Client) { c.Email = typedEmail },
+			wantEmail: typedEmail, wantKept: []string{"email"}},
+		{name: "both changed: the practice's value is kept", edit: func(c *register.Client) { c.Email = typedEmail },
+			register: [2]string{newPhone, newEmail}, wantEmail: typedEmail, wantKept: []string{"email"}},
+		{name: "cleared by the receptionist: stays empty", edit: func(c *register.Client) { c.Email = "" },
+			register: [2]string{"", newEmail}, wantEmail: "-", wantKept: []string{"email"}},
+		{name: "phone written another way is the register's", edit: func(c *register.Client) { c.Phone = spaced(c.Phone) },
+			register: [2]string{newPhone, ""}, wantKept: nil},
+		{name: "no base, saved long after: kept (older rule)", noBase: true, fetchedLongAgo: true,
+			edit:     func(c *register.Client) { c.Notes = "Ny merknad" },
+			register: [2]string{"", newEmail}, wantEmail: "old", wantKept: []string{"email"}},
+		{name: "no base, saved with its fetch: taken (older rule)", noBase: true,
+			register: [2]string{"", newEmail}, wantKept: nil},
+		{name: "no base, cleared: filled from the register (older rule)", noBase: true, fetchedLongAgo: true,
+			edit: func(c *register.Client) { c.Email = "" }, wantKept: nil},
+	}
+
 	h := newHarness(t)
 	ctx := context.Background()
-	var withPhone []string
-	for _, n := range h.p.Pop.SampleNINs(80) {
+	var numbers []string
+	for _, n := range h.p.Pop.SampleNINs(200) {
 		d, err := h.look.Lookup(ctx, "", n)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d.Client.Phone != "" && d.Client.Email != "" && d.Client.AddressProtection == register.AddressProtectionNone && len(withPhone) < 2 {
-			withPhone = append(withPhone, n)
+		if d.Client.Phone != "" && d.Client.Email != "" && d.Client.AddressProtection == register.AddressProtectionNone && d.Client.DeathDate == "" {
+			numbers = append(numbers, n)
+		}
+		if len(numbers) == len(cases) {
+			break
 		}
 	}
-	if len(withPhone) < 2 {
-		t.Fatalf("only %d persons with phone and e-mail in the contact register", len(withPhone))
+	if len(numbers) < len(cases) {
+		t.Fatalf("only %d persons with phone and e-mail in the contact register", len(numbers))
 	}
-	// Typed at the desk three hours after the last fetch.
-	typed := h.add(withPhone[0])
-	longAgo := time.Now().Add(-3 * time.Hour)
-	typed.FetchedAt = &longAgo
-	typed.Phone, typed.Email = "+4799999991", "typed@example.no"
-	typed, err := h.mem.UpdateClient(ctx, typed)
-	if err != nil {
-		t.Fatal(err)
+	type client struct {
+		c        register.Client
+		oldEmail string
 	}
-	// Saved together with its fetch, with an old number the register has since replaced.
-	fresh := h.add(withPhone[1])
-	fresh.Phone = "+4799999992"
-	fresh, err = h.mem.UpdateClient(ctx, fresh)
-	if err != nil {
-		t.Fatal(err)
+	clients := make([]client, len(cases))
+	for i, tc := range cases {
+		d, err := h.look.Lookup(ctx, "", numbers[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Client.FetchedEmail == nil || *d.Client.FetchedEmail != d.Client.Email {
+			t.Fatalf("%s: the draft's base %v is not the fetched e-mail %q", tc.name, d.Client.FetchedEmail, d.Client.Email)
+		}
+		if tc.fetchedLongAgo {
+			d.Client.FetchedAt = &longAgo
+		}
+		if tc.noBase {
+			d.Client.FetchedPhone, d.Client.FetchedEmail = nil, nil
+		}
+		c, err := h.mem.CreateClient(ctx, d.Client)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tc.edit != nil {
+			tc.edit(&c)
+			if c, err = h.mem.UpdateClient(ctx, c); err != nil {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+		}
+		if tc.register != [2]string{} {
+			if _, err := h.p.Pop.SetContact(numbers[i], tc.register[0], tc.register[1]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		clients[i] = client{c: c, oldEmail: d.Client.Email}
 	}
 
 	j := h.run()
@@ -285,22 +348,53 @@ func TestKeepsContactChangedInResepsjon(t *testing.T) {
 	for _, it := range j.Report {
 		report[it.ClientID] = it
 	}
-	it, ok := report[typed.ID]
-	if !ok || len(it.Kept) != 2 || len(it.Changes) != 0 || it.Error != "" {
-		t.Fatalf("typed client in the report: %+v", it)
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cl := clients[i]
+			got, err := h.mem.GetClient(ctx, cl.c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			now, err := h.look.Lookup(ctx, "", numbers[i])
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := tc.wantEmail
+			switch want {
+			case "":
+				want = now.Client.Email
+			case "-":
+				want = ""
+			case "old":
+				want = cl.oldEmail
+			}
+			if got.Email != want {
+				t.Errorf("e-mail %q, want %q", got.Email, want)
+			}
+			if tc.register[0] != "" && !slices.Contains(tc.wantKept, "phone") && !register.SamePhone(got.Phone, tc.register[0]) {
+				t.Errorf("phone %q, want the register's %q", got.Phone, tc.register[0])
+			}
+			var kept []string
+			for _, k := range report[cl.c.ID].Kept {
+				kept = append(kept, k.Field.Name)
+				if k.New != now.Client.Email && k.Field.Name == "email" {
+					t.Errorf("kept %+v: New is not the register's %q", k, now.Client.Email)
+				}
+			}
+			if !slices.Equal(kept, tc.wantKept) {
+				t.Errorf("kept %v, want %v", kept, tc.wantKept)
+			}
+			if got.Version != cl.c.Version && got.FetchedEmail != nil && *got.FetchedEmail != now.Client.Email {
+				t.Errorf("saved with the base %q, want the register's %q", *got.FetchedEmail, now.Client.Email)
+			}
+		})
 	}
-	for _, k := range it.Kept {
-		if k.Field.Name != "phone" && k.Field.Name != "email" || k.New == "" {
-			t.Errorf("kept %+v", k)
-		}
+}
+
+// spaced writes a phone number +47XXXXXXXX as +47 XXX XX XXX.
+func spaced(p string) string {
+	if len(p) != 11 {
+		return p
 	}
-	if got, _ := h.mem.GetClient(ctx, typed.ID); got.Phone != "+4799999991" || got.Email != "typed@example.no" || got.Version != typed.Version {
-		t.Errorf("the typed contact details were changed: %+v", got)
-	}
-	if got, _ := h.mem.GetClient(ctx, fresh.ID); got.Phone == "+4799999992" {
-		t.Errorf("the client saved with its fetch kept the old number %q", got.Phone)
-	}
-	if it := report[fresh.ID]; len(it.Kept) != 0 {
-		t.Errorf("the client saved with its fetch has kept values: %+v", it)
-	}
+	return p[:3] + " " + p[3:6] + " " + p[6:8] + " " + p[8:]
 }

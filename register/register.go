@@ -55,6 +55,40 @@ type Client struct {
 	Version            int64      `json:"version"`
 	CreatedAt          time.Time  `json:"createdAt"`
 	UpdatedAt          time.Time  `json:"updatedAt"`
+	// FetchedPhone and FetchedEmail are the contact register's phone and
+	// e-mail as fetched at FetchedAt: the base of the three-way merge that
+	// tells a value changed in Resepsjon (differs from the base) from one
+	// the register may replace (equals it). nil: no base (never fetched,
+	// the contact part not fetched, or saved before the base was kept).
+	// They change only with a new fetch (see KeepFetchedContact) and never
+	// travel to the browser.
+	FetchedPhone *string `json:"-"`
+	FetchedEmail *string `json:"-"`
+}
+
+// KeepFetchedContact is the rule every save follows for the fetched
+// contact base: a save that does not carry a new fetch (FetchedAt the one
+// stored) keeps the stored base whatever c carries, so that a form save can
+// neither lose nor fake it. A save with a new fetch writes c's base.
+func KeepFetchedContact(stored Client, c *Client) {
+	if sameTime(stored.FetchedAt, c.FetchedAt) {
+		c.FetchedPhone, c.FetchedEmail = stringCopy(stored.FetchedPhone), stringCopy(stored.FetchedEmail)
+	}
+}
+
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return a.Equal(*b)
+}
+
+func stringCopy(p *string) *string {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
 }
 
 // Query is a search of the local register. Q is free text: name words in any

@@ -48,7 +48,8 @@ echo "== browser benchmark" >&2
 # Types the commonest family names into the client list in headless
 # Chromium: keystroke to rows on screen, first search after start.
 
-timeout 600 go run ./bench -browser -rounds "${BROWSER_ROUNDS:-2}" -deadline 9m "${compare[@]}" >"$out/browser.md"
+mkdir -p "$out/traces"
+timeout 600 go run ./bench -browser -rounds "${BROWSER_ROUNDS:-2}" -deadline 9m -trace "$out/traces" "${compare[@]}" >"$out/browser.md"
 uptime >>"$out/machine.txt"
 
 cat "$out/machine.txt" "$out/go-bench-medians.md" "$out/load.md" "$out/browser.md"

@@ -17,7 +17,7 @@ const timeLayout = "2006-01-02T15:04:05.000000000Z07:00"
 const clientColumns = `id, nin, nin_type, given_name, middle_name, family_name, birth_date,
 	gender, status, death_date, address_protection, street_address, postal_code, city,
 	municipality_number, postal_address, phone, email, notes, person_id, fetched_at,
-	sequence_number, version, created_at, updated_at`
+	sequence_number, version, created_at, updated_at, fetched_phone, fetched_email`
 
 const (
 	sqlGetClient   = `SELECT ` + clientColumns + ` FROM clients WHERE id = ?`
@@ -31,10 +31,10 @@ const (
 	sqlInsert = `INSERT INTO clients (id, nin, nin_type, given_name, middle_name, family_name,
 	birth_date, gender, status, death_date, address_protection, street_address, postal_code,
 	city, municipality_number, postal_address, phone, email, notes, person_id, fetched_at,
-	sequence_number, version, created_at, updated_at, sort_key)
+	sequence_number, version, created_at, updated_at, sort_key, fetched_phone, fetched_email)
 	VALUES (1 + max(coalesce((SELECT max(id) FROM clients), 0),
 		coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = '` + settingDeletedMaxID + `'), 0)),
-	?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	sqlRecordDeleted = `INSERT INTO settings (key, value, updated_at) VALUES ('` + settingDeletedMaxID + `', ?1, ?2)
 	ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER)), updated_at = excluded.updated_at`
 	sqlUpdate = `UPDATE clients SET nin = ?, nin_type = ?, given_name = ?, middle_name = ?,
@@ -42,9 +42,12 @@ const (
 	address_protection = ?, street_address = ?, postal_code = ?, city = ?,
 	municipality_number = ?, postal_address = ?, phone = ?, email = ?, notes = ?,
 	person_id = ?, fetched_at = ?, sequence_number = ?, version = ?, created_at = ?,
-	updated_at = ?, sort_key = ?
+	updated_at = ?, sort_key = ?, fetched_phone = ?, fetched_email = ?
 	WHERE id = ?`
-	sqlVersion   = `SELECT version, created_at FROM clients WHERE id = ?`
+	sqlVersion = `SELECT version, created_at FROM clients WHERE id = ?`
+	// sqlFetched is the stored fetch a save compares with: a save that does
+	// not carry a new fetch keeps the stored contact base.
+	sqlFetched   = `SELECT fetched_at, fetched_phone, fetched_email FROM clients WHERE id = ?`
 	sqlNINOwner  = `SELECT id FROM clients WHERE nin = ? AND nin <> '' AND id <> ?`
 	sqlDelete    = `DELETE FROM clients WHERE id = ?`
 	sqlFTSInsert = `INSERT INTO clients_fts (rowid, names, nin, phone, birth) VALUES (?, ?, ?, ?, ?)`
@@ -189,6 +192,9 @@ func (db *DB) updateInTx(ctx context.Context, tx *sql.Tx, c register.Client) (re
 	if err := db.checkNIN(ctx, tx, c.NIN, c.ID); err != nil {
 		return c, err
 	}
+	if err := db.keepFetchedContact(ctx, tx, &c); err != nil {
+		return c, err
+	}
 	c.Version = stored + 1
 	c.CreatedAt = created
 	c.UpdatedAt = db.now().UTC()
@@ -202,6 +208,26 @@ func (db *DB) updateInTx(ctx context.Context, tx *sql.Tx, c register.Client) (re
 		return c, err
 	}
 	return c, db.indexClient(ctx, tx, c)
+}
+
+// keepFetchedContact applies register.KeepFetchedContact with the stored
+// fetch: only a save that carries a new fetch writes the contact base.
+func (db *DB) keepFetchedContact(ctx context.Context, tx *sql.Tx, c *register.Client) error {
+	var fetched, phone, email sql.NullString
+	if err := tx.StmtContext(ctx, db.stmts.fetched).QueryRowContext(ctx, c.ID).Scan(&fetched, &phone, &email); err != nil {
+		return fmt.Errorf("stored fetch: %w", err)
+	}
+	var stored register.Client
+	if fetched.Valid {
+		t, err := time.Parse(time.RFC3339Nano, fetched.String)
+		if err != nil {
+			return fmt.Errorf("stored fetched_at: %w", err)
+		}
+		stored.FetchedAt = &t
+	}
+	stored.FetchedPhone, stored.FetchedEmail = nullString(phone), nullString(email)
+	register.KeepFetchedContact(stored, c)
+	return nil
 }
 
 // DeleteClient deletes the client with this id. version is the version the
@@ -376,7 +402,24 @@ func clientArgs(c register.Client) []any {
 		c.PostalCode, c.City, c.MunicipalityNumber, c.PostalAddress, c.Phone, c.Email,
 		c.Notes, c.PersonID, fetched, seq, c.Version,
 		c.CreatedAt.UTC().Format(timeLayout), c.UpdatedAt.UTC().Format(timeLayout),
-		sortKey(c.FamilyName, c.GivenName, c.MiddleName)}
+		sortKey(c.FamilyName, c.GivenName, c.MiddleName), nullable(c.FetchedPhone), nullable(c.FetchedEmail)}
+}
+
+// nullable is *p, or NULL.
+func nullable(p *string) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// nullString is s's text, or nil for NULL.
+func nullString(s sql.NullString) *string {
+	if !s.Valid {
+		return nil
+	}
+	v := s.String
+	return &v
 }
 
 type scanner interface{ Scan(dest ...any) error }
@@ -384,14 +427,14 @@ type scanner interface{ Scan(dest ...any) error }
 // scanClient reads one row of clientColumns; no row is register.ErrNotFound.
 func scanClient(row scanner) (register.Client, error) {
 	var c register.Client
-	var fetched sql.NullString
+	var fetched, fetchedPhone, fetchedEmail sql.NullString
 	var seq sql.NullInt64
 	var created, updated string
 	err := row.Scan(&c.ID, &c.NIN, &c.NINType, &c.GivenName, &c.MiddleName, &c.FamilyName,
 		&c.BirthDate, &c.Gender, &c.Status, &c.DeathDate, &c.AddressProtection,
 		&c.StreetAddress, &c.PostalCode, &c.City, &c.MunicipalityNumber, &c.PostalAddress,
 		&c.Phone, &c.Email, &c.Notes, &c.PersonID, &fetched, &seq, &c.Version,
-		&created, &updated)
+		&created, &updated, &fetchedPhone, &fetchedEmail)
 	if errors.Is(err, sql.ErrNoRows) {
 		return register.Client{}, register.ErrNotFound
 	}
@@ -414,6 +457,7 @@ func scanClient(row scanner) (register.Client, error) {
 	if seq.Valid {
 		c.SequenceNumber = &seq.Int64
 	}
+	c.FetchedPhone, c.FetchedEmail = nullString(fetchedPhone), nullString(fetchedEmail)
 	return c, nil
 }
 

@@ -16,7 +16,9 @@ import (
 func fullClient() register.Client {
 	fetched := time.Date(2025, 3, 4, 5, 6, 7, 890, time.FixedZone("CET", 3600))
 	seq := int64(123456)
+	phone, email := "+4791234567", "åse@example.com"
 	return register.Client{
+		FetchedPhone: &phone, FetchedEmail: &email,
 		NIN: "13811999862", NINType: register.NINTypeSynthetic,
 		GivenName: "Åse-Marie", MiddleName: "Ødegård", FamilyName: "Bråten",
 		BirthDate: "1999-01-13", Gender: "Female", Status: "Resident",

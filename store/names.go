@@ -31,9 +31,10 @@ import (
 // stage) before letting go, and a search holds gate shared while it reads the
 // index. A search therefore sees the index and the database in the same
 // state, and Total is exact. The index is loaded in the background at start
-// (startLoad), or on the first search when nobody started it, with gate held
-// exclusively; searches that arrive during a background load are answered
-// by SQLite meanwhile.
+// (startLoad), or on the first search when nobody started it; the rows are
+// read outside the gate, and the writes committed meanwhile are applied
+// before the index is put in place (load). Searches that arrive during a
+// background load are answered by SQLite meanwhile.
 //
 // Only one process serves a register (see package instance), but should
 // another program write to the file all the same, the index notices: it
@@ -45,6 +46,13 @@ type nameIndex struct {
 	loaded  atomic.Bool
 	loading atomic.Bool // a background load is running
 	seen    int64       // the data version the index is in step with; guarded by gate
+	loadMu  sync.Mutex  // one load at a time
+	// building records the commits made while a load reads the rows;
+	// guarded by gate.
+	building *buildLog
+	// afterSnapshot, when set (tests), runs in a load after the snapshot
+	// is taken and before the rows are read.
+	afterSnapshot func()
 
 	// Guarded by gate.
 	clients []nameEntry // by client id
@@ -148,6 +156,17 @@ func (x *nameIndex) commit(ctx context.Context, db *DB, changes []nameChange, co
 	if err := commitTx(); err != nil {
 		return err
 	}
+	if b := x.building; b != nil {
+		// A load is reading the rows: its snapshot lacks this commit.
+		after, err := db.dataVersion(ctx)
+		if verr != nil || err != nil || before != b.seen {
+			b.stale = true
+			return nil
+		}
+		b.changes = append(b.changes, changes...)
+		b.seen = after
+		return nil
+	}
 	if !x.loaded.Load() {
 		return nil
 	}
@@ -231,52 +250,74 @@ func (x *nameIndex) stopLoad() {
 	x.bg.Wait()
 }
 
-// load reads every client's list columns once. The rows are read with the
-// gate held exclusively, so no commit happens meanwhile.
+// load reads every client's list columns once and puts the new index in
+// place. The rows are read in a read transaction of their own, without the
+// gate, so writes commit meanwhile: the snapshot is taken while the gate is
+// held, and every change committed after it is recorded (building) and
+// applied to the new index before it is put in place, with the gate held.
+// One load runs at a time (loadMu).
 func (x *nameIndex) load(ctx context.Context, db *DB) error {
+	x.loadMu.Lock()
+	defer x.loadMu.Unlock()
 	if x.loaded.Load() {
 		return nil
 	}
+	// A connection of its own, for a read transaction that outlasts the gate.
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("load name index: %w", err)
+	}
+	defer tx.Rollback()
+	x.gate.Lock()
+	// Read before the snapshot: a write by another program in between makes
+	// the next search reload once more, never miss it.
+	var top int64 // the highest id: about the number of clients
+	seen, err := db.dataVersion(ctx)
+	if err == nil {
+		// The snapshot: SQLite takes it at the transaction's first read.
+		err = tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM clients`).Scan(&top)
+	}
+	if err != nil {
+		x.gate.Unlock()
+		return fmt.Errorf("load name index: %w", err)
+	}
+	x.building = &buildLog{seen: seen}
+	x.gate.Unlock()
+	if x.afterSnapshot != nil {
+		x.afterSnapshot()
+	}
+
+	ids, ends, arena, err := readIndexRows(ctx, tx, top)
+	var built *nameIndex
+	if err == nil {
+		built = buildIndex(ids, ends, arena)
+	}
+
 	x.gate.Lock()
 	defer x.gate.Unlock()
-	if x.loaded.Load() {
+	log := x.building
+	x.building = nil
+	if err != nil {
+		return fmt.Errorf("load name index: %w", err)
+	}
+	if log.stale {
+		// Another program wrote while the rows were read: the next search
+		// loads again.
 		return nil
 	}
-	// Read before the rows: a write in between makes the next search
-	// reload once more, never miss it.
-	seen, err := db.dataVersion(ctx)
-	if err != nil {
-		return fmt.Errorf("load name index: %w", err)
-	}
-	rows, err := db.r.QueryContext(ctx, `SELECT `+summaryColumns+` FROM clients`)
-	if err != nil {
-		return fmt.Errorf("load name index: %w", err)
-	}
-	defer rows.Close()
-	var changes []nameChange
-	// The texts are read without a copy each (RawBytes) and packed into
-	// one string per client; the summary's texts are then substrings of it.
-	var id, version int64
-	var text [10]sql.RawBytes
-	dst := []any{&id, &text[0], &text[1], &text[2], &text[3], &text[4], &text[5], &text[6], &text[7], &text[8], &text[9], &version}
-	for rows.Next() {
-		if err := rows.Scan(dst...); err != nil {
-			return fmt.Errorf("load name index: %w", err)
-		}
-		var c register.ClientSummary
-		row := packRowBytes(id, version, &text)
-		unpackRow(row, &c)
-		changes = append(changes, rowChange(c, row))
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("load name index: %w", err)
-	}
-	x.clients, x.byName, x.rank, x.tokens, x.posts = nil, nil, nil, nil, nil
-	x.nins, x.phones, x.births = numList{}, numList{}, numList{}
-	x.apply(changes)
-	x.seen = seen
+	x.clients, x.byName, x.rank, x.tokens, x.posts = built.clients, built.byName, built.rank, built.tokens, built.posts
+	x.nins, x.phones, x.births = built.nins, built.phones, built.births
+	x.apply(log.changes)
+	x.seen = log.seen
 	x.loaded.Store(true)
 	return nil
+}
+
+// buildLog records the writes committed while a load reads the rows.
+type buildLog struct {
+	seen    int64 // the data version after the last of them
+	changes []nameChange
+	stale   bool // a write not made through this index was seen
 }
 
 // bulkApply is the number of changes from which apply re-sorts the name

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"log/slog"
 	"testing"
+	"time"
 )
 
 // BenchmarkNameIndexApply is the in-memory part of one client write on a
@@ -24,4 +26,52 @@ func BenchmarkNameIndexApply(b *testing.B) {
 		}
 		i++
 	}
+}
+
+// BenchmarkSearchIndexLoad is the whole load of the index at 100k clients
+// (reading the rows and building), as the background load at start does it.
+func BenchmarkSearchIndexLoad(b *testing.B) {
+	db := benchDB(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		db.names.loaded.Store(false)
+		if err := db.names.load(ctx, db); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkWriteWhileLoading is one client write made just after the
+// background load of the index started at 100k clients (as a receptionist
+// saving right after the app started): the time the write takes, load
+// included where it waits for it. Reports ms/write.
+func BenchmarkWriteWhileLoading(b *testing.B) {
+	ctx := context.Background()
+	path := benchDB(b).path
+	var total time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		db, err := Open(ctx, path, slog.New(slog.DiscardHandler))
+		if err != nil {
+			b.Fatal(err)
+		}
+		c, err := db.GetClient(ctx, 1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		db.LoadSearchIndex()
+		time.Sleep(20 * time.Millisecond) // the load is reading rows
+		start := time.Now()
+		c.GivenName = "Kari"
+		if _, err := db.UpdateClient(ctx, c); err != nil {
+			b.Fatal(err)
+		}
+		total += time.Since(start)
+		b.StopTimer()
+		db.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms/write")
 }

@@ -133,3 +133,24 @@ func (l *numList) mark(set []uint64, rank []int32, p string, exact bool) {
 		}
 	}
 }
+
+// addBytes appends client id's number d (digits) to the list, unsorted, as
+// add(string(d), id, false) does, without making a string of d.
+func (l *numList) addBytes(d []byte, id int64) {
+	if len(d) == 0 {
+		return
+	}
+	if len(d) > numWidth {
+		l.long = append(l.long, longNum{string(d), id})
+		return
+	}
+	var v uint64
+	for _, c := range d {
+		if c < '0' || c > '9' {
+			l.long = append(l.long, longNum{string(d), id})
+			return
+		}
+		v = v*10 + uint64(c-'0')
+	}
+	l.sorted = append(l.sorted, numEntry{(v*pow10(numWidth-len(d)))<<5 | uint64(len(d)), id})
+}

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"database/sql"
 	"encoding/binary"
 
 	"resepsjon/register"
@@ -26,23 +25,6 @@ func packRow(c *register.ClientSummary) string {
 	b = binary.AppendVarint(b, c.ID)
 	b = binary.AppendVarint(b, c.Version)
 	for _, f := range fields {
-		b = binary.AppendUvarint(b, uint64(len(f)))
-		b = append(b, f...)
-	}
-	return string(b)
-}
-
-// packRowBytes packs a row read as summaryColumns: the id, the ten texts in
-// the order of register.ClientSummary, and the version.
-func packRowBytes(id, version int64, text *[10]sql.RawBytes) string {
-	n := 2 * binary.MaxVarintLen64
-	for _, f := range text {
-		n += binary.MaxVarintLen64 + len(f)
-	}
-	b := make([]byte, 0, n)
-	b = binary.AppendVarint(b, id)
-	b = binary.AppendVarint(b, version)
-	for _, f := range text {
 		b = binary.AppendUvarint(b, uint64(len(f)))
 		b = append(b, f...)
 	}

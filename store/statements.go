@@ -11,7 +11,7 @@ import (
 // each pooled connection as needed.
 type statements struct {
 	// writer
-	insert, update, version, ninOwner, delete, recordDeleted, ftsInsert, ftsDelete, indexed, putSetting *sql.Stmt
+	insert, update, version, fetched, ninOwner, delete, recordDeleted, ftsInsert, ftsDelete, indexed, putSetting *sql.Stmt
 	// readers
 	get, byNIN, countAll, listAll, hits, listIDs, getSetting *sql.Stmt
 
@@ -27,6 +27,7 @@ func (s *statements) prepare(ctx context.Context, w, r *sql.DB) error {
 		{&s.insert, w, sqlInsert},
 		{&s.update, w, sqlUpdate},
 		{&s.version, w, sqlVersion},
+		{&s.fetched, w, sqlFetched},
 		{&s.ninOwner, w, sqlNINOwner},
 		{&s.delete, w, sqlDelete},
 		{&s.recordDeleted, w, sqlRecordDeleted},

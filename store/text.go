@@ -51,31 +51,51 @@ func nameTokens(dst []string, s string) []string {
 
 // digitsOf returns the ASCII digits of s.
 func digitsOf(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if isDigit(r) {
-			b.WriteRune(r)
+	return string(appendDigits(nil, s))
+}
+
+// appendDigits appends the ASCII digits of s to dst.
+func appendDigits(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; '0' <= c && c <= '9' {
+			dst = append(dst, c)
 		}
 	}
-	return b.String()
+	return dst
 }
 
 // phoneKey is the phone number as indexed: digits only, a Norwegian number
 // without its country code (+47 / 0047), a foreign number with its country
 // code but without "+" or "00".
 func phoneKey(phone string) string {
-	d := digitsOf(phone)
+	return string(appendPhoneKey(nil, phone))
+}
+
+// appendPhoneKey appends phoneKey(phone) to dst.
+func appendPhoneKey(dst []byte, phone string) []byte {
+	n := len(dst)
+	dst = appendDigits(dst, phone)
+	d := dst[n:]
 	plus := strings.HasPrefix(strings.TrimSpace(phone), "+")
+	cut := 0 // leading digits to drop
 	switch {
 	case plus:
-		return stripNorway(d)
-	case strings.HasPrefix(d, "00"):
-		return stripNorway(d[2:])
-	case len(d) == 10 && strings.HasPrefix(d, "47"):
-		return d[2:]
-	default:
-		return d
+		cut = norwayPrefix(d)
+	case len(d) >= 2 && d[0] == '0' && d[1] == '0':
+		cut = 2 + norwayPrefix(d[2:])
+	case len(d) == 10 && d[0] == '4' && d[1] == '7':
+		cut = 2
 	}
+	return append(dst[:n], d[cut:]...)
+}
+
+// norwayPrefix is the length of Norway's country code at the start of d
+// (as stripNorway drops it): 2 or 0.
+func norwayPrefix(d []byte) int {
+	if len(d) > 2 && d[0] == '4' && d[1] == '7' {
+		return 2
+	}
+	return 0
 }
 
 // birthKey is a YYYY-MM-DD birth date as the single token YYYYMMDD.
@@ -116,25 +136,27 @@ const (
 // the Norwegian letters are ignored (é sorts as e); ä, ö and ü sort as æ, ø
 // and y as in Norwegian dictionaries. "Aa" is not treated as "å".
 func sortKey(family, given, middle string) string {
-	var b strings.Builder
-	b.Grow(len(family) + len(given) + len(middle) + 2)
-	sortFold(&b, family)
-	b.WriteByte(keySep)
-	sortFold(&b, given)
-	b.WriteByte(keySep)
-	sortFold(&b, middle)
-	return b.String()
+	return string(appendSortKey(make([]byte, 0, len(family)+len(given)+len(middle)+2), family, given, middle))
 }
 
-func sortFold(b *strings.Builder, s string) {
+// appendSortKey appends sortKey(family, given, middle) to dst.
+func appendSortKey(dst []byte, family, given, middle string) []byte {
+	dst = sortFold(dst, family)
+	dst = append(dst, keySep)
+	dst = sortFold(dst, given)
+	dst = append(dst, keySep)
+	return sortFold(dst, middle)
+}
+
+func sortFold(b []byte, s string) []byte {
 	space := false // a separator is pending
 	n := 0         // characters written for s
 	put := func(r rune) {
 		if space && n > 0 {
-			b.WriteByte(keySpace)
+			b = append(b, keySpace)
 		}
 		space = false
-		b.WriteRune(r)
+		b = utf8.AppendRune(b, r)
 		n++
 	}
 	for _, r := range norm.NFC.String(s) {
@@ -175,4 +197,5 @@ func sortFold(b *strings.Builder, s string) {
 		}
 		put(r)
 	}
+	return b
 }

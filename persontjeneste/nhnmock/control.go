@@ -47,6 +47,9 @@ type personChangeJSON struct {
 	// Level is protect's protection level: StrictlyConfidential,
 	// Confidential or Unclassified (lifted).
 	Level string `json:"level,omitempty"`
+	// Phone and Email are contact's new values in the contact register.
+	Phone string `json:"phone,omitempty"`
+	Email string `json:"email,omitempty"`
 }
 
 // loopbackHost reports whether a Host header names this machine's loopback:
@@ -91,7 +94,7 @@ func (m *Mock) serveControl(w http.ResponseWriter, r *http.Request) {
 			"POST /_mock/clients", "POST /_mock/delegations", "POST /_mock/agreements",
 			"GET /_mock/faults", "PUT /_mock/faults", "GET /_mock/counters",
 			"POST /_mock/persons/move", "POST /_mock/persons/die", "POST /_mock/persons/rename",
-			"POST /_mock/persons/new-number", "POST /_mock/persons/protect",
+			"POST /_mock/persons/new-number", "POST /_mock/persons/protect", "POST /_mock/persons/contact",
 			"GET /_mock/events/latest", "GET /_mock/edge-cases", "GET /_mock/sample-nins?n=10",
 		}})
 	case "POST /_mock/clients":
@@ -138,7 +141,7 @@ func (m *Mock) serveControl(w http.ResponseWriter, r *http.Request) {
 	case "GET /_mock/counters":
 		writeJSON(w, http.StatusOK, m.Counters())
 	case "POST /_mock/persons/move", "POST /_mock/persons/die", "POST /_mock/persons/rename",
-		"POST /_mock/persons/new-number", "POST /_mock/persons/protect":
+		"POST /_mock/persons/new-number", "POST /_mock/persons/protect", "POST /_mock/persons/contact":
 		m.controlPersonChange(w, r, route)
 	case "GET /_mock/events/latest":
 		// The newest event without a token, for tests and the demo.
@@ -189,6 +192,8 @@ func (m *Mock) controlPersonChange(w http.ResponseWriter, r *http.Request, route
 		ev, err = m.pop.Die(c.NIN, date)
 	case strings.HasSuffix(route, "/new-number"):
 		ev, err = m.pop.NewNumber(c.NIN)
+	case strings.HasSuffix(route, "/contact"):
+		ev, err = m.pop.SetContact(c.NIN, c.Phone, c.Email)
 	case strings.HasSuffix(route, "/protect"):
 		level := c.Level
 		if level == "" {

@@ -5,54 +5,69 @@ import (
 	"net/http"
 	"slices"
 	"testing"
+	"testing/synctest"
 	"time"
+
+	"resepsjon/persontjeneste/nhnmock/population"
 )
 
 // TestTrickle: the demo's trickle changes only the persons it is given,
-// each change an event in the feed, and stops with its context; a zero
-// interval makes none.
+// one change an interval, each change an event in the feed, and stops with
+// its context; a zero interval makes none. It runs on synctest's clock, so
+// the intervals are exact and take no time.
 func TestTrickle(t *testing.T) {
-	e := newEnv(t, nil)
-	nins := e.pop.SampleNINs(3)
-	ids := map[string]bool{}
-	for _, n := range nins {
-		p, _ := e.pop.ByNIN(n)
-		ids[p.ID] = true
-	}
-	before := e.pop.LatestSequence()
-	e.mock.Trickle(context.Background(), nins, 0, nil) // returns at once
-	if e.pop.LatestSequence() != before {
-		t.Fatal("a zero interval made changes")
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		e.mock.Trickle(ctx, nins, 5*time.Millisecond, nil)
-	}()
-	deadline := time.Now().Add(10 * time.Second)
-	for e.pop.LatestSequence() < before+3 {
-		if time.Now().After(deadline) {
-			t.Fatal("the trickle made no changes")
+	synctest.Test(t, func(t *testing.T) {
+		pop, err := population.New(population.Config{Seed: 7, Size: 120})
+		if err != nil {
+			t.Fatal(err)
 		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	cancel()
-	<-done
-	events := e.pop.Events(before+1, 0)
-	if len(events) < 3 {
-		t.Fatalf("%d events", len(events))
-	}
-	for _, ev := range events {
-		if !ids[ev.PersonID] || !slices.Contains([]string{"ChangeInResidentialAddress", "ChangeInName"}, ev.EventType) {
-			t.Errorf("event %+v is not a trickle change of the given persons", ev)
+		m, err := New(Config{Population: pop})
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	last := e.pop.LatestSequence()
-	time.Sleep(30 * time.Millisecond)
-	if e.pop.LatestSequence() != last {
-		t.Error("the trickle went on after its context ended")
-	}
+		// Living persons: the register changes nothing of the dead.
+		var nins []string
+		ids := map[string]bool{}
+		for _, n := range pop.SampleNINs(20) {
+			if p, _ := pop.ByNIN(n); p.Death == nil && len(nins) < 3 {
+				nins = append(nins, n)
+				ids[p.ID] = true
+			}
+		}
+		before := pop.LatestSequence()
+		m.Trickle(context.Background(), nins, 0, nil) // returns at once
+		if pop.LatestSequence() != before {
+			t.Fatal("a zero interval made changes")
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			m.Trickle(ctx, nins, 5*time.Millisecond, nil)
+		}()
+		time.Sleep(16 * time.Millisecond) // three intervals
+		synctest.Wait()
+		if n := pop.LatestSequence() - before; n != 3 {
+			t.Fatalf("%d changes in three intervals, want 3", n)
+		}
+		cancel()
+		<-done
+		events := pop.Events(before+1, 0)
+		if len(events) != 3 {
+			t.Fatalf("%d events", len(events))
+		}
+		for _, ev := range events {
+			if !ids[ev.PersonID] || !slices.Contains([]string{"ChangeInResidentialAddress", "ChangeInName"}, ev.EventType) {
+				t.Errorf("event %+v is not a trickle change of the given persons", ev)
+			}
+		}
+		last := pop.LatestSequence()
+		time.Sleep(time.Second)
+		synctest.Wait()
+		if pop.LatestSequence() != last {
+			t.Error("the trickle went on after its context ended")
+		}
+	})
 }
 
 // TestControlNewNumberAndProtect: the control API's new-number and protect

@@ -108,6 +108,7 @@ func (s *Store) UpdateClientAudited(_ context.Context, c register.Client, e regi
 	if err := s.unique(c); err != nil {
 		return register.Client{}, err
 	}
+	register.KeepFetchedContact(old, &c)
 	c.Version++
 	c.CreatedAt, c.UpdatedAt = old.CreatedAt, time.Now().UTC()
 	s.clients[c.ID] = c

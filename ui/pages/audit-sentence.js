@@ -54,6 +54,8 @@ export function describe(t, r) {
         client: q.clientId || '–',
         tenancy: t(q.tenancy === 'single' ? 'auditS.single' : 'auditS.multi'),
       });
+    case 'idporten_settings':
+      return idporten(t, q);
     case 'bulk':
       if (q.done !== undefined) return t('auditS.bulkDone', { total: q.clients ?? '?', done: q.done, changed: q.changed ?? 0, failed: q.failed ?? 0 });
       if (q.clients === '0') return t('auditS.bulkNone');
@@ -61,6 +63,28 @@ export function describe(t, r) {
     default:
       return r.query || '';
   }
+}
+
+/**
+ * A change to the ID-porten settings: "ID-porten-innstillinger endret:
+ * sikkerhetsnivå høyt." or "Ny nøkkel for ID-porten laget (RS256, nøkkel-ID …)."
+ */
+function idporten(t, q) {
+  if (q.change === 'settings') {
+    const parts = [];
+    if (q.issuer !== undefined) parts.push(t('auditS.idp.issuer', { v: q.issuer }));
+    if (q.clientId !== undefined) parts.push(t('auditS.idp.clientId', { v: q.clientId }));
+    if (q.level !== undefined) {
+      const key = `auditS.idp.level.${q.level}`;
+      const words = t(key);
+      parts.push(t('auditS.idp.level', { v: words === key ? q.level : words }));
+    }
+    if (q.askName !== undefined) parts.push(t(q.askName === 'true' ? 'auditS.idp.askName.yes' : 'auditS.idp.askName.no'));
+    return t('auditS.idp.settings', { what: parts.join(', ') || '–' });
+  }
+  const key = `auditS.idp.${q.change}`;
+  const words = t(key, { kid: q.kid || '–', alg: q.alg || '–' });
+  return words === key ? '' : words;
 }
 
 /** The outcome in words: "OK", or "Feil: Persontjenesten var opptatt". */
@@ -92,6 +116,18 @@ export const nb = {
   'auditS.bulkStart': '«Oppdater alle» startet.',
   'auditS.bulkNone': '«Oppdater alle»: ingen klienter med fødselsnummer.',
   'auditS.bulkDone': '«Oppdater alle»: {done} av {total} klienter sjekket, {changed} endret, {failed} ikke oppdatert.',
+  'auditS.idp.settings': 'ID-porten-innstillingene endret: {what}.',
+  'auditS.idp.issuer': 'utsteder {v}',
+  'auditS.idp.clientId': 'klient-ID {v}',
+  'auditS.idp.level': 'sikkerhetsnivå {v}',
+  'auditS.idp.level.idporten-loa-substantial': 'betydelig',
+  'auditS.idp.level.idporten-loa-high': 'høyt',
+  'auditS.idp.askName.yes': 'ber om navnet',
+  'auditS.idp.askName.no': 'ber ikke om navnet',
+  'auditS.idp.key_generated': 'Ny nøkkel for ID-porten laget ({alg}, nøkkel-ID {kid}).',
+  'auditS.idp.key_imported': 'Nøkkel for ID-porten importert ({alg}, nøkkel-ID {kid}).',
+  'auditS.idp.key_installed': 'Nøkkel for ID-porten tatt i bruk av programmet ({alg}, nøkkel-ID {kid}).',
+  'auditS.idp.key_removed': 'Nøkkelen for ID-porten slettet (nøkkel-ID {kid}).',
   'auditS.err.nhn_rate_limited': 'Persontjenesten var opptatt',
   'auditS.err.nhn_unavailable': 'fikk ikke svar fra Norsk helsenett',
   'auditS.err.nhn_no_access': 'Norsk helsenett avviste forespørselen',
@@ -129,6 +165,18 @@ export const en = {
   'auditS.bulkStart': '“Update all” started.',
   'auditS.bulkNone': '“Update all”: no clients with an identity number.',
   'auditS.bulkDone': '“Update all”: {done} of {total} clients checked, {changed} changed, {failed} not updated.',
+  'auditS.idp.settings': 'ID-porten settings changed: {what}.',
+  'auditS.idp.issuer': 'issuer {v}',
+  'auditS.idp.clientId': 'client ID {v}',
+  'auditS.idp.level': 'level of assurance {v}',
+  'auditS.idp.level.idporten-loa-substantial': 'substantial',
+  'auditS.idp.level.idporten-loa-high': 'high',
+  'auditS.idp.askName.yes': 'asks for the name',
+  'auditS.idp.askName.no': 'does not ask for the name',
+  'auditS.idp.key_generated': 'New ID-porten key generated ({alg}, key ID {kid}).',
+  'auditS.idp.key_imported': 'ID-porten key imported ({alg}, key ID {kid}).',
+  'auditS.idp.key_installed': 'ID-porten key put in use by the program ({alg}, key ID {kid}).',
+  'auditS.idp.key_removed': 'ID-porten key deleted (key ID {kid}).',
   'auditS.err.nhn_rate_limited': 'the Person Service was busy',
   'auditS.err.nhn_unavailable': 'no answer from Norsk helsenett',
   'auditS.err.nhn_no_access': 'Norsk helsenett refused the request',

@@ -13,6 +13,7 @@ const ACTIONS = [
   'portal_create', 'portal_update', 'portal_resend', 'portal_reset', 'portal_delete', 'portal_retry_mail', 'portal_settings',
   'portal_activated', 'portal_password_reset', 'portal_password_change', 'portal_login', 'portal_preference',
   'portal_request', 'portal_request_approved', 'portal_request_rejected', 'portal_inquiry', 'portal_inquiry_status', 'portal_inquiry_answer',
+  'idporten_settings',
 ];
 const PAGE_SIZE = 100;
 
@@ -59,6 +60,7 @@ const nb = {
   'audit.action.portal_inquiry': 'Portal: melding fra pasient',
   'audit.action.portal_inquiry_status': 'Portal: innboks-status',
   'audit.action.portal_inquiry_answer': 'Portal: melding besvart',
+  'audit.action.idporten_settings': 'ID-porten: innstillinger',
   'audit.outcome.ok': 'OK',
   'audit.outcome.error': 'Feil',
   'audit.empty': 'Ingen oppslag i perioden.',
@@ -111,6 +113,7 @@ const en = {
   'audit.action.portal_inquiry': 'Portal: message from patient',
   'audit.action.portal_inquiry_status': 'Portal: inbox status',
   'audit.action.portal_inquiry_answer': 'Portal: message answered',
+  'audit.action.idporten_settings': 'ID-porten: settings',
   'audit.outcome.ok': 'OK',
   'audit.outcome.error': 'Error',
   'audit.empty': 'No lookups in this period.',

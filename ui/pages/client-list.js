@@ -12,7 +12,8 @@ import { errorText, isAbort } from '../api.js';
 import { h, replace, say } from '../dom.js';
 import { recentClients } from '../recent.js';
 import { withKey } from '../shortcuts.js';
-import { createSearchCache, searchKey } from './client-search.js';
+import { filterAnswer, parseSearch } from './client-match.js';
+import { createSearchCache, searchKey, splitSearchKey } from './client-search.js';
 import { createClientTable, SORT_KEYS } from './client-table.js';
 
 /** Rows per page. */
@@ -52,7 +53,7 @@ export function renderClientList(ctx, { query, signal }) {
   function drawRecent(show) {
     const list = show ? recentClients(window.localStorage) : [];
     if (!list.length) {
-      replace(recentBox);
+      if (recentBox.firstChild) replace(recentBox);
       return;
     }
     replace(
@@ -110,9 +111,26 @@ export function renderClientList(ctx, { query, signal }) {
     }
     results.setAttribute('aria-busy', 'true');
     const writesAtAsk = api.writes();
+    // A longer name search than one answered a moment ago: its rows that
+    // match are the first rows of this answer, drawn in this frame. When
+    // that answer held every match, they are all of them and nobody is
+    // asked (client-match.js).
+    const early = page === 1 ? narrowed(q) : null;
+    if (early && early.complete) {
+      controller = null;
+      results.removeAttribute('aria-busy');
+      const data = { results: early.results, total: early.results.length };
+      cache.set(key, data, writesAtAsk, early.at);
+      shown = { ...wanted, data };
+      draw(data);
+      return;
+    }
+    // The question leaves before the early rows are drawn, so that drawing
+    // them does not hold it up.
+    const asked = api.listClients({ q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }, AbortSignal.any([signal, mine.signal]));
+    if (early && early.results.length) drawEarly(early.results);
     try {
-      const signals = AbortSignal.any([signal, mine.signal]);
-      const data = await api.listClients({ q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }, signals);
+      const data = await asked;
       if (mine !== controller) return;
       // A page past the end (the list shrank): show the last real page instead.
       if (data.results.length === 0 && data.total > 0 && page > 1) {
@@ -130,6 +148,52 @@ export function renderClientList(ctx, { query, signal }) {
     } finally {
       if (mine === controller) results.removeAttribute('aria-busy');
     }
+  }
+
+  // Searches parsed for narrowed(), by text.
+  const parsedTexts = new Map();
+  function parsedSearch(text) {
+    if (!parsedTexts.has(text)) {
+      if (parsedTexts.size > 200) parsedTexts.clear();
+      parsedTexts.set(text, parseSearch(text));
+    }
+    return parsedTexts.get(text);
+  }
+
+  /**
+   * The matches of q among the fresh answers to shorter name searches (page
+   * 1): { results, complete, at } from the answer that held every match, else
+   * from the longest search; null when there is none.
+   */
+  function narrowed(text) {
+    const parsed = parsedSearch(text);
+    if (!parsed) return null;
+    const lower = text.toLowerCase();
+    let best = null;
+    for (const e of cache.fresh()) {
+      const k = splitSearchKey(e.key);
+      // Only what was typed before this (the start of it): a search in
+      // another order would narrow too, but is rare, and each candidate
+      // costs a pass over its answer.
+      if (k.page !== 1 || k.q === text || !lower.startsWith(k.q.toLowerCase())) continue;
+      const complete = e.data.total === e.data.results.length;
+      if (best && (best.complete || (!complete && k.q.length <= best.q.length))) continue;
+      const m = filterAnswer(e.data, parsedSearch(k.q), parsed);
+      if (m) best = { ...m, q: k.q, at: e.at };
+    }
+    return best;
+  }
+
+  /**
+   * The first rows of the answer on its way: the table only; the count and
+   * the paging stay until the answer (changing them now would lay the page
+   * out twice).
+   */
+  function drawEarly(list) {
+    drawRecent(false);
+    addButton.hidden = false;
+    clientTable.show(list, sortKey, sortDir);
+    if (results.firstChild !== clientTable.node) replace(results, clientTable.node);
   }
 
   function showError(err) {

@@ -42,14 +42,26 @@ export function createSearchCache({ size = CACHE_SIZE, freshMs = CACHE_FRESH_MS,
       entries.set(key, e);
       return e.data;
     },
-    /** Keeps data as the answer for key; writesAtAsk is writes() when it was asked. */
-    set(key, data, writesAtAsk) {
+    /**
+     * Keeps data as the answer for key; writesAtAsk is writes() when it was
+     * asked; at is when it was answered (an answer made from another is as
+     * old as that one).
+     */
+    set(key, data, writesAtAsk, at = now()) {
       sync();
       // An answer asked before a write may already be out of date.
       if (writesAtAsk !== seenWrites) return;
       entries.delete(key);
-      entries.set(key, { at: now(), data });
+      entries.set(key, { at, data });
       while (entries.size > size) entries.delete(entries.keys().next().value);
+    },
+    /** The fresh answers, youngest first: [{ key, data, at }]. */
+    fresh() {
+      sync();
+      const out = [];
+      const t = now();
+      for (const [key, e] of entries) if (t - e.at <= freshMs) out.push({ key, data: e.data, at: e.at });
+      return out.reverse();
     },
     clear() {
       entries.clear();
@@ -63,4 +75,10 @@ export function createSearchCache({ size = CACHE_SIZE, freshMs = CACHE_FRESH_MS,
 /** The cache key of a search: the text and the page. */
 export function searchKey(q, page) {
   return `${page}\u0000${q}`;
+}
+
+/** The text and page of a cache key. */
+export function splitSearchKey(key) {
+  const i = key.indexOf('\u0000');
+  return { page: Number(key.slice(0, i)), q: key.slice(i + 1) };
 }

@@ -103,7 +103,7 @@ export function persontjenestenFormActions(ctx, form) {
     tell('', '');
     try {
       const got = await pt.update(form.id, signal);
-      showChanges(got.draft || {}, got.changes || []);
+      showChanges(got.draft || {}, got.changes || [], got.kept || []);
     } catch (err) {
       if (isNotActivated(err)) {
         notActivatedDialog(ctx);
@@ -120,22 +120,28 @@ export function persontjenestenFormActions(ctx, form) {
     }
   }
 
-  /** The old -> new table; the checked changes go into the form. */
-  function showChanges(draft, changes) {
-    if (!changes.length) {
+  /**
+   * The old -> new table; the checked changes go into the form. A phone or
+   * e-mail changed in Resepsjon since the last fetch (kept) is offered
+   * unticked, saying that the receptionist's value is kept.
+   */
+  function showChanges(draft, changes, kept = []) {
+    if (!changes.length && !kept.length) {
       tell('ok', t('pt.form.noChanges'));
       return;
     }
     const boxes = [];
-    const rows = changes.map((c) => {
-      const box = h('input', { type: 'checkbox', id: `pt-change-${c.field}`, checked: true, dataset: { field: c.field } });
+    const rows = [...changes.map((c) => ({ c, kept: false })), ...kept.map((c) => ({ c, kept: true }))].map(({ c, kept: isKept }) => {
+      const box = h('input', { type: 'checkbox', id: `pt-change-${c.field}`, checked: !isKept, dataset: { field: c.field } });
       boxes.push({ box, change: c });
       const label = t(`field.${c.field}`);
+      const hint = isKept ? h('span', { class: 'hint pt-kept', id: `pt-kept-${c.field}`, text: t('pt.form.keptRow') }) : null;
+      if (hint) box.setAttribute('aria-describedby', hint.id);
       return h(
         'tr',
-        { dataset: { field: c.field } },
+        { dataset: { field: c.field, kept: isKept ? 'true' : 'false' } },
         h('td', { class: 'col-check' }, box),
-        h('th', { scope: 'row' }, h('label', { htmlFor: box.id, text: label === `field.${c.field}` ? c.field : label })),
+        h('th', { scope: 'row' }, h('label', { htmlFor: box.id, text: label === `field.${c.field}` ? c.field : label }), hint ? h('br') : null, hint),
         h('td', { class: 'pt-old', text: displayValue(i18n, c.field, c.old) || t('pt.form.empty') }),
         h('td', { class: 'pt-arrow', 'aria-hidden': 'true', text: '→' }),
         h('td', { class: 'pt-new', text: displayValue(i18n, c.field, c.new) || t('pt.form.empty') }),

@@ -210,6 +210,7 @@ export const en = {
   'pt.form.cancelled': 'Fetching was cancelled. The form is unchanged.',
   'pt.form.unchanged': 'The form is unchanged.',
   'pt.form.noChanges': 'No changes. The client matches the population register.',
+  'pt.form.keptRow': 'kept your value – changed in Resepsjon after the last fetch. Tick to take in the contact register’s value.',
   'pt.form.diffTitle': 'Changes from the Person Service',
   'pt.form.diffText': 'This has changed in the population register. Untick what you do not want to take in.',
   'pt.form.diffCaption': 'Changes from the Person Service, old and new value',

@@ -216,6 +216,7 @@ export const nb = {
   'pt.form.cancelled': 'Hentingen ble avbrutt. Skjemaet er uendret.',
   'pt.form.unchanged': 'Skjemaet er uendret.',
   'pt.form.noChanges': 'Ingen endringer. Klienten stemmer med Folkeregisteret.',
+  'pt.form.keptRow': 'beholdt din verdi – endret i Resepsjon etter forrige henting. Kryss av for å ta inn Kontaktregisterets verdi.',
   'pt.form.diffTitle': 'Endringer fra Persontjenesten',
   'pt.form.diffText': 'Dette er endret i Folkeregisteret. Fjern krysset for det du ikke vil ta inn.',
   'pt.form.diffCaption': 'Endringer fra Persontjenesten, gammel og ny verdi',

@@ -493,3 +493,42 @@ func (p *Population) Protect(ninStr, level string) (Event, error) {
 	refreshPreferred(person, at)
 	return p.recordLocked(i, o, EventChangeInAddressProtection), nil
 }
+
+// SetContact registers a new mobile number and e-mail address for the
+// person with this identity number in the contact register (KRR), as when
+// the person changes them at the contact register; an empty value leaves
+// that one as it is. KRR's changes are not events of the population
+// register's feed: the answer is the person's current contact information.
+func (p *Population) SetContact(ninStr, phone, email string) (ContactInformation, error) {
+	phone, email = strings.TrimSpace(phone), strings.TrimSpace(email)
+	if hasControl(phone) || hasControl(email) || len(phone) > 20 || len(email) > 254 {
+		return ContactInformation{}, fmt.Errorf("contact: %w: phone or e-mail", ErrInvalid)
+	}
+	if phone == "" && email == "" {
+		return ContactInformation{}, fmt.Errorf("contact: %w: phone or e-mail is required", ErrInvalid)
+	}
+	at := p.stamp().Format(time.RFC3339)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	_, o, err := p.lookupForChange(ninStr)
+	if err != nil {
+		return ContactInformation{}, fmt.Errorf("contact: %w", err)
+	}
+	krr := o.person.CommonContactRegisterInformation
+	if krr == nil || krr.Status != "Active" {
+		krr = &ContactRegister{Reservation: "No", Status: "Active", NotificationStatus: "CanBeNotified", Language: "nb"}
+	} else {
+		c := *krr
+		krr = &c
+	}
+	if phone != "" {
+		krr.ContactInformation.PhoneNumber, krr.ContactInformation.PhoneNumberLastUpdated = phone, at
+		krr.ContactInformation.PhoneNumberLastVerified = at
+	}
+	if email != "" {
+		krr.ContactInformation.Email, krr.ContactInformation.EmailLastUpdated = email, at
+		krr.ContactInformation.EmailLastVerified = at
+	}
+	o.person.CommonContactRegisterInformation = krr
+	return krr.ContactInformation, nil
+}

@@ -50,7 +50,11 @@ func TestDecide(t *testing.T) {
 	present := func(context.Context, string) (bool, error) { return true, nil }
 	absent := func(context.Context, string) (bool, error) { return false, nil }
 	broken := func(context.Context, string) (bool, error) { return false, errors.New("connection refused") }
-	hangs := func(ctx context.Context, _ string) (bool, error) { <-ctx.Done(); time.Sleep(50 * time.Millisecond); return true, nil }
+	hangs := func(ctx context.Context, _ string) (bool, error) {
+		<-ctx.Done()
+		time.Sleep(50 * time.Millisecond)
+		return true, nil
+	}
 	windows := Situation{Command: "serve", Available: true}
 	linux := Situation{Command: "serve", Available: true, NeedsBus: true, BusAddress: "unix:path=/run/user/1000/bus"}
 	with := func(s Situation, change func(*Situation)) Situation { change(&s); return s }

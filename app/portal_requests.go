@@ -45,14 +45,17 @@ type portalRequestJSON struct {
 	MatchName            string               `json:"matchName"`
 	NameMismatch         bool                 `json:"nameMismatch"`
 	HasUser              bool                 `json:"hasUser"`
-	Version              int64                `json:"version"`
+	// LevelTooLow: verified at a lower level of assurance than the
+	// practice requires now.
+	LevelTooLow bool  `json:"levelTooLow"`
+	Version     int64 `json:"version"`
 }
 
 func requestJSON(v portal.RequestView) portalRequestJSON {
 	return portalRequestJSON{ID: v.ID, Name: v.Name, MaskedNIN: v.MaskedNIN, Email: v.Email, Rights: v.Rights,
 		WantsElectronicReply: v.WantsElectronicReply, Verified: v.Verified, ACR: v.ACR, Status: v.Status, ReceivedAt: v.ReceivedAt,
 		DecidedAt: v.DecidedAt, DecidedBy: v.DecidedBy, Reason: v.Reason, ClientID: v.ClientID, ClientSource: v.ClientSource,
-		MatchID: v.MatchID, MatchName: v.ClientName, NameMismatch: v.NameMismatch, HasUser: v.HasUser, Version: v.Version}
+		MatchID: v.MatchID, MatchName: v.ClientName, NameMismatch: v.NameMismatch, HasUser: v.HasUser, LevelTooLow: v.LevelTooLow, Version: v.Version}
 }
 
 func (s *Server) getPortalRequests(c echo.Context) error {

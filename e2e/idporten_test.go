@@ -98,6 +98,30 @@ func TestIDPortenLoginInTheBrowser(t *testing.T) {
 		t.Errorf("audit log: %d, verified request not found", status)
 	}
 
+	// The practice raises the required level while the request waits: the
+	// list no longer shows it as verified, and the change is in the log.
+	setLevel := func(level string) {
+		t.Helper()
+		if status := s.api(t, http.MethodPut, "/api/portal/idporten", map[string]string{"level": level}, nil); status != http.StatusOK {
+			t.Fatalf("level %s: %d", level, status)
+		}
+	}
+	setLevel("idporten-loa-high")
+	b.do(chromedp.Navigate(s.URL + "/#/portal/requests"))
+	levelRow := `[...document.querySelectorAll('#preq-rows tr[data-status="pending"]')].find((r) => !!r.querySelector('[data-flag="level"]'))`
+	b.waitFor("the request flagged as verified at a lower level", "!!"+levelRow)
+	// (The staff page is in English here, from the loop above.)
+	if got := eval[string](b, levelRow+`.textContent`); !strings.Contains(got, "lower level than you now require") || strings.Contains(got, "Verified (ID-porten)") {
+		t.Errorf("the request's row after the level was raised: %q", got)
+	}
+	b.checkLayout("a request verified at a lower level")
+	b.screenshot("portal-request-level-too-low-en")
+	status, data = sendJSON(t, http.MethodGet, s.URL+"/api/audit?action=idporten_settings", "Bearer "+s.Token, nil)
+	if status != http.StatusOK || !strings.Contains(string(data), "level=idporten-loa-high") {
+		t.Errorf("the level change is not in the audit log: %d %s", status, data)
+	}
+	setLevel("idporten-loa-substantial")
+
 	// With «Godkjenn automatisk», the next verified request is approved at once.
 	var cur struct {
 		Settings         map[string]any `json:"settings"`

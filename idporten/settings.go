@@ -416,6 +416,17 @@ func (s *Service) key(ctx context.Context, kid string) (*helseid.Key, error) {
 	return s.keyCache.Load(ctx, kid, keyTimeout)
 }
 
+// MeetsLevel tells whether an identity verified at acr meets the level the
+// practice requires now (a level raised since the login is not met by a
+// lower one).
+func (s *Service) MeetsLevel(ctx context.Context, acr string) (bool, error) {
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return false, err
+	}
+	return levelMet(acr, st.Level), nil
+}
+
 // IdentityProviderConfigured tells whether patients can log in with
 // ID-porten: issuer, client id and a readable key are set. The portal's
 // approval rules ask it before approving verified requests automatically.

@@ -87,6 +87,9 @@ type RequestView struct {
 	MatchID      int64  // that client's id; 0 when none
 	NameMismatch bool
 	HasUser      bool // that client already has a portal user
+	// LevelTooLow: verified, but at a lower level of assurance than the
+	// practice requires now (raised since the request was made).
+	LevelTooLow bool
 }
 
 // RequestFilter selects requests for the list.
@@ -106,6 +109,16 @@ type RequestOutcome struct {
 // automatically.
 type IdentityProvider interface {
 	IdentityProviderConfigured(ctx context.Context) (bool, error)
+}
+
+// LevelChecker is implemented by an IdentityProvider that requires a level
+// of assurance (ID-porten's acr): MeetsLevel tells whether an identity
+// verified at acr meets the level the practice requires now. The level may
+// have been raised since the request was made; such a request counts as
+// not verified at the required level: never approved automatically, and
+// flagged in the list.
+type LevelChecker interface {
+	MeetsLevel(ctx context.Context, acr string) (bool, error)
 }
 
 // IdentityProviderSetting is the settings entry read when no
@@ -203,6 +216,24 @@ func (s *Service) identityConfigured(ctx context.Context) (bool, error) {
 	return settingIdentityProvider{s.cfg.Settings}.IdentityProviderConfigured(ctx)
 }
 
+// verifiedEnough reports whether a request is verified at the level of
+// assurance the practice requires now: verified, and, when the identity
+// provider requires a level, at that level or above.
+func (s *Service) verifiedEnough(ctx context.Context, r AccessRequest) (bool, error) {
+	if !r.Verified {
+		return false, nil
+	}
+	lc, ok := s.cfg.Identity.(LevelChecker)
+	if !ok {
+		return true, nil
+	}
+	meets, err := lc.MeetsLevel(ctx, r.ACR)
+	if err != nil {
+		return false, fmt.Errorf("check the level of assurance: %w", err)
+	}
+	return meets, nil
+}
+
 // IdentityProviderConfigured reports whether automatic approval is
 // possible at all.
 func (s *Service) IdentityProviderConfigured(ctx context.Context) (bool, error) {
@@ -251,6 +282,13 @@ func (s *Service) RequestAccess(ctx context.Context, req AccessRequest) (Request
 	}
 	out := RequestOutcome{RequestID: stored.ID, Status: RequestPending}
 	if st.Approval != ApprovalAutomatic || !idp || !req.Verified {
+		return out, nil
+	}
+	// The level may have been raised since the patient logged in.
+	if enough, err := s.verifiedEnough(ctx, req); err != nil || !enough {
+		if err != nil {
+			s.cfg.Logger.Warn("portal: the level of assurance could not be checked; the request waits in the manual list", "request", stored.ID, "err", err)
+		}
 		return out, nil
 	}
 	match, err := s.clientByNIN(ctx, req.NIN)
@@ -343,6 +381,13 @@ func (s *Service) Request(ctx context.Context, id int64) (RequestView, error) {
 
 func (s *Service) requestView(ctx context.Context, r StoredRequest) (RequestView, error) {
 	v := RequestView{StoredRequest: r, MaskedNIN: MaskNIN(r.NIN)}
+	if r.Verified && r.Status == RequestPending {
+		enough, err := s.verifiedEnough(ctx, r.AccessRequest)
+		if err != nil {
+			return RequestView{}, err
+		}
+		v.LevelTooLow = !enough
+	}
 	c, err := s.clientByNIN(ctx, r.NIN)
 	if err != nil {
 		return RequestView{}, err

@@ -36,6 +36,8 @@ export const requestMessages = {
     'preq.verified': 'Verifisert (ID-porten)',
     'preq.unverified': 'Ikke verifisert',
     'preq.mismatch': 'Navnet er ulikt klienten med dette fødselsnummeret ({name})',
+    'preq.levelTooLow': 'Verifisert på lavere nivå enn dere krever nå',
+    'preq.approveLevelTooLow': 'Obs: personen logget inn på et lavere sikkerhetsnivå enn dere nå krever i ID-porten-innstillingene. Forespørselen regnes derfor ikke som verifisert. Kontroller identiteten før du godkjenner.',
     'preq.client': 'Klient: {name}',
     'preq.hasUser': 'Klienten har allerede tilgang til pasientportalen',
     'preq.count': '{n} forespørsler',
@@ -117,6 +119,8 @@ export const requestMessages = {
     'preq.verified': 'Verified (ID-porten)',
     'preq.unverified': 'Not verified',
     'preq.mismatch': 'The name differs from the client with this identity number ({name})',
+    'preq.levelTooLow': 'Verified at a lower level than you now require',
+    'preq.approveLevelTooLow': 'Note: the person logged in at a lower level of assurance than you now require in the ID-porten settings, so the request does not count as verified. Check the identity before approving.',
     'preq.client': 'Client: {name}',
     'preq.hasUser': 'The client already has access to the patient portal',
     'preq.count': '{n} requests',
@@ -246,7 +250,13 @@ function renderRequests(ctx, { query, signal }) {
       nameCell,
       h('td', { class: 'nowrap', text: r.maskedNin }),
       h('td', { class: 'preq-email', text: r.email }),
-      h('td', {}, h('span', { class: `preq-identity ${r.verified ? 'preq-verified' : 'preq-unverified'}` }, h('span', { 'aria-hidden': 'true', text: r.verified ? '✓ ' : '? ' }), r.verified ? t('preq.verified') : t('preq.unverified'))),
+      h(
+        'td',
+        {},
+        r.levelTooLow
+          ? h('span', { class: 'preq-identity preq-unverified', dataset: { flag: 'level' } }, h('span', { 'aria-hidden': 'true', text: '⚠ ' }), t('preq.levelTooLow'))
+          : h('span', { class: `preq-identity ${r.verified ? 'preq-verified' : 'preq-unverified'}` }, h('span', { 'aria-hidden': 'true', text: r.verified ? '✓ ' : '? ' }), r.verified ? t('preq.verified') : t('preq.unverified')),
+      ),
       h('td', { class: 'nowrap', text: formatDateTime(r.receivedAt) }),
       h('td', { class: 'preq-status', text: statusText }),
       h(
@@ -286,7 +296,8 @@ function renderRequests(ctx, { query, signal }) {
     const cancel = h('button', { type: 'button', class: 'button', text: t('preq.cancel') });
     const { dialog, close } = modal(
       { id: 'preq-approve', titleText: t('preq.approveTitle', { name: r.name }), className: 'dialog-portal' },
-      h('p', { text: `${r.maskedNin} · ${r.email} · ${r.verified ? t('preq.verified') : t('preq.unverified')}` }),
+      h('p', { text: `${r.maskedNin} · ${r.email} · ${r.levelTooLow ? t('preq.levelTooLow') : r.verified ? t('preq.verified') : t('preq.unverified')}` }),
+      r.levelTooLow ? h('p', { class: 'message message-error', role: 'note', text: t('preq.approveLevelTooLow') }) : null,
       h('p', { text: r.matchId ? t('preq.approveLink', { name: r.matchName }) : t('preq.approveNew') }),
       r.nameMismatch ? h('p', { class: 'message message-error', role: 'note', text: t('preq.approveMismatch', { asked: r.name, name: r.matchName }) }) : null,
       h('fieldset', { class: 'portal-rights' }, h('legend', { text: t('preq.approveRights') }), h('p', { class: 'hint', id: 'preq-rights-hint', text: t('preq.approveRightsHint', { asked: rightsList(t, r.rights) }) }), boxes),

@@ -22,6 +22,7 @@ import (
 	"resepsjon/buildinfo"
 	"resepsjon/messages"
 	"resepsjon/persontjeneste/helseid"
+	"resepsjon/tray"
 )
 
 func main() {
@@ -31,6 +32,9 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	env := newEnvironment(os.Stdout, os.Stderr, os.Getenv)
 	env.alert, env.console = alert.Native(os.Stderr), console
+	// Only the app itself (serve, demo) shows a tray icon, on the main
+	// goroutine, which the tray library keeps on the main thread.
+	env.newTray, env.exit = tray.NewBackend, os.Exit
 	err := env.run(ctx, os.Args[1:])
 	stop()
 	if errors.Is(err, errRestart) {
@@ -157,6 +161,11 @@ type environment struct {
 	// console (console false): a double-clicked program. Nil: never.
 	alert   alert.Shower
 	console bool
+	// newTray makes the tray icon's backend for serve and demo; nil: no
+	// tray (tests). exit ends the process when the tray's loop does not
+	// end after the app has stopped; nil: never.
+	newTray func() tray.Backend
+	exit    func(code int)
 	// handOverWait is how long a second launch waits for the process that
 	// holds the register to answer; 0 means defaultHandOverWait.
 	handOverWait time.Duration

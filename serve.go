@@ -31,6 +31,7 @@ import (
 	"resepsjon/refresh"
 	"resepsjon/register"
 	"resepsjon/store"
+	"resepsjon/tray"
 )
 
 // files names what a serving command keeps in the data directory. The demo
@@ -119,15 +120,44 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 	}
 	defer logFile.Close()
 	log := newLogger(io.MultiWriter(env.stderr, logFile), cfg.LogLevel)
-	if err := env.serveWith(ctx, cfg, f, demo, log); err != nil {
+	serveApp := func(serving func(tray.Serving)) error { return env.serveWith(ctx, cfg, f, demo, log, serving) }
+	if err := env.withTray(ctx, name, cfg, demo, log, logFile, serveApp); err != nil {
 		log.Error("resepsjon stopped with an error", "kind", failureKind(err), "err", err)
 		return &startError{logFile: f.log, err: err}
 	}
 	return nil
 }
 
-// serveWith runs the app with its configuration, files and logger.
-func (env *environment) serveWith(ctx context.Context, cfg config.Config, f files, demo bool, log *slog.Logger) error {
+// withTray runs serveApp with a tray icon beside it («Åpne Resepsjon»,
+// «Avslutt») where there is a tray and it is not turned off, else alone.
+// With a tray the app serves on a goroutine of its own and the tray's loop
+// runs on the calling one: the main thread, which Windows' tray wants.
+func (env *environment) withTray(ctx context.Context, command string, cfg config.Config, demo bool, log *slog.Logger,
+	logFile io.Closer, serveApp func(serving func(tray.Serving)) error) error {
+	d := tray.Decide(ctx, tray.Situation{
+		Command: command, Off: cfg.NoTray, Available: tray.Available && env.newTray != nil,
+		NeedsBus: tray.NeedsBus, BusAddress: env.getenv("DBUS_SESSION_BUS_ADDRESS"),
+	}, tray.FindHost)
+	if !d.Show {
+		// Said once the app serves: the log's first line is the version.
+		return serveApp(func(tray.Serving) { log.Info("no tray icon", "reason", d.Reason) })
+	}
+	r := tray.Runner{Backend: env.newTray(), Menu: tray.MenuIn(cfg.Language, demo), Open: browser.OpenURL, Log: log,
+		Stuck: func(err error) {
+			// The app has stopped (server file and lock are gone); only
+			// the tray's loop hangs on: end the process.
+			if env.exit != nil {
+				logFile.Close()
+				env.exit(exitCode(err))
+			}
+		}}
+	return r.Run(serveApp)
+}
+
+// serveWith runs the app with its configuration, files and logger; once it
+// serves, it hands serving (if not nil) what the tray icon needs.
+func (env *environment) serveWith(ctx context.Context, cfg config.Config, f files, demo bool, log *slog.Logger,
+	serving func(tray.Serving)) error {
 	build := buildinfo.Get()
 	log.Info("resepsjon starting", "version", build.Version, "commit", build.Commit, "built", build.Date,
 		"go", build.Go, "platform", build.OS, "demo", demo)
@@ -318,6 +348,10 @@ func (env *environment) serveWith(ctx context.Context, cfg config.Config, f file
 		return err
 	}
 	env.openBrowser(cfg.NoBrowser, launch, messages.Inline("cli.serve.ready"))
+	if serving != nil {
+		// The tray's «Avslutt» is the UI's: the same quit.
+		serving(tray.Serving{LaunchURL: srv.LaunchURL, Quit: quit})
+	}
 	if err := srv.Serve(ctx, ln); err != nil {
 		return err
 	}

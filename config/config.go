@@ -25,8 +25,10 @@ type Config struct {
 	Port        int    `mapstructure:"port"`
 	AllowRemote bool   `mapstructure:"allow_remote"`
 	NoBrowser   bool   `mapstructure:"no_browser"`
-	Language    string `mapstructure:"language"`
-	LogLevel    string `mapstructure:"log_level"`
+	// NoTray turns the tray icon off (headless runs, tests).
+	NoTray   bool   `mapstructure:"no_tray"`
+	Language string `mapstructure:"language"`
+	LogLevel string `mapstructure:"log_level"`
 	// NHN holds the HelseID and Persontjenesten environments (config/nhn.go).
 	NHN NHN `mapstructure:"-"`
 	// Portal is the patient portal's listener, Mail the outbox's SMTP
@@ -64,6 +66,7 @@ func Flags(fs *pflag.FlagSet) {
 	fs.String("listen", "", messages.Inline("cli.flag.listen"))
 	fs.Int("port", 0, messages.Inline("cli.flag.port"))
 	fs.Bool("no-browser", false, messages.Inline("cli.flag.no_browser"))
+	fs.Bool("no-tray", false, messages.Inline("cli.flag.no_tray"))
 	fs.String("language", "", messages.Inline("cli.flag.language"))
 	fs.String("log-level", "", messages.Inline("cli.flag.log_level"))
 }
@@ -74,13 +77,14 @@ var flagKeys = map[string]string{
 	"listen":     "listen",
 	"port":       "port",
 	"no-browser": "no_browser",
+	"no-tray":    "no_tray",
 	"language":   "language",
 	"log-level":  "log_level",
 }
 
 // envKeys are the config keys that a RESEPSJON_* environment variable sets
 // (RESEPSJON_CONFIG names the config file).
-var envKeys = []string{"data_dir", "listen", "port", "allow_remote", "no_browser", "language", "log_level"}
+var envKeys = []string{"data_dir", "listen", "port", "allow_remote", "no_browser", "no_tray", "language", "log_level"}
 
 // Load reads the configuration. defaultPort differs between the app and demo.
 // getenv is os.Getenv in production and a map lookup in tests.
@@ -90,6 +94,7 @@ func Load(fs *pflag.FlagSet, defaultPort int, getenv func(string) string) (Confi
 	v.SetDefault("port", defaultPort)
 	v.SetDefault("allow_remote", false)
 	v.SetDefault("no_browser", false)
+	v.SetDefault("no_tray", false)
 	v.SetDefault("language", "nb")
 	v.SetDefault("log_level", "info")
 	nhnDefaults(v)
@@ -175,6 +180,9 @@ func Load(fs *pflag.FlagSet, defaultPort int, getenv func(string) string) (Confi
 		return Config{}, err
 	}
 	if c.NoBrowser, err = boolValue(v, "no_browser"); err != nil {
+		return Config{}, err
+	}
+	if c.NoTray, err = boolValue(v, "no_tray"); err != nil {
 		return Config{}, err
 	}
 	c.Language = v.GetString("language")

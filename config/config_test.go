@@ -77,6 +77,7 @@ func TestInvalidValuesNameTheKey(t *testing.T) {
 		{"non-loopback refused", "listen: 0.0.0.0\n", nil, nil, "listen"},
 		{"allow_remote not bool", "allow_remote: maybe\n", nil, nil, "allow_remote"},
 		{"no_browser env not bool", "", nil, map[string]string{"RESEPSJON_NO_BROWSER": "sometimes"}, "no_browser"},
+		{"no_tray not bool", "no_tray: perhaps\n", nil, nil, "no_tray"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -119,5 +120,38 @@ func TestIsLoopback(t *testing.T) {
 		if got := IsLoopback(host); got != want {
 			t.Errorf("IsLoopback(%q) = %v, want %v", host, got, want)
 		}
+	}
+}
+
+// TestNoTray: the tray icon is on unless the setting, its environment
+// variable or the flag turns it off.
+func TestNoTray(t *testing.T) {
+	tests := []struct {
+		name string
+		file string
+		args []string
+		env  map[string]string
+		want bool
+	}{
+		{"default on", "", nil, nil, false},
+		{"file", "no_tray: true\n", nil, nil, true},
+		{"env", "", nil, map[string]string{"RESEPSJON_NO_TRAY": "1"}, true},
+		{"flag", "", []string{"--no-tray"}, nil, true},
+		{"flag over file", "no_tray: true\n", []string{"--no-tray=false"}, nil, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if tc.file != "" {
+				writeFile(t, dir, tc.file)
+			}
+			c, err := load(t, append([]string{"--data-dir", dir}, tc.args...), tc.env)
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			if c.NoTray != tc.want {
+				t.Errorf("NoTray = %v, want %v", c.NoTray, tc.want)
+			}
+		})
 	}
 }

@@ -245,10 +245,11 @@ func startApp(t *testing.T, cfg appConfig) *server {
 	}
 }
 
-// appEnv is this process's environment without RESEPSJON_* variables, and
-// with the demo mock's trickle of changes off (tests make their own).
+// appEnv is this process's environment without RESEPSJON_* variables, with
+// the demo mock's trickle of changes off (tests make their own) and no tray
+// icon (a desktop's tray host must not get the tests' icons).
 func appEnv() []string {
-	env := []string{"RESEPSJON_DEMO_TRICKLE=0"}
+	env := []string{"RESEPSJON_DEMO_TRICKLE=0", "RESEPSJON_NO_TRAY=1"}
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "RESEPSJON_") {
 			env = append(env, kv)

@@ -360,7 +360,7 @@ func TestDemoNeverOpensTheRealDatabase(t *testing.T) {
 	}
 
 	// The demo, in the same data directory, used for real.
-	demo := exec.Command(bin, "demo", "--no-browser", "--data-dir", dataDir, "--port", "0")
+	demo := exec.Command(bin, "demo", "--no-browser", "--no-tray", "--data-dir", dataDir, "--port", "0")
 	demoOut := &lockedBuffer{}
 	demo.Stdout, demo.Stderr = demoOut, demoOut
 	if err := demo.Start(); err != nil {

@@ -114,7 +114,7 @@ var catalogue = join(areas()...)
 
 // areas lists the tables the catalogue is made of.
 func areas() []map[string]Text {
-	return []map[string]Text{coreTexts, backupTexts, startupTexts, serveTexts, importTexts, feedTexts, idportenTexts, portalTexts, patientTexts, auditTexts, cliTexts, mockIDPortenTexts}
+	return []map[string]Text{coreTexts, backupTexts, startupTexts, serveTexts, importTexts, feedTexts, idportenTexts, portalTexts, patientTexts, auditTexts, cliTexts, trayTexts, mockIDPortenTexts}
 }
 
 // join merges the area tables; a code in two of them keeps the first text

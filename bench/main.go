@@ -48,6 +48,7 @@ type options struct {
 	keep     bool
 	browser  bool
 	trace    string
+	from     string
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -67,6 +68,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&o.deadline, "deadline", 8*time.Minute, "stop everything after this long")
 	fs.BoolVar(&o.keep, "keep", false, "keep the work directory (binary and data) and print its path")
 	fs.BoolVar(&o.browser, "browser", false, "run the browser benchmark instead of the load program: type the commonest family names letter by letter into the client list in headless Chromium and report keystroke → rows on screen (with -compare side by side; -rounds rounds)")
+	fs.StringVar(&o.from, "from", "", "with -browser: a data directory made by -seed with the same -clients, copied for each run instead of seeding a new one")
 	fs.StringVar(&o.trace, "trace", "", "with -browser: record Chromium's Performance trace while the second name is typed (round 1, each binary), write it to this directory and summarise scripting, rendering and painting per keystroke")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -142,6 +142,26 @@ func TestKinds(t *testing.T) {
 	}
 }
 
+// TestDiff lists the changed register fields in the table's order, and
+// leaves out notes, a blank contact detail and the same phone number
+// written another way.
+func TestDiff(t *testing.T) {
+	old := stored()
+	fresh := old
+	fresh.FamilyName, fresh.StreetAddress, fresh.Phone, fresh.Email, fresh.Notes = "Nyesen", "Nyveien 1", "+47 91234567", "", ""
+	var got [][3]string
+	for _, ch := range Diff(old, fresh) {
+		got = append(got, [3]string{ch.Field.Name, ch.Old, ch.New})
+	}
+	want := [][3]string{{"familyName", "Nordmann", "Nyesen"}, {"streetAddress", "Storgata 1", "Nyveien 1"}}
+	if !slices.Equal(got, want) {
+		t.Errorf("Diff = %v, want %v", got, want)
+	}
+	if d := Diff(old, old); d == nil || len(d) != 0 {
+		t.Errorf("Diff of equal clients = %#v, want empty", d)
+	}
+}
+
 // TestFieldTable: every row can be read and written, names are unique JSON
 // names of register.Client, and every part named is the contract's.
 func TestFieldTable(t *testing.T) {
@@ -180,6 +200,15 @@ func TestFieldTable(t *testing.T) {
 		_ = json.Unmarshal(out, &back)
 		if back[f.Name] != "x" {
 			t.Errorf("%s: Set writes another field (%s)", f.Name, out)
+		}
+		// Diff goes through the table: a change in this field alone is
+		// the one change it reports (numbers that differ as phone numbers
+		// too).
+		old, changed := register.Client{}, register.Client{}
+		f.Set(&old, "x 12345678")
+		f.Set(&changed, "y 87654321")
+		if d := Diff(old, changed); len(d) != 1 || d[0].Field.Name != f.Name || d[0].Old != "x 12345678" || d[0].New != "y 87654321" {
+			t.Errorf("%s: Diff of a change in it alone = %+v", f.Name, d)
 		}
 	}
 	b, err := json.Marshal(Change{Field: &persontjeneste.Fields[0], Old: "a", New: "b"})

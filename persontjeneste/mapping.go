@@ -134,32 +134,6 @@ func contactOf(p Person) ContactInformationResource {
 		PhoneNumber: strings.TrimSpace(krr.ContactInformation.PhoneNumber)}
 }
 
-// Change is one field that differs between a stored client and a fresh draft.
-// Field is the client's JSON field name.
-type Change struct {
-	Field string `json:"field"`
-	Old   string `json:"old"`
-	New   string `json:"new"`
-}
-
-// Diff lists the register-owned fields where draft differs from old, in form
-// order. Phone and email are compared only when the draft has a value (which
-// ToClient takes only from KRR), so an empty KRR entry never erases what the
-// practice typed; notes are never compared.
-func Diff(old, draft register.Client) []Change {
-	var changes []Change
-	for _, f := range Fields {
-		was, now := f.Get(&old), f.Get(&draft)
-		if f.KeepWhenBlank && now == "" {
-			continue
-		}
-		if was != now {
-			changes = append(changes, Change{Field: f.Name, Old: was, New: now})
-		}
-	}
-	return changes
-}
-
 // Badges marks a search result for the list: deceased, emigrated, address
 // protected, D-number. Never nil, so it encodes as a JSON array.
 func Badges(p Person) []string {

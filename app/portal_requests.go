@@ -23,9 +23,9 @@ func (s *Server) portalRequestRoutes(api *echo.Group) {
 	api.POST("/portal/inbox/:id/answer", s.answerInboxItem)
 }
 
-// portalRequestJSON is one row of the list; the identity number only
-// masked.
-type portalRequestJSON struct {
+// PortalRequest is one request for access, as the list and the approve and
+// reject answers give it; the identity number only masked.
+type PortalRequest struct {
 	ID                   int64                `json:"id"`
 	Name                 string               `json:"name"`
 	MaskedNIN            string               `json:"maskedNin"`
@@ -51,8 +51,18 @@ type portalRequestJSON struct {
 	Version     int64 `json:"version"`
 }
 
-func requestJSON(v portal.RequestView) portalRequestJSON {
-	return portalRequestJSON{ID: v.ID, Name: v.Name, MaskedNIN: v.MaskedNIN, Email: v.Email, Rights: v.Rights,
+// PortalRequestList is GET /api/portal/requests: the requests, and the
+// rights the approval dialog starts from.
+type PortalRequestList struct {
+	Results       []PortalRequest `json:"results"`
+	Total         int             `json:"total"`
+	DefaultRights portal.Rights   `json:"defaultRights"`
+	OfferedRights portal.Rights   `json:"offeredRights"`
+	Approval      string          `json:"approval"`
+}
+
+func requestJSON(v portal.RequestView) PortalRequest {
+	return PortalRequest{ID: v.ID, Name: v.Name, MaskedNIN: v.MaskedNIN, Email: v.Email, Rights: v.Rights,
 		WantsElectronicReply: v.WantsElectronicReply, Verified: v.Verified, ACR: v.ACR, Status: v.Status, ReceivedAt: v.ReceivedAt,
 		DecidedAt: v.DecidedAt, DecidedBy: v.DecidedBy, Reason: v.Reason, ClientID: v.ClientID, ClientSource: v.ClientSource,
 		MatchID: v.MatchID, MatchName: v.ClientName, NameMismatch: v.NameMismatch, HasUser: v.HasUser, LevelTooLow: v.LevelTooLow, Version: v.Version}
@@ -72,12 +82,12 @@ func (s *Server) getPortalRequests(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := make([]portalRequestJSON, 0, len(list))
+	out := make([]PortalRequest, 0, len(list))
 	for _, v := range list {
 		out = append(out, requestJSON(v))
 	}
-	return c.JSON(http.StatusOK, map[string]any{"results": out, "total": len(out), "defaultRights": st.Offered,
-		"offeredRights": st.Offered, "approval": st.Approval})
+	return c.JSON(http.StatusOK, PortalRequestList{Results: out, Total: len(out), DefaultRights: st.Offered,
+		OfferedRights: st.Offered, Approval: st.Approval})
 }
 
 func (s *Server) approvePortalRequest(c echo.Context) error {
@@ -118,8 +128,9 @@ func (s *Server) rejectPortalRequest(c echo.Context) error {
 	return c.JSON(http.StatusOK, requestJSON(v))
 }
 
-// inboxJSON is one message of the «Innboks».
-type inboxJSON struct {
+// InboxItem is one message of the «Innboks», as the list and the status and
+// answer calls give it.
+type InboxItem struct {
 	ID                     int64                `json:"id"`
 	ClientID               int64                `json:"clientId"`
 	ClientName             string               `json:"clientName"`
@@ -139,8 +150,16 @@ type inboxJSON struct {
 	Version              int64     `json:"version"`
 }
 
-func inboxItemJSON(it portal.InboxItem) inboxJSON {
-	return inboxJSON{ID: it.ID, ClientID: it.ClientID, ClientName: it.ClientName, Kind: it.Kind, Text: it.Text, Preferred: it.Preferred,
+// InboxList is GET /api/portal/inbox: the messages with the status asked
+// for, and how many there are of each status.
+type InboxList struct {
+	Results []InboxItem                  `json:"results"`
+	Total   int                          `json:"total"`
+	Counts  map[portal.InquiryStatus]int `json:"counts"`
+}
+
+func inboxItemJSON(it portal.InboxItem) InboxItem {
+	return InboxItem{ID: it.ID, ClientID: it.ClientID, ClientName: it.ClientName, Kind: it.Kind, Text: it.Text, Preferred: it.Preferred,
 		Medicine: it.Medicine, Status: it.Status, Answer: it.Answer, AnsweredAt: it.AnsweredAt, AnsweredBy: it.AnsweredBy,
 		AnsweredElectronically: it.AnsweredElectronically, WantsElectronicReply: it.WantsElectronicReply && it.UserID != 0,
 		CreatedAt: it.CreatedAt, Version: it.Version}
@@ -155,7 +174,7 @@ func (s *Server) getPortalInbox(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := make([]inboxJSON, 0, len(items))
+	out := make([]InboxItem, 0, len(items))
 	counts := map[portal.InquiryStatus]int{}
 	for _, it := range items {
 		out = append(out, inboxItemJSON(it))
@@ -165,7 +184,7 @@ func (s *Server) getPortalInbox(c echo.Context) error {
 			counts[it.Status]++
 		}
 	}
-	return c.JSON(http.StatusOK, map[string]any{"results": out, "total": len(out), "counts": counts})
+	return c.JSON(http.StatusOK, InboxList{Results: out, Total: len(out), Counts: counts})
 }
 
 func (s *Server) putInboxStatus(c echo.Context) error {

@@ -131,9 +131,25 @@ func (s *Server) importJob(c echo.Context) (*importJob, error) {
 	return j, nil
 }
 
-type fieldJSON struct {
+// ImportField is a field a column can be mapped to, with its label.
+type ImportField struct {
 	Field string `json:"field"`
 	Label string `json:"label"`
+}
+
+// ImportUpload is the answer to an upload (POST /api/import/file): the
+// file as read, the guessed mapping and the first rows.
+type ImportUpload struct {
+	ID        string             `json:"id"`
+	Name      string             `json:"name"`
+	Format    string             `json:"format"`    // clientfile.FormatCSV or FormatXLSX
+	Encoding  string             `json:"encoding"`  // CSV only
+	Separator string             `json:"separator"` // CSV only
+	Header    []string           `json:"header"`
+	Mapping   clientfile.Mapping `json:"mapping"` // by column
+	Preview   [][]string         `json:"preview"` // the first five rows
+	Rows      int                `json:"rows"`
+	Fields    []ImportField      `json:"fields"`
 }
 
 // postImportFile takes an uploaded client list (the body is the file) and
@@ -174,14 +190,12 @@ func (s *Server) postImportFile(c echo.Context) error {
 	if len(preview) > 5 {
 		preview = preview[:5]
 	}
-	fields := make([]fieldJSON, len(clientfile.Fields))
+	fields := make([]ImportField, len(clientfile.Fields))
 	for i, f := range clientfile.Fields {
-		fields[i] = fieldJSON{Field: string(f), Label: clientimport.FieldLabel(string(f), lang)}
+		fields[i] = ImportField{Field: string(f), Label: clientimport.FieldLabel(string(f), lang)}
 	}
-	return c.JSON(http.StatusOK, map[string]any{
-		"id": id, "name": name, "format": tab.Format, "encoding": tab.Encoding, "separator": tab.Separator,
-		"header": tab.Header, "mapping": j.mapping, "preview": preview, "rows": len(tab.Rows), "fields": fields,
-	})
+	return c.JSON(http.StatusOK, ImportUpload{ID: id, Name: name, Format: tab.Format, Encoding: tab.Encoding, Separator: tab.Separator,
+		Header: tab.Header, Mapping: j.mapping, Preview: preview, Rows: len(tab.Rows), Fields: fields})
 }
 
 func randomID() (string, error) {

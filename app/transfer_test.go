@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -61,15 +62,10 @@ func TestImportThroughTheAPI(t *testing.T) {
 	if r.status != http.StatusOK {
 		t.Fatalf("upload: %d %s", r.status, r.body)
 	}
-	var up struct {
-		ID      string     `json:"id"`
-		Header  []string   `json:"header"`
-		Mapping []string   `json:"mapping"`
-		Preview [][]string `json:"preview"`
-		Rows    int        `json:"rows"`
-	}
+	var up app.ImportUpload
 	r.decode(t, &up)
-	if up.Rows != 4 || strings.Join(up.Mapping, ",") != "givenName,familyName,nin,phone,birthDate" || len(up.Preview) != 4 {
+	if up.Rows != 4 || fmt.Sprint(up.Mapping) != "[givenName familyName nin phone birthDate]" || len(up.Preview) != 4 ||
+		up.Name != "klienter.csv" || up.Separator != ";" || len(up.Fields) != len(clientfile.Fields) {
 		t.Fatalf("upload answer %+v", up)
 	}
 	// The user fixes nothing here; a mapping without names is refused.

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"resepsjon/app"
 )
 
 // TestPortalRequestInTheBrowser: a person who is not a client asks for
@@ -64,13 +66,7 @@ func TestPortalRequestInTheBrowser(t *testing.T) {
 	b.waitText("#preq-message", "Forespørselen er godkjent")
 
 	// The client came from Persontjenesten and has the rights chosen.
-	var reqs struct {
-		Results []struct {
-			ID           int64  `json:"id"`
-			ClientID     int64  `json:"clientId"`
-			ClientSource string `json:"clientSource"`
-		} `json:"results"`
-	}
+	var reqs app.PortalRequestList
 	s.api(t, "GET", "/api/portal/requests?status=approved", nil, &reqs)
 	if len(reqs.Results) != 1 || reqs.Results[0].ClientSource != "persontjenesten" || strconv.FormatInt(reqs.Results[0].ID, 10) != id {
 		t.Fatalf("approved: %+v", reqs.Results)

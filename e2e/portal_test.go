@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"resepsjon/app"
 )
 
 // patientURLRE finds the patient listener's address the demo prints.
@@ -84,10 +86,7 @@ func (s *server) clientWithoutPortal(t *testing.T) int64 {
 func (s *server) clientByPortalEmail(t *testing.T, addr string) int64 {
 	t.Helper()
 	var out struct {
-		Results []struct {
-			ClientID int64  `json:"clientId"`
-			Email    string `json:"email"`
-		} `json:"results"`
+		Results []app.PortalAccount `json:"results"`
 	}
 	s.api(t, http.MethodGet, "/api/portal/users", nil, &out)
 	for _, a := range out.Results {

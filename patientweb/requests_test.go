@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"resepsjon/app"
 )
 
 // mailText waits for the n-th mail and returns its decoded text.
@@ -27,48 +29,26 @@ func (w *world) mailText(n int) (to, subject, text string) {
 	return m.To[0], subject, data
 }
 
-type requestRow struct {
-	ID           int64  `json:"id"`
-	Name         string `json:"name"`
-	MaskedNIN    string `json:"maskedNin"`
-	Verified     bool   `json:"verified"`
-	Status       string `json:"status"`
-	ClientID     int64  `json:"clientId"`
-	ClientSource string `json:"clientSource"`
-	NameMismatch bool   `json:"nameMismatch"`
-	Version      int64  `json:"version"`
-}
-
-func (w *world) requests(status string) []requestRow {
+func (w *world) requests(status string) []app.PortalRequest {
 	w.t.Helper()
 	st, body := w.staff("GET", "/api/portal/requests?status="+status, "")
 	if st != 200 {
 		w.t.Fatalf("list: %d %s", st, body)
 	}
-	var out struct{ Results []requestRow }
+	var out app.PortalRequestList
 	if err := json.Unmarshal([]byte(body), &out); err != nil {
 		w.t.Fatal(err)
 	}
 	return out.Results
 }
 
-type inboxRow struct {
-	ID                   int64  `json:"id"`
-	Kind                 string `json:"kind"`
-	Text                 string `json:"text"`
-	Status               string `json:"status"`
-	ClientName           string `json:"clientName"`
-	WantsElectronicReply bool   `json:"wantsElectronicReply"`
-	Version              int64  `json:"version"`
-}
-
-func (w *world) inbox(status string) []inboxRow {
+func (w *world) inbox(status string) []app.InboxItem {
 	w.t.Helper()
 	st, body := w.staff("GET", "/api/portal/inbox?status="+status, "")
 	if st != 200 {
 		w.t.Fatalf("inbox: %d %s", st, body)
 	}
-	var out struct{ Results []inboxRow }
+	var out app.InboxList
 	if err := json.Unmarshal([]byte(body), &out); err != nil {
 		w.t.Fatal(err)
 	}

@@ -35,7 +35,7 @@ func (env *environment) importClients(ctx context.Context, args []string) error 
 		return err
 	}
 	if fs.NArg() != 1 {
-		return &usageError{msg: "usage: resepsjon import [--dry-run] [--refused REPORT.csv] FILE"}
+		return usageText("cli.usage.import")
 	}
 	name := fs.Arg(0)
 	data, err := os.ReadFile(name)

@@ -50,7 +50,7 @@ Every command also takes --data-dir and --config (the database holds which key i
 func (env *environment) key(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		keyUsage(env.stderr)
-		return &usageError{msg: "key: missing command (generate, show, import or delete)"}
+		return usageText("cli.usage.key_missing")
 	}
 	sub, rest := args[0], args[1:]
 	switch sub {
@@ -67,7 +67,7 @@ func (env *environment) key(ctx context.Context, args []string) error {
 		return nil
 	default:
 		keyUsage(env.stderr)
-		return &usageError{msg: fmt.Sprintf("key: unknown command %q", sub)}
+		return usageText("cli.usage.key_unknown", sub)
 	}
 }
 
@@ -185,7 +185,7 @@ func (env *environment) keyGenerate(ctx context.Context, args []string) error {
 	if err != nil {
 		var verr *register.ValidationError
 		if errors.As(err, &verr) {
-			return &usageError{msg: fmt.Sprintf("--alg %q: use RS256, ES256, PS256 or RS512", *alg)}
+			return usageText("cli.usage.key_alg", *alg)
 		}
 		return err
 	}
@@ -257,7 +257,7 @@ func (env *environment) keyImport(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return &usageError{msg: "usage: resepsjon key import FILE (JWK or PEM; - reads standard input)"}
+		return usageText("cli.usage.key_import")
 	}
 	name := fs.Arg(0)
 	data, err := env.readKeyFile(name)

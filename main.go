@@ -101,7 +101,7 @@ func (env *environment) dispatch(ctx context.Context, cmd string, args []string)
 		return nil
 	default:
 		usage(env.stderr)
-		return &usageError{msg: fmt.Sprintf("unknown command %q", cmd)}
+		return usageText("cli.usage.unknown_command", cmd)
 	}
 }
 
@@ -111,10 +111,8 @@ func usage(w io.Writer) {
 }
 
 // usageError is a command line the program cannot follow (exit status 2):
-// msg in English for flags and arguments, or a catalogue message (coded),
-// which messages.Terminal shows in both languages.
+// a catalogue message, which messages.Terminal shows in both languages.
 type usageError struct {
-	msg   string
 	coded *messages.Coded
 }
 
@@ -123,19 +121,15 @@ func usageText(code string, args ...any) *usageError {
 	return &usageError{coded: messages.Errorf(nil, code, args...)}
 }
 
-func (e *usageError) Error() string {
-	if e.coded != nil {
-		return e.coded.Error()
-	}
-	return e.msg
+// usageCause is a usage error with a catalogue message and its cause (shown
+// in brackets).
+func usageCause(err error, code string, args ...any) *usageError {
+	return &usageError{coded: messages.Errorf(err, code, args...)}
 }
 
-func (e *usageError) Unwrap() error {
-	if e.coded != nil {
-		return e.coded
-	}
-	return nil
-}
+func (e *usageError) Error() string { return e.coded.Error() }
+
+func (e *usageError) Unwrap() error { return e.coded }
 
 func exitCode(err error) int {
 	var se *exitStatusError

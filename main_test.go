@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"resepsjon/instance"
+	"resepsjon/messages"
 	"resepsjon/register"
 	"resepsjon/store"
 )
@@ -233,24 +234,39 @@ func TestUnknownCommand(t *testing.T) {
 }
 
 // TestCommandLineMistakes: a wrong command line is a usage error (exit 2)
-// before anything is opened or served.
+// before anything is opened or served, shown in bokmål and English.
 func TestCommandLineMistakes(t *testing.T) {
 	dataDir := t.TempDir()
-	for _, args := range [][]string{
-		{"backup", "--data-dir", dataDir},
-		{"backup", "--data-dir", dataDir, "a.db", "b.db"},
-		{"backup", "--no-such-flag", "a.db"},
-		{"serve", "--data-dir", dataDir, "extra"},
-		{"demo", "--port", "x"},
-		{"mock", "extra"},
-		{"key", "show", "--data-dir", dataDir, "extra"},
-		{"key", "import", "--data-dir", dataDir},
+	for _, tc := range []struct {
+		args   []string
+		nb, en string // in the error as the terminal shows it
+	}{
+		{[]string{"frobnicate"}, "Ukjent kommando «frobnicate»", `unknown command "frobnicate"`},
+		{[]string{"backup", "--data-dir", dataDir}, "Bruk: resepsjon backup FIL", "usage: resepsjon backup FILE"},
+		{[]string{"backup", "--data-dir", dataDir, "a.db", "b.db"}, "Uventet argument «b.db»", `unexpected argument "b.db"`},
+		{[]string{"backup", "--no-such-flag", "a.db"}, "Ukjent flagg: --no-such-flag", "unknown flag: --no-such-flag"},
+		{[]string{"backup", "-z", "a.db"}, "Ukjent flagg: -z", "unknown flag: -z"},
+		{[]string{"serve", "--data-dir", dataDir, "extra"}, "Uventet argument «extra»", `unexpected argument "extra"`},
+		{[]string{"demo", "--port", "x"}, "Ugyldig verdi «x» for --port", `invalid value "x" for --port`},
+		{[]string{"demo", "--port"}, "Flagget --port må ha en verdi", "flag --port needs a value"},
+		{[]string{"mock", "extra"}, "Uventet argument «extra»", `unexpected argument "extra"`},
+		{[]string{"mock", "--tenancy", "both"}, "--tenancy «both»: bruk single eller multi", `--tenancy "both": use single or multi`},
+		{[]string{"key"}, "key: kommandoen mangler", "key: missing command"},
+		{[]string{"key", "rotate"}, "key: ukjent kommando «rotate»", `key: unknown command "rotate"`},
+		{[]string{"key", "show", "--data-dir", dataDir, "extra"}, "Uventet argument «extra»", `unexpected argument "extra"`},
+		{[]string{"key", "import", "--data-dir", dataDir}, "Bruk: resepsjon key import FIL", "usage: resepsjon key import FILE"},
+		{[]string{"import", "--data-dir", dataDir}, "Bruk: resepsjon import", "usage: resepsjon import"},
+		{[]string{"restore", "--data-dir", dataDir}, "Bruk: resepsjon restore", "usage: resepsjon restore"},
 	} {
 		var stdout, stderr bytes.Buffer
-		err := run(context.Background(), args, &stdout, &stderr, func(string) string { return "" })
+		err := run(context.Background(), tc.args, &stdout, &stderr, func(string) string { return "" })
 		var ue *usageError
 		if !errors.As(err, &ue) || exitCode(err) != 2 {
-			t.Errorf("%q: %v (exit %d), want a usage error", args, err, exitCode(err))
+			t.Errorf("%q: %v (exit %d), want a usage error", tc.args, err, exitCode(err))
+			continue
+		}
+		if shown := messages.Terminal(err); !strings.Contains(shown, tc.nb) || !strings.Contains(shown, tc.en) {
+			t.Errorf("%q: shown as %q, want %q and %q", tc.args, shown, tc.nb, tc.en)
 		}
 	}
 	if entries, err := os.ReadDir(dataDir); err != nil || len(entries) != 0 {

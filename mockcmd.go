@@ -139,7 +139,7 @@ func (env *environment) mock(ctx context.Context, args []string) error {
 	}
 	pop, err := population.New(population.Config{Seed: o.seed, Size: o.size})
 	if err != nil {
-		return &usageError{msg: fmt.Sprintf("--population/--seed: %v", err)}
+		return usageCause(err, "cli.usage.mock_population_seed")
 	}
 	idpMock, err := newIDPortenMock(o, pop, idpKey, log)
 	if err != nil {
@@ -176,7 +176,7 @@ func (env *environment) mock(ctx context.Context, args []string) error {
 	})
 	if err != nil {
 		if errors.Is(err, nhnmock.ErrInvalidConfig) {
-			return &usageError{msg: err.Error()}
+			return usageCause(err, "cli.usage.mock_config")
 		}
 		return err
 	}
@@ -210,30 +210,30 @@ func (o *mockOptions) check() error {
 	switch o.tenancy {
 	case nhnmock.TenancySingle, nhnmock.TenancyMulti:
 	default:
-		return &usageError{msg: fmt.Sprintf("--tenancy %q: use single or multi", o.tenancy)}
+		return usageText("cli.usage.mock_tenancy", o.tenancy)
 	}
 	if o.size < 1 || o.size > population.MaxSize {
-		return &usageError{msg: fmt.Sprintf("--population %d: use 1 to %d", o.size, population.MaxSize)}
+		return usageText("cli.usage.mock_population", o.size, population.MaxSize)
 	}
 	switch o.logLevel {
 	case "debug", "info", "warn", "error":
 	default:
-		return &usageError{msg: fmt.Sprintf("--log-level %q: use debug, info, warn or error", o.logLevel)}
+		return usageText("cli.usage.mock_log_level", o.logLevel)
 	}
 	if o.errorRate < 0 || o.errorRate > 1 {
-		return &usageError{msg: fmt.Sprintf("--error-rate %v: use a fraction from 0 to 1", o.errorRate)}
+		return usageText("cli.usage.mock_error_rate", o.errorRate)
 	}
 	if o.latency < 0 || o.retryAfter < 0 || o.nonceRotation < 0 || o.rateLimitEvery < 0 {
-		return &usageError{msg: "--latency, --retry-after, --nonce-rotation and --rate-limit-every must not be negative"}
+		return usageText("cli.usage.mock_negative")
 	}
 	if host, _, err := net.SplitHostPort(o.idportenListen); err != nil || host != "" && host != "localhost" && !isLoopbackIP(host) {
 		return usageText("cli.mock.idporten_not_loopback", o.idportenListen)
 	}
 	if u, err := url.Parse(o.idportenRedirect); err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return &usageError{msg: fmt.Sprintf("--idporten-redirect-uri %q: use an absolute http(s) address", o.idportenRedirect)}
+		return usageText("cli.usage.mock_redirect_uri", o.idportenRedirect)
 	}
 	if o.tokenLifetime < time.Second {
-		return &usageError{msg: fmt.Sprintf("--token-lifetime %v: use at least 1s", o.tokenLifetime)}
+		return usageText("cli.usage.mock_token_lifetime", o.tokenLifetime)
 	}
 	return nil
 }
@@ -281,7 +281,7 @@ func newIDPortenMock(o mockOptions, pop *population.Population, run idportenMock
 	m, err := idportenmock.New(idportenmock.Config{Population: pop, Logger: log, Clients: []idportenmock.Client{{
 		ClientID: o.idportenClientID, PublicJWK: run.publicJWK, RedirectURIs: []string{o.idportenRedirect}}}})
 	if errors.Is(err, idportenmock.ErrInvalidConfig) {
-		return nil, &usageError{msg: err.Error()}
+		return nil, usageCause(err, "cli.usage.mock_config")
 	}
 	return m, err
 }

@@ -129,16 +129,30 @@ func (env *environment) refreshAll(ctx context.Context, args []string) error {
 		env.printRefreshReport(rep)
 	}
 	switch {
+	case rep.State == refresh.StateCancelled:
+		return &exitStatusError{refreshExitCouldNotRun, messages.Errorf(nil, "cli.refresh.cancelled")}
 	case rep.State != refresh.StateDone:
-		msg := rep.State
+		code := "bulk.internal"
 		if rep.Error != nil {
-			msg = rep.Error.Message
+			code = bulkCode(rep.Error.Code, rep.Error.Service)
 		}
-		return &exitStatusError{refreshExitCouldNotRun, messages.Errorf(nil, "cli.refresh.failed", msg)}
+		return &exitStatusError{refreshExitCouldNotRun, messages.Errorf(nil, code)}
 	case rep.Failed > 0:
-		return &exitStatusError{refreshExitFailedClients, fmt.Errorf("%d clients not updated", rep.Failed)}
+		return &exitStatusError{refreshExitFailedClients, messages.Errorf(nil, "cli.refresh.not_updated", rep.Failed)}
 	}
 	return nil
+}
+
+// bulkCode is the catalogue's message for why a run stopped: the code (a
+// lookup.Code*) and the service that failed, if any.
+func bulkCode(code, service string) string {
+	if service != "" && messages.Has("bulk."+code+"."+service) {
+		return "bulk." + code + "." + service
+	}
+	if messages.Has("bulk." + code) {
+		return "bulk." + code
+	}
+	return "bulk.internal"
 }
 
 // handOver is how long the command waits for the running app to answer.
@@ -172,7 +186,7 @@ func (env *environment) refreshHere(ctx context.Context, cfg config.Config, dbPa
 	}
 	defer runner.Stop()
 	if _, err := runner.StartWith(ctx, opts); err != nil {
-		return refreshReport{}, refreshStartError(err, cfg.Language)
+		return refreshReport{}, refreshStartError(err)
 	}
 	finished := runner.Finished()
 	for {
@@ -194,7 +208,7 @@ func (env *environment) refreshHere(ctx context.Context, cfg config.Config, dbPa
 }
 
 // refreshStartError says in plain words why a run could not start.
-func refreshStartError(err error, lang string) error {
+func refreshStartError(err error) error {
 	switch {
 	case errors.Is(err, refresh.ErrNoRun):
 		return messages.Errorf(nil, "cli.refresh.no_run")
@@ -203,7 +217,7 @@ func refreshStartError(err error, lang string) error {
 	}
 	var f *lookup.Failure
 	if errors.As(err, &f) {
-		return errors.New(messages.Get("bulk."+f.Code, "bulk.internal", lang))
+		return messages.Errorf(f.Err, bulkCode(f.Code, f.Service))
 	}
 	return err
 }
@@ -213,11 +227,8 @@ func reportOf(j refresh.Job, lang string) refreshReport {
 	rep := refreshReport{JobID: j.ID, State: j.State, DryRun: j.DryRun, Resumed: j.Resumed, Total: j.Total, Done: j.Done,
 		Changed: j.Changed, Failed: j.Failed, Finished: j.FinishedAt, Report: []refreshReportItem{}}
 	if j.ErrCode != "" {
-		code := j.ErrCode
-		if j.ErrService != "" {
-			code += "." + j.ErrService
-		}
-		rep.Error = &refreshReportError{Code: j.ErrCode, Service: j.ErrService, Message: messages.Get("bulk."+code, "bulk.internal", lang)}
+		rep.Error = &refreshReportError{Code: j.ErrCode, Service: j.ErrService,
+			Message: messages.Get(bulkCode(j.ErrCode, j.ErrService), "bulk.internal", lang)}
 	}
 	for _, it := range j.Report {
 		item := refreshReportItem{ClientID: it.ClientID, Name: it.Name, Kinds: it.Kinds, Changes: []json.RawMessage{}}
@@ -258,7 +269,7 @@ func refreshViaApp(ctx context.Context, info instance.Info, opts refresh.Options
 		}
 		resp, err := client.Do(req)
 		if err != nil {
-			return 0, fmt.Errorf("the running Resepsjon did not answer: %w", err)
+			return 0, messages.Errorf(err, "cli.refresh.app_no_answer")
 		}
 		defer resp.Body.Close()
 		data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
@@ -271,10 +282,12 @@ func refreshViaApp(ctx context.Context, info instance.Info, opts refresh.Options
 					Message string `json:"message"`
 				} `json:"error"`
 			}
+			// The app's own message (in lang) is the reason, in brackets.
+			var reason error
 			if json.Unmarshal(data, &e) == nil && e.Error.Message != "" {
-				return resp.StatusCode, errors.New(e.Error.Message)
+				reason = errors.New(e.Error.Message)
 			}
-			return resp.StatusCode, fmt.Errorf("the running Resepsjon answered %d", resp.StatusCode)
+			return resp.StatusCode, messages.Errorf(reason, "cli.refresh.app_refused", resp.StatusCode)
 		}
 		if out != nil {
 			return resp.StatusCode, json.Unmarshal(data, out)
@@ -293,7 +306,7 @@ func refreshViaApp(ctx context.Context, info instance.Info, opts refresh.Options
 			return refreshReport{}, err
 		}
 		if rep.JobID != started.JobID {
-			return refreshReport{}, errors.New("the running Resepsjon started another update meanwhile")
+			return refreshReport{}, messages.Errorf(nil, "cli.refresh.app_other_run")
 		}
 		progress.show(rep.Total, rep.Done, rep.Changed, rep.Failed)
 		if rep.State != refresh.StateRunning {
@@ -376,7 +389,7 @@ func (p *refreshProgress) show(total, done, changed, failed int) {
 		p.total = total
 		p.bar = progressbar.NewOptions(total,
 			progressbar.OptionSetWriter(p.w),
-			progressbar.OptionSetDescription("Oppdaterer / updating"),
+			progressbar.OptionSetDescription(messages.Inline("cli.refresh.bar")),
 			progressbar.OptionShowCount(),
 			progressbar.OptionSetPredictTime(true),
 			progressbar.OptionShowElapsedTimeOnFinish(),
@@ -384,7 +397,7 @@ func (p *refreshProgress) show(total, done, changed, failed int) {
 			progressbar.OptionThrottle(100*time.Millisecond),
 		)
 	}
-	p.bar.Describe(fmt.Sprintf("endret / changed %d, feilet / failed %d", changed, failed))
+	p.bar.Describe(messages.Inline("cli.refresh.bar_counts", changed, failed))
 	_ = p.bar.Set(done)
 }
 

@@ -36,7 +36,7 @@ func (env *environment) restore(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return &usageError{msg: "usage: resepsjon restore [--passphrase-stdin] [--without-checksum] FILE"}
+		return usageText("cli.usage.restore")
 	}
 	lang := cfg.Language
 	f := dataFiles(cfg.DataDir, false)

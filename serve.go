@@ -58,12 +58,40 @@ func parseArgs(fs *pflag.FlagSet, args []string, maxArgs int) error {
 		if errors.Is(err, pflag.ErrHelp) {
 			return err
 		}
-		return &usageError{msg: err.Error()}
+		return flagError(err)
 	}
 	if fs.NArg() > maxArgs {
-		return &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(maxArgs))}
+		return usageText("cli.usage.unexpected_argument", fs.Arg(maxArgs))
 	}
 	return nil
+}
+
+// flagError is pflag's error for a flag it could not read, as a usage error
+// from the catalogue.
+func flagError(err error) *usageError {
+	var (
+		unknown  *pflag.NotExistError
+		needs    *pflag.ValueRequiredError
+		invalid  *pflag.InvalidValueError
+		badInput *pflag.InvalidSyntaxError
+	)
+	switch {
+	case errors.As(err, &unknown):
+		if unknown.GetSpecifiedShortnames() != "" {
+			return usageText("cli.usage.unknown_flag", "-"+unknown.GetSpecifiedName())
+		}
+		return usageText("cli.usage.unknown_flag", "--"+unknown.GetSpecifiedName())
+	case errors.As(err, &needs):
+		if needs.GetSpecifiedShortnames() != "" {
+			return usageText("cli.usage.flag_needs_value", "-"+needs.GetSpecifiedName())
+		}
+		return usageText("cli.usage.flag_needs_value", "--"+needs.GetSpecifiedName())
+	case errors.As(err, &invalid):
+		return usageCause(invalid.Unwrap(), "cli.usage.flag_invalid_value", "--"+invalid.GetFlag().Name, invalid.GetValue())
+	case errors.As(err, &badInput):
+		return usageText("cli.usage.bad_flag_syntax", badInput.GetSpecifiedFlag())
+	}
+	return usageCause(err, "cli.usage.flags")
 }
 
 // parseConfig parses args into fs (which has config.Flags) and loads the
@@ -464,7 +492,7 @@ func (env *environment) backup(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return &usageError{msg: "usage: resepsjon backup FILE"}
+		return usageText("cli.usage.backup")
 	}
 	dbPath := dataFiles(cfg.DataDir, false).db
 	if _, err := os.Stat(dbPath); err != nil {

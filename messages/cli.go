@@ -52,6 +52,76 @@ Commands:
 Run "resepsjon serve --help", "resepsjon mock --help" or "resepsjon key --help"
 for the flags.
 `},
+	// mistakes on the command line (exit status 2)
+	"cli.usage.unknown_command": {
+		"Ukjent kommando «%[1]s». Kommandoene står over.",
+		"unknown command %[1]q; the commands are listed above"},
+	"cli.usage.unknown_flag": {
+		"Ukjent flagg: %[1]s",
+		"unknown flag: %[1]s"},
+	"cli.usage.flag_needs_value": {
+		"Flagget %[1]s må ha en verdi",
+		"flag %[1]s needs a value"},
+	"cli.usage.flag_invalid_value": {
+		"Ugyldig verdi «%[2]s» for %[1]s",
+		"invalid value %[2]q for %[1]s"},
+	"cli.usage.bad_flag_syntax": {
+		"Ugyldig flagg: %[1]s",
+		"bad flag syntax: %[1]s"},
+	"cli.usage.flags": {
+		"Flaggene kunne ikke leses",
+		"the flags could not be read"},
+	"cli.usage.unexpected_argument": {
+		"Uventet argument «%[1]s»",
+		"unexpected argument %[1]q"},
+	"cli.usage.backup": {
+		"Bruk: resepsjon backup FIL",
+		"usage: resepsjon backup FILE"},
+	"cli.usage.import": {
+		"Bruk: resepsjon import [--dry-run] [--refused RAPPORT.csv] FIL",
+		"usage: resepsjon import [--dry-run] [--refused REPORT.csv] FILE"},
+	"cli.usage.restore": {
+		"Bruk: resepsjon restore [--passphrase-stdin] [--without-checksum] FIL",
+		"usage: resepsjon restore [--passphrase-stdin] [--without-checksum] FILE"},
+	"cli.usage.key_missing": {
+		"key: kommandoen mangler (generate, show, import eller delete)",
+		"key: missing command (generate, show, import or delete)"},
+	"cli.usage.key_unknown": {
+		"key: ukjent kommando «%[1]s» (generate, show, import eller delete)",
+		"key: unknown command %[1]q (generate, show, import or delete)"},
+	"cli.usage.key_import": {
+		"Bruk: resepsjon key import FIL (JWK eller PEM; - leser fra standard inn)",
+		"usage: resepsjon key import FILE (JWK or PEM; - reads standard input)"},
+	"cli.usage.key_alg": {
+		"--alg «%[1]s»: bruk RS256, ES256, PS256 eller RS512",
+		"--alg %[1]q: use RS256, ES256, PS256 or RS512"},
+	"cli.usage.mock_tenancy": {
+		"--tenancy «%[1]s»: bruk single eller multi",
+		"--tenancy %[1]q: use single or multi"},
+	"cli.usage.mock_population": {
+		"--population %[1]d: bruk 1 til %[2]d",
+		"--population %[1]d: use 1 to %[2]d"},
+	"cli.usage.mock_log_level": {
+		"--log-level «%[1]s»: bruk debug, info, warn eller error",
+		"--log-level %[1]q: use debug, info, warn or error"},
+	"cli.usage.mock_error_rate": {
+		"--error-rate %[1]v: bruk en brøk fra 0 til 1",
+		"--error-rate %[1]v: use a fraction from 0 to 1"},
+	"cli.usage.mock_negative": {
+		"--latency, --retry-after, --nonce-rotation og --rate-limit-every kan ikke være negative",
+		"--latency, --retry-after, --nonce-rotation and --rate-limit-every must not be negative"},
+	"cli.usage.mock_redirect_uri": {
+		"--idporten-redirect-uri «%[1]s»: bruk en fullstendig http(s)-adresse",
+		"--idporten-redirect-uri %[1]q: use an absolute http(s) address"},
+	"cli.usage.mock_token_lifetime": {
+		"--token-lifetime %[1]v: bruk minst 1s",
+		"--token-lifetime %[1]v: use at least 1s"},
+	"cli.usage.mock_population_seed": {
+		"--population/--seed kan ikke brukes slik",
+		"--population/--seed cannot be used like this"},
+	"cli.usage.mock_config": {
+		"Mockene kan ikke starte med disse flaggene",
+		"the mocks cannot start with these flags"},
 	// the configuration's flags (every command that reads config.yaml)
 	"cli.flag.config": {
 		"konfigurasjonsfil (standard: config.yaml i datamappen)",

@@ -53,13 +53,31 @@ var feedTexts = map[string]Text{
 	"cli.refresh.dry_run": {
 		"Prøvekjøring: ingenting er lagret.",
 		"Dry run: nothing was saved."},
-	"cli.refresh.failed": {
-		"Oppdateringen kunne ikke kjøres: %s",
-		"The update could not run: %s"},
 	"cli.refresh.busy": {
 		"En annen Resepsjon har registeret, men svarer ikke. Vent litt og prøv igjen.",
 		"Another Resepsjon holds the register but does not answer. Wait a while and try again."},
 	"cli.refresh.no_run": {
 		"Det er ingen avbrutt oppdatering å fullføre.",
 		"There is no interrupted update to finish."},
+	"cli.refresh.cancelled": {
+		"Oppdateringen ble avbrutt før den var ferdig.",
+		"The update was cancelled before it finished."},
+	"cli.refresh.not_updated": {
+		"%[1]d klienter ble ikke oppdatert; se listen over.",
+		"%[1]d clients were not updated; see the list above."},
+	"cli.refresh.app_no_answer": {
+		"Resepsjon som kjører, svarte ikke.",
+		"The running Resepsjon did not answer."},
+	"cli.refresh.app_refused": {
+		"Resepsjon som kjører, avviste oppdateringen (%[1]d).",
+		"The running Resepsjon refused the update (%[1]d)."},
+	"cli.refresh.app_other_run": {
+		"Resepsjon som kjører, startet en annen oppdatering i mellomtiden. Se «Oppdater alle» i appen.",
+		"The running Resepsjon started another update meanwhile. See Update all in the app."},
+	"cli.refresh.bar": {
+		"Oppdaterer",
+		"updating"},
+	"cli.refresh.bar_counts": {
+		"endret %[1]d, feilet %[2]d",
+		"changed %[1]d, failed %[2]d"},
 }

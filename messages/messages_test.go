@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -27,6 +28,45 @@ func TestEveryTextInBothLanguages(t *testing.T) {
 			t.Errorf("%s: bokmål verbs %v, English %v", code, nb, en)
 		}
 	}
+}
+
+// TestCommandLineMistakesNameTheSameArguments: a usage error or a message of
+// "resepsjon refresh" shows the same arguments in both languages (the
+// verbs may differ: «%s» in bokmål where English quotes with %q). Other
+// command-line texts may leave an argument to the English line, which is
+// printed beside the bokmål one.
+func TestCommandLineMistakesNameTheSameArguments(t *testing.T) {
+	n := 0
+	for _, code := range Codes() {
+		if !strings.HasPrefix(code, "cli.usage.") && !strings.HasPrefix(code, "cli.refresh.") {
+			continue
+		}
+		n++
+		tx := catalogue[code]
+		if nb, en := argIndices(tx.NB), argIndices(tx.EN); !slices.Equal(nb, en) {
+			t.Errorf("%s: bokmål shows arguments %v, English %v", code, nb, en)
+		}
+	}
+	if n < 20 {
+		t.Errorf("only %d usage and refresh texts", n)
+	}
+}
+
+// argIndices are the argument numbers (from 1) that the fmt verbs of s
+// show, sorted and each once.
+func argIndices(s string) []int {
+	verb := regexp.MustCompile(`%(?:\[(\d+)\])?[sdvq]`)
+	var out []int
+	next := 1
+	for _, m := range verb.FindAllStringSubmatch(s, -1) {
+		if m[1] != "" {
+			next, _ = strconv.Atoi(m[1])
+		}
+		out = append(out, next)
+		next++
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 func TestGetAndCoded(t *testing.T) {

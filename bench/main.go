@@ -7,6 +7,7 @@
 //	go run ./bench                  # everything, about two minutes
 //	go run ./bench -seed DIR        # only create a data directory with clients
 //	go run ./bench -medians FILE    # medians of `go test -bench -count N` output
+//	go run ./bench -cold -app NEW OLD...  # only cold starts, binaries side by side
 package main
 
 import (
@@ -48,6 +49,8 @@ type options struct {
 	keep     bool
 	browser  bool
 	trace    string
+	cold     bool
+	register string
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -68,10 +71,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&o.keep, "keep", false, "keep the work directory (binary and data) and print its path")
 	fs.BoolVar(&o.browser, "browser", false, "run the browser benchmark instead of the load program: type the commonest family names letter by letter into the client list in headless Chromium and report keystroke → rows on screen (with -compare side by side; -rounds rounds)")
 	fs.StringVar(&o.trace, "trace", "", "with -browser: record Chromium's Performance trace while the second name is typed (round 1, each binary), write it to this directory and summarise scripting, rendering and painting per keystroke")
+	fs.BoolVar(&o.cold, "cold", false, "measure only cold starts, of -app and of the binaries named as arguments (for example older versions), alternating, each on its own copy of an empty data directory and of the register; -starts per binary and data set")
+	fs.StringVar(&o.register, "register", "", "with -cold: copy this data directory (made with -seed, for older binaries by the oldest of them) instead of seeding one")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
+	if fs.NArg() > 0 && !o.cold {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	if o.clients < 0 || o.conns < 1 || o.rounds < 1 || o.starts < 1 || o.maxReqs < 1 || o.duration <= 0 {
@@ -97,6 +102,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if o.browser {
 		return browserAll(ctx, o, work, stdout, stderr)
+	}
+	if o.cold {
+		bin := o.app
+		if bin == "" {
+			bin = filepath.Join(work, "resepsjon")
+			fmt.Fprintln(stderr, "building the app")
+			if err := buildApp(ctx, bin); err != nil {
+				return err
+			}
+		}
+		return coldOnly(ctx, o, append([]string{bin}, fs.Args()...), work, stdout, stderr)
 	}
 	r, err := measureAll(ctx, o, work, stderr)
 	if err != nil {

@@ -117,6 +117,10 @@ func Open(ctx context.Context, path string, logger *slog.Logger, opts ...Option)
 		return nil, &SchemaTooNewError{Have: have, Know: len(migs)}
 	}
 
+	if err := useWAL(ctx, abs, logger); err != nil {
+		return nil, err
+	}
+
 	w, err := sql.Open("sqlite", dsn(abs, false))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
@@ -260,6 +264,61 @@ func createFile(path string) error {
 	return nil
 }
 
+// useWAL switches the database file to WAL mode, which the file keeps from
+// then on. It is done once, on a connection of its own, before the store's
+// pools open, and tried again while another process holds the write lock:
+// switching reads the file header under a shared lock and then asks for the
+// write lock, and when another connection already holds that (another
+// program switching the same new file at the same moment), SQLite refuses at
+// once with SQLITE_BUSY instead of calling the busy handler, because waiting
+// while holding the shared lock could deadlock. Two programs starting at once
+// on a new file, or the program and `resepsjon backup` or `refresh`, met that
+// as "database is locked". Each new try starts with no lock held, so the busy
+// timeout applies again, and finds the file in WAL mode once the other
+// connection has switched it.
+func useWAL(ctx context.Context, path string, logger *slog.Logger) error {
+	c, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	defer c.Close()
+	c.SetMaxOpenConns(1)
+	ctx, cancel := context.WithTimeout(ctx, busyTimeoutMS*time.Millisecond)
+	defer cancel()
+	wait := time.Millisecond
+	for {
+		var mode string
+		err := c.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode)
+		if err == nil {
+			if !strings.EqualFold(mode, "wal") {
+				// Some file systems cannot share the WAL's index: the
+				// store still works, with readers waiting for writers.
+				logger.WarnContext(ctx, "the database could not use WAL mode", "mode", mode)
+			}
+			return nil
+		}
+		if !isBusy(err) {
+			return fmt.Errorf("open database: switch to WAL mode: %w", storageError(err))
+		}
+		// The lock is another program's: there is no event in this
+		// process to wait for, so look again after a short pause.
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("open database: switch to WAL mode: %w", err)
+		case <-t.C:
+		}
+		wait = min(2*wait, 50*time.Millisecond)
+	}
+}
+
+// isBusy reports whether err is SQLite's SQLITE_BUSY (any extended code).
+func isBusy(err error) bool {
+	var se interface{ Code() int }
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
+}
+
 // readSchemaVersion reads PRAGMA user_version through a read-only connection.
 func readSchemaVersion(ctx context.Context, path string) (int, error) {
 	db, err := sql.Open("sqlite", dsn(path, true))
@@ -289,7 +348,8 @@ func dsn(path string, readOnly bool) string {
 		q.Set("mode", "ro")
 		q.Add("_pragma", "query_only(1)")
 	} else {
-		q.Add("_pragma", "journal_mode(WAL)")
+		// No journal_mode here: WAL is a property of the file, set once
+		// by useWAL when the store opens.
 		q.Add("_pragma", "synchronous(NORMAL)")
 		// Take the write lock at BEGIN: a deferred transaction that reads
 		// first and upgrades later can fail with SQLITE_BUSY at once when

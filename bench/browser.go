@@ -45,6 +45,7 @@ type browserResult struct {
 	net         string          // where the keystrokes' time went
 	typing      []time.Duration // each letter typed
 	typingDOM   []time.Duration // the same, to the change of the list (before the frame)
+	typingFrame []time.Duration // the same, to the begin time of the frame that shows the rows
 	typingWhole []time.Duration // the same, to the whole answer on screen (count and all rows)
 	backing     []time.Duration // each Backspace after a whole name
 	trace       *traceSummary   // the main thread's work while the traced name was typed
@@ -54,11 +55,11 @@ type browserResult struct {
 // event's time and, at the first change of the page after it, the time of
 // the next animation frame.
 const pageProbe = `(() => {
-  const b = (window.__bench = { n: 0, done: 0, whole: 0, t0: 0, lat: [], dom: [], fin: [], waiters: [] });
+  const b = (window.__bench = { n: 0, done: 0, whole: 0, t0: 0, lat: [], dom: [], fin: [], frame: [], waiters: [] });
   // b.wait(n): a promise of keystroke n's times, so that the benchmark waits
   // without polling the page (which would be work on its main thread).
   const check = (n) => {
-    if (b.lat[n] !== undefined && b.fin[n] !== undefined && b.waiters[n]) b.waiters[n]([b.lat[n], b.dom[n], b.fin[n]]);
+    if (b.lat[n] !== undefined && b.fin[n] !== undefined && b.waiters[n]) b.waiters[n]([b.lat[n], b.dom[n], b.fin[n], b.frame[n]]);
   };
   b.wait = (n) => new Promise((resolve) => { b.waiters[n] = resolve; check(n); });
   const input = document.querySelector('#search');
@@ -79,7 +80,10 @@ const pageProbe = `(() => {
     // Where a keystroke's time went: until the request left, and until its answer was in.
     if (r && r.startTime >= t0) (b.net = b.net || []).push([r.startTime - t0, r.responseEnd - t0]);
     performance.clearResourceTimings();
-    requestAnimationFrame(() => { b.lat[n] = performance.now() - t0; check(n); });
+    // The callback's argument is the frame's own time (its begin, at the
+    // display's tick): the rows are in the first frame after the key when it
+    // is less than a frame interval after the key.
+    requestAnimationFrame((frame) => { b.lat[n] = performance.now() - t0; b.frame[n] = frame - t0; check(n); });
   };
   new MutationObserver(seen).observe(document.querySelector('.page-list'), { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['aria-busy'] });
   return true;
@@ -88,7 +92,7 @@ const pageProbe = `(() => {
 // browserRun runs the browser benchmark against bin (and o.compare) on a
 // copy of the seeded register each, o.rounds times, one binary right after
 // the other.
-func browserRun(ctx context.Context, o options, bin, dataDir string, w, log io.Writer) error {
+func browserRun(ctx context.Context, o options, bin, dataDir, work string, w, log io.Writer) error {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		return fmt.Errorf("the browser benchmark needs chromium at %s: %w", chromiumPath, err)
 	}
@@ -103,7 +107,7 @@ func browserRun(ctx context.Context, o options, bin, dataDir string, w, log io.W
 	results := make([][]browserResult, len(bins))
 	for round := range o.rounds {
 		for i, b := range bins {
-			dir := fmt.Sprintf("%s-browser-%d-%d", dataDir, round, i)
+			dir := filepath.Join(work, fmt.Sprintf("browser-%d-%d", round, i))
 			if err := copyDataDir(dataDir, dir); err != nil {
 				return err
 			}
@@ -116,9 +120,11 @@ func browserRun(ctx context.Context, o options, bin, dataDir string, w, log io.W
 			if err != nil {
 				return fmt.Errorf("round %d, %s: %w", round+1, labels[i], err)
 			}
-			fmt.Fprintf(log, "round %d %-16s first %v (whole %v)  start→rows %v  typing p50 %v p95 %v max %v (list changed: p50 %v p95 %v; whole answer: p50 %v p95 %v)  backing up p50 %v p95 %v\n",
+			fmt.Fprintf(log, "round %d %-16s first %v (whole %v)  start→rows %v  typing p50 %v p95 %v max %v (frame begin p50 %v p95 %v, %.0f %% in the first frame; list changed: p50 %v p95 %v; whole answer: p50 %v p95 %v)  backing up p50 %v p95 %v\n",
 				round+1, labels[i], ms(res.first), ms(res.firstWhole), ms(res.startToRows),
-				ms(pct(res.typing, 50)), ms(pct(res.typing, 95)), ms(pct(res.typing, 100)), ms(pct(res.typingDOM, 50)), ms(pct(res.typingDOM, 95)),
+				ms(pct(res.typing, 50)), ms(pct(res.typing, 95)), ms(pct(res.typing, 100)),
+				ms(pct(res.typingFrame, 50)), ms(pct(res.typingFrame, 95)), 100*inFirstFrame(res.typingFrame),
+				ms(pct(res.typingDOM, 50)), ms(pct(res.typingDOM, 95)),
 				ms(pct(res.typingWhole, 50)), ms(pct(res.typingWhole, 95)),
 				ms(pct(res.backing, 50)), ms(pct(res.backing, 95)))
 			fmt.Fprintf(log, "  first search: %s\n  keystrokes: %s\n", res.firstNet, res.net)
@@ -130,12 +136,15 @@ func browserRun(ctx context.Context, o options, bin, dataDir string, w, log io.W
 	}
 	fmt.Fprintf(w, "\n## Browser: keystroke to rows on screen (%d clients, headless Chromium 1366×768, %d rounds)\n\n", o.clients, o.rounds)
 	fmt.Fprintf(w, "Typing %d names letter by letter (%s); every figure over all rounds.\n\n", len(names), strings.Join(names, ", "))
-	fmt.Fprintln(w, "| binary | keystrokes | typing p50 | p95 | max | list changed p50 | p95 | whole answer p50 | p95 | Backspace after a name p50 | p95 | first search after start (median) | its whole answer (median) | exec → first rows (median) |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "\"Typing\" is from the input event to the animation frame after the first change of the list (the callback's run); \"frame begin\" to that frame's own time (the display tick it belongs to), and \"in the first frame\" the share of keystrokes whose rows were in the first frame that began after the key (frame begin under 16.7 ms).")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| binary | keystrokes | typing p50 | p95 | max | frame begin p50 | p95 | in the first frame | list changed p50 | p95 | whole answer p50 | p95 | Backspace after a name p50 | p95 | first search after start (median) | its whole answer (median) | exec → first rows (median) |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 	for i, rs := range results {
-		var typing, dom, whole, backing, first, firstWhole, start []time.Duration
+		var typing, frame, dom, whole, backing, first, firstWhole, start []time.Duration
 		for _, r := range rs {
 			typing = append(typing, r.typing...)
+			frame = append(frame, r.typingFrame...)
 			dom = append(dom, r.typingDOM...)
 			whole = append(whole, r.typingWhole...)
 			backing = append(backing, r.backing...)
@@ -144,11 +153,14 @@ func browserRun(ctx context.Context, o options, bin, dataDir string, w, log io.W
 			start = append(start, r.startToRows)
 		}
 		slices.Sort(typing)
+		slices.Sort(frame)
 		slices.Sort(dom)
 		slices.Sort(whole)
 		slices.Sort(backing)
-		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", labels[i], len(typing),
-			ms(pct(typing, 50)), ms(pct(typing, 95)), ms(pct(typing, 100)), ms(pct(dom, 50)), ms(pct(dom, 95)), ms(pct(whole, 50)), ms(pct(whole, 95)), ms(pct(backing, 50)), ms(pct(backing, 95)),
+		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %s | %s | %.0f %% | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", labels[i], len(typing),
+			ms(pct(typing, 50)), ms(pct(typing, 95)), ms(pct(typing, 100)),
+			ms(pct(frame, 50)), ms(pct(frame, 95)), 100*inFirstFrame(frame),
+			ms(pct(dom, 50)), ms(pct(dom, 95)), ms(pct(whole, 50)), ms(pct(whole, 95)), ms(pct(backing, 50)), ms(pct(backing, 95)),
 			ms(median(first, cmpDur)), ms(median(firstWhole, cmpDur)), ms(median(start, cmpDur)))
 	}
 	if o.trace != "" {
@@ -229,27 +241,29 @@ func browserOnce(ctx context.Context, bin, dataDir string, names []string, trace
 	// next frame after the first change of the list, to that change, and to
 	// the frame after the whole answer (the list no longer waiting for the
 	// server).
-	key := func(k string) (time.Duration, time.Duration, time.Duration, error) {
+	key := func(k string) (keyTimes, error) {
 		n++
 		if err := step(10*time.Second, chromedp.KeyEvent(k)); err != nil {
-			return 0, 0, 0, fmt.Errorf("key %q: %w", k, err)
+			return keyTimes{}, fmt.Errorf("key %q: %w", k, err)
 		}
 		pctx, cancel := context.WithTimeout(bctx, 10*time.Second)
 		v, err := chromedp.Run(pctx, chromedp.Evaluate[[]float64](fmt.Sprintf(`window.__bench.wait(%d)`, n), chromedp.EvalAwaitPromise))
 		cancel()
-		if err != nil || len(v) != 3 {
-			return 0, 0, 0, fmt.Errorf("rows after key %d (%q): %v", n, k, err)
+		if err != nil || len(v) != 4 {
+			return keyTimes{}, fmt.Errorf("rows after key %d (%q): %v", n, k, err)
 		}
 		d := func(x float64) time.Duration { return time.Duration(x * float64(time.Millisecond)) }
-		return d(v[0]), d(v[1]), d(v[2]), nil
+		return keyTimes{rows: d(v[0]), dom: d(v[1]), whole: d(v[2]), frame: d(v[3])}, nil
 	}
 	if err := step(5*time.Second, chromedp.Focus(chromedp.CSS("#search"))); err != nil {
 		return res, err
 	}
 	// The first search after start: the first letter of the first name.
-	if res.first, _, res.firstWhole, err = key(names[0][:1]); err != nil {
+	first, err := key(names[0][:1])
+	if err != nil {
 		return res, err
 	}
+	res.first, res.firstWhole = first.rows, first.whole
 	res.startToRows = time.Since(start)
 	if net, err := chromedp.Run(bctx, chromedp.Evaluate[[]float64](`window.__bench.net1 || []`)); err == nil && len(net) == 3 {
 		res.firstNet = fmt.Sprintf("request sent %.1f ms after the key, server %.1f ms, whole request %.1f ms", net[0], net[1], net[2])
@@ -268,13 +282,14 @@ func browserOnce(ctx context.Context, bin, dataDir string, names []string, trace
 			}
 		}
 		for _, r := range name[from:] {
-			d, dom, whole, err := key(string(r))
+			kt, err := key(string(r))
 			if err != nil {
 				return res, err
 			}
-			res.typing = append(res.typing, d)
-			res.typingDOM = append(res.typingDOM, dom)
-			res.typingWhole = append(res.typingWhole, whole)
+			res.typing = append(res.typing, kt.rows)
+			res.typingDOM = append(res.typingDOM, kt.dom)
+			res.typingWhole = append(res.typingWhole, kt.whole)
+			res.typingFrame = append(res.typingFrame, kt.frame)
 			time.Sleep(20 * time.Millisecond) // the next key comes a moment later
 		}
 		if stopTrace != nil {
@@ -292,11 +307,11 @@ func browserOnce(ctx context.Context, bin, dataDir string, names []string, trace
 			}
 		}
 		for range 2 {
-			d, _, _, err := key(kb.Backspace)
+			kt, err := key(kb.Backspace)
 			if err != nil {
 				return res, err
 			}
-			res.backing = append(res.backing, d)
+			res.backing = append(res.backing, kt.rows)
 			time.Sleep(20 * time.Millisecond)
 		}
 		// Empty the box for the next name (not measured).
@@ -316,9 +331,37 @@ func browserOnce(ctx context.Context, bin, dataDir string, names []string, trace
 	}
 	slices.Sort(res.typing)
 	slices.Sort(res.typingDOM)
+	slices.Sort(res.typingFrame)
 	slices.Sort(res.typingWhole)
 	slices.Sort(res.backing)
 	return res, nil
+}
+
+// keyTimes is one keystroke's figures, from its input event: to the
+// animation frame after the first change of the list (the callback's run),
+// to that change, to the frame after the whole answer, and to the begin
+// time of the frame that shows the first change.
+type keyTimes struct {
+	rows, dom, whole, frame time.Duration
+}
+
+// frameInterval is the time between two frames at 60 Hz.
+const frameInterval = time.Second / 60
+
+// inFirstFrame is the share of keystrokes whose rows were in the first frame
+// that began after the key: the frame's begin time less than one frame
+// interval after the key.
+func inFirstFrame(frames []time.Duration) float64 {
+	if len(frames) == 0 {
+		return 0
+	}
+	n := 0
+	for _, f := range frames {
+		if f < frameInterval {
+			n++
+		}
+	}
+	return float64(n) / float64(len(frames))
 }
 
 // commonFamilyNames are the k commonest family names of the synthetic
@@ -356,10 +399,13 @@ func browserAll(ctx context.Context, o options, work string, w, log io.Writer) e
 			return err
 		}
 	}
+	if o.from != "" {
+		return browserRun(ctx, o, bin, o.from, work, w, log)
+	}
 	dir := filepath.Join(work, "browser")
 	fmt.Fprintln(log, "seeding", o.clients, "clients")
 	if err := seedDataDir(ctx, dir, o.clients); err != nil {
 		return err
 	}
-	return browserRun(ctx, o, bin, dir, w, log)
+	return browserRun(ctx, o, bin, dir, work, w, log)
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestCommonFamilyNames(t *testing.T) {
@@ -20,5 +21,21 @@ func TestCommonFamilyNames(t *testing.T) {
 	}
 	if again := commonFamilyNames(2000, browserNames); !slices.Equal(again, names) {
 		t.Errorf("not the same names twice: %v, then %v", names, again)
+	}
+}
+
+func TestInFirstFrame(t *testing.T) {
+	ms := func(x float64) time.Duration { return time.Duration(x * float64(time.Millisecond)) }
+	for _, tc := range []struct {
+		frames []time.Duration
+		want   float64
+	}{
+		{nil, 0},
+		{[]time.Duration{ms(-2), ms(0), ms(16.6)}, 1},
+		{[]time.Duration{ms(3), ms(16.7), ms(20), ms(40)}, 0.25},
+	} {
+		if got := inFirstFrame(tc.frames); got != tc.want {
+			t.Errorf("inFirstFrame(%v) = %v, want %v", tc.frames, got, tc.want)
+		}
 	}
 }

@@ -15,13 +15,13 @@ import (
 // coldOnly measures only cold starts (exec → first 200 on /api/health) of
 // one or more binaries side by side: bins[0] is -app (or the module built
 // here), the rest are the arguments. Every binary starts on its own copy of
-// an empty data directory and of a register of o.clients clients (o.register
+// an empty data directory and of a register of o.clients clients (o.from
 // when set, else one seeded here), and the starts alternate between the
 // binaries, so that a busy moment of a shared machine falls on all of them.
 // One start per binary and data set runs first and is not counted: it
 // creates the empty register and brings the schema up to the binary's own.
 func coldOnly(ctx context.Context, o options, bins []string, work string, stdout, log io.Writer) error {
-	full := o.register
+	full := o.from
 	if full == "" {
 		full = filepath.Join(work, "full")
 		fmt.Fprintln(log, "seeding", o.clients, "clients")

@@ -49,8 +49,8 @@ type options struct {
 	keep     bool
 	browser  bool
 	trace    string
+	from     string
 	cold     bool
-	register string
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -70,9 +70,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&o.deadline, "deadline", 8*time.Minute, "stop everything after this long")
 	fs.BoolVar(&o.keep, "keep", false, "keep the work directory (binary and data) and print its path")
 	fs.BoolVar(&o.browser, "browser", false, "run the browser benchmark instead of the load program: type the commonest family names letter by letter into the client list in headless Chromium and report keystroke → rows on screen (with -compare side by side; -rounds rounds)")
+	fs.StringVar(&o.from, "from", "", "with -browser or -cold: a data directory made by -seed with the same -clients, copied for each run instead of seeding a new one (for -cold and older binaries: made by the oldest of them)")
 	fs.StringVar(&o.trace, "trace", "", "with -browser: record Chromium's Performance trace while the second name is typed (round 1, each binary), write it to this directory and summarise scripting, rendering and painting per keystroke")
 	fs.BoolVar(&o.cold, "cold", false, "measure only cold starts, of -app and of the binaries named as arguments (for example older versions), alternating, each on its own copy of an empty data directory and of the register; -starts per binary and data set")
-	fs.StringVar(&o.register, "register", "", "with -cold: copy this data directory (made with -seed, for older binaries by the oldest of them) instead of seeding one")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

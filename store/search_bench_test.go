@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -277,5 +278,52 @@ func BenchmarkSearchPrefixMix(b *testing.B) {
 				return page.Total
 			})
 		})
+	}
+}
+
+// BenchmarkSearchFTS is every query kind through SQLite's search index
+// (FTS5), the way searches are answered while the index in memory loads at
+// start: the first page and the twentieth, each chosen by walkNameOrder
+// ("auto"), by walking the name order and by sorting the hits. It is how
+// walkFactor was chosen.
+func BenchmarkSearchFTS(b *testing.B) {
+	db := benchDB(b)
+	ctx := context.Background()
+	queries := append([]benchQuery{{"one-letter", "h"}, {"two-letters", "ma"}}, benchQueries(b, db)...)
+	ways := []struct {
+		name string
+		walk func(total, offset, limit, size int) bool
+	}{
+		{"auto", walkNameOrder},
+		{"walk", func(int, int, int, int) bool { return true }},
+		{"sort", func(int, int, int, int) bool { return false }},
+	}
+	for _, bq := range queries {
+		mq := parseQuery(bq.q)
+		for _, page := range []int{1, 20} {
+			offset := (page - 1) * DefaultLimit
+			first, err := db.search(ctx, mq, DefaultLimit, offset)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if first.Total <= offset {
+				continue // one page of hits: page 20 is empty
+			}
+			for _, way := range ways {
+				b.Run(fmt.Sprintf("%s/page-%d/%s", bq.name, page, way.name), func(b *testing.B) {
+					b.ReportMetric(float64(first.Total), "hits")
+					measure(b, func() int {
+						p, err := db.searchFTS(ctx, mq, DefaultLimit, offset, way.walk)
+						if err != nil {
+							b.Fatal(err)
+						}
+						if len(p.Results) != len(first.Results) || p.Results[0].ID != first.Results[0].ID {
+							b.Fatalf("%s: another page than walkNameOrder's", way.name)
+						}
+						return p.Total
+					})
+				})
+			}
+		}
 	}
 }

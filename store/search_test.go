@@ -350,3 +350,23 @@ func TestParseQueryReachesSQLite(t *testing.T) {
 		}
 	}
 }
+
+func TestWalkNameOrder(t *testing.T) {
+	for _, tc := range []struct {
+		total, offset, limit, size int
+		want                       bool
+	}{
+		{0, 0, 50, 100_000, false},
+		{10, 0, 50, 0, false},
+		{1, 0, 50, 100_000, false},           // one hit: read it
+		{22_000, 0, 50, 100_000, true},       // one letter: the page is in the first few hundred entries
+		{500, 0, 50, 100_000, false},         // a rare name: 10,000 entries against 500 rows × 8
+		{1_600, 0, 50, 100_000, true},        // a common family name: 3,125 entries against 1,600 rows × 8
+		{22_000, 95_000, 50, 100_000, false}, // deep in the hits: sorting them is cheaper
+		{100_000, 99_950, 50, 100_000, true}, // everyone: the walk is the order
+	} {
+		if got := walkNameOrder(tc.total, tc.offset, tc.limit, tc.size); got != tc.want {
+			t.Errorf("walkNameOrder(%d, %d, %d, %d) = %v, want %v", tc.total, tc.offset, tc.limit, tc.size, got, tc.want)
+		}
+	}
+}

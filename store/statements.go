@@ -13,7 +13,7 @@ type statements struct {
 	// writer
 	insert, update, version, fetched, ninOwner, delete, recordDeleted, ftsInsert, ftsDelete, indexed, putSetting *sql.Stmt
 	// readers
-	get, byNIN, countAll, listAll, hits, listIDs, getSetting *sql.Stmt
+	get, byNIN, countAll, listAll, countHits, maxID, walkHits, sortHits, getSetting *sql.Stmt
 
 	all []*sql.Stmt
 }
@@ -39,8 +39,10 @@ func (s *statements) prepare(ctx context.Context, w, r *sql.DB) error {
 		{&s.byNIN, r, sqlClientByNIN},
 		{&s.countAll, r, sqlCountAll},
 		{&s.listAll, r, sqlListAll},
-		{&s.hits, r, sqlHits},
-		{&s.listIDs, r, sqlListIDs},
+		{&s.countHits, r, sqlCountHits},
+		{&s.maxID, r, sqlMaxID},
+		{&s.walkHits, r, sqlWalkHits},
+		{&s.sortHits, r, sqlSortHits},
 		{&s.getSetting, r, sqlGetSetting},
 	} {
 		st, err := p.db.PrepareContext(ctx, p.text)

@@ -174,6 +174,7 @@ func (env *environment) refreshHere(ctx context.Context, cfg config.Config, dbPa
 	if _, err := runner.StartWith(ctx, opts); err != nil {
 		return refreshReport{}, refreshStartError(err, cfg.Language)
 	}
+	finished := runner.Finished()
 	for {
 		j := runner.Status()
 		progress.show(j.Total, j.Done, j.Changed, j.Failed)
@@ -181,6 +182,7 @@ func (env *environment) refreshHere(ctx context.Context, cfg config.Config, dbPa
 			return reportOf(j, cfg.Language), nil
 		}
 		select {
+		case <-finished:
 		case <-ctx.Done():
 			// Ctrl+C: the client being saved is saved, then the run stops.
 			runner.Cancel()

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -127,7 +128,7 @@ func newRefreshPractice(t *testing.T, clients, moves int) *refreshPractice {
 
 // environment runs commands in this process with the practice's key and
 // mock.
-func (p *refreshPractice) environment(stdout, stderr *bytes.Buffer) *environment {
+func (p *refreshPractice) environment(stdout, stderr io.Writer) *environment {
 	return &environment{stdin: strings.NewReader(""), stdout: stdout, stderr: stderr,
 		getenv: func(k string) string { return p.env[k] }, keys: func() helseid.KeyStore { return p.keys }, handOverWait: 5 * time.Second}
 }
@@ -222,24 +223,30 @@ func TestRefreshCommandViaRunningApp(t *testing.T) {
 	p := newRefreshPractice(t, 80, 5)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	var out, errOut bytes.Buffer
+	out, errOut := newLockedBuffer(), newLockedBuffer()
 	go func() {
-		done <- p.environment(&out, &errOut).dispatch(ctx, "serve", []string{"--no-browser", "--port", "0", "--data-dir", p.dataDir})
+		done <- p.environment(out, errOut).dispatch(ctx, "serve", []string{"--no-browser", "--port", "0", "--data-dir", p.dataDir})
 	}()
 	t.Cleanup(func() {
 		cancel()
 		<-done
 	})
+	// With --no-browser the app prints its address right after it writes
+	// the server file: each write of output is the moment to look again.
 	files := dataFiles(p.dataDir, false)
-	for deadline := time.Now().Add(30 * time.Second); ; {
-		_, err := instance.Holder(ctx, files.lock, files.server, 10*time.Second)
-		if err == nil {
+	deadline := time.After(30 * time.Second)
+	for {
+		if info, err := instance.Read(files.server); err == nil && info.PID == os.Getpid() {
 			break
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the app did not start: %v\n%s", err, errOut.String())
+		select {
+		case <-out.wrote:
+		case err := <-done:
+			done <- err
+			t.Fatalf("the app ended before it served: %v\n%s", err, errOut.String())
+		case <-deadline:
+			t.Fatalf("the app did not start:\n%s%s", out.String(), errOut.String())
 		}
-		time.Sleep(50 * time.Millisecond)
 	}
 	rep, err := p.refresh(t)
 	if err != nil || !rep.ViaApp || rep.State != "done" || rep.Changed != 5 {
@@ -277,7 +284,11 @@ func TestRefreshCommandResumeAfterKill(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(60 * time.Second)
+	// The run is in the child process: its progress shows only in the
+	// register file, so the test reads it there every few milliseconds.
+	deadline := time.After(60 * time.Second)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
 	var run register.Run
 	for {
 		r, ok, err := db.UnfinishedRun(context.Background())
@@ -288,11 +299,12 @@ func TestRefreshCommandResumeAfterKill(t *testing.T) {
 			run = r
 			break
 		}
-		if time.Now().After(deadline) {
+		select {
+		case <-tick.C:
+		case <-deadline:
 			_ = cmd.Process.Kill()
 			t.Fatalf("the child's run did not get going:\n%s", childOut.String())
 		}
-		time.Sleep(20 * time.Millisecond)
 	}
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)

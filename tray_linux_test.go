@@ -142,10 +142,7 @@ func TestTrayNotShown(t *testing.T) {
 			if code, body := get(t, info.URL+"/api/health", ""); code != 200 {
 				t.Fatalf("health %d %s", code, body)
 			}
-			deadline := time.Now().Add(10 * time.Second)
-			for !strings.Contains(out.String(), tc.reason) && time.Now().Before(deadline) {
-				time.Sleep(20 * time.Millisecond)
-			}
+			out.waitFor(tc.reason, 10*time.Second)
 			if log := out.String(); !strings.Contains(log, "no tray icon") || !strings.Contains(log, tc.reason) ||
 				strings.Contains(log, "tray icon shown") {
 				t.Fatalf("log does not say why there is no tray (%q):\n%s", tc.reason, log)
@@ -208,6 +205,8 @@ func TestTrayMenu(t *testing.T) {
 		}
 	}
 	click(labels["Åpne Resepsjon"])
+	// The browser the child process starts is a script that writes the
+	// address to a file: the test reads the file until it is complete.
 	var url string
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {

@@ -17,7 +17,9 @@ import (
 	"resepsjon/app"
 )
 
-// waitFeed asks the app's change feed to poll until ok holds.
+// waitFeed asks the app's change feed to poll until ok holds. The poll runs
+// in the app, a child process, after the 202: its status is read a moment
+// later, and the feed asked again until it holds.
 func waitFeed(t *testing.T, s *server, what string, ok func(app.FeedStatus) bool) app.FeedStatus {
 	t.Helper()
 	var st app.FeedStatus
@@ -140,6 +142,8 @@ func TestUnfinishedRunIsOffered(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = first.Process.Kill() })
+	// The first instance is a child process: its server file, then its
+	// health answer, are looked at until it serves.
 	var s *server
 	for deadline := time.Now().Add(30 * time.Second); ; {
 		var info serverInfo
@@ -160,7 +164,9 @@ func TestUnfinishedRunIsOffered(t *testing.T) {
 	if code := s.api(t, http.MethodPost, "/api/persontjenesten/refresh-all", map[string]any{}, nil); code != http.StatusAccepted {
 		t.Fatalf("start: %d", code)
 	}
-	time.Sleep(500 * time.Millisecond)
+	// The 202 comes after the run is recorded in the register (with the
+	// 20 s latency its first bulk call is still waiting): killed now, it
+	// is left unfinished.
 	if err := first.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -181,6 +187,7 @@ func TestUnfinishedRunIsOffered(t *testing.T) {
 	b.checkLayout("unfinished run offered")
 	b.screenshot("feed-unfinished-run-nb")
 	b.click("#pt-bulk-resume")
+	// The run is in the child process: its API is asked until it is done.
 	for deadline := time.Now().Add(30 * time.Second); ; {
 		s.api(t, http.MethodGet, "/api/persontjenesten/refresh-all", nil, &job)
 		if job.State == "done" {

@@ -224,6 +224,8 @@ func startApp(t *testing.T, cfg appConfig) *server {
 		}
 	})
 
+	// The app is a child process: its server file is the sign that it
+	// serves, looked at until it names the child.
 	path := filepath.Join(dataDir, cfg.ServerFile)
 	deadline := time.Now().Add(60 * time.Second)
 	for {
@@ -264,6 +266,7 @@ func appEnv() []string {
 func (s *server) printedLaunchURL(t *testing.T) string {
 	t.Helper()
 	prefix := s.URL + "/?token="
+	// The child process's output is read until the line is there.
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		for _, line := range strings.Split(s.out.String(), "\n") {
@@ -705,7 +708,8 @@ func startServe(t *testing.T, bin, dataDir string) (*exec.Cmd, instance.Info, *l
 	return proc, info, out, exited
 }
 
-// waitForServerFile waits until the instance file at path names proc.
+// waitForServerFile waits until the instance file at path names proc: the
+// child process's file is looked at every 50 ms.
 func waitForServerFile(t *testing.T, path string, proc *exec.Cmd, out *lockedBuffer) instance.Info {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)

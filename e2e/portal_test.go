@@ -16,6 +16,7 @@ var patientURLRE = regexp.MustCompile(`Pasientportalen \(pasientens side\) / the
 
 func (s *server) patientURL(t *testing.T) string {
 	t.Helper()
+	// The demo is a child process: its output is read until the line is there.
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		if m := patientURLRE.FindStringSubmatch(s.out.String()); m != nil {
@@ -37,6 +38,8 @@ type demoMail struct {
 // waitDemoMail waits for a mail of kind to addr in the demo's outbox.
 func (s *server) waitDemoMail(t *testing.T, kind, addr string) demoMail {
 	t.Helper()
+	// The mail is queued in the child process: its outbox is asked until
+	// the mail is there.
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		var out struct {

@@ -53,7 +53,8 @@ func TestQuitWarnsOfUnsentMail(t *testing.T) {
 		"email": "kari.utpost@example.no", "rights": map[string]bool{"consultation": true}}, nil); status != http.StatusCreated {
 		t.Fatalf("create portal access: status %d\n%s", status, s.out.String())
 	}
-	// The sender tries, fails to reach the server, and keeps the mail.
+	// The sender tries, fails to reach the server, and keeps the mail; it
+	// runs in the child process, so its API is asked until it says so.
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		var info struct {

@@ -130,6 +130,8 @@ func runServeInProcess(t *testing.T, args ...string) (info instance.Info, stdout
 			}
 		}
 	}
+	// The program is a child process: its server file is looked at until
+	// it names the child.
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		var err error
@@ -233,7 +235,8 @@ func TestLogsCarryNoSecrets(t *testing.T) {
 	info, stdout, logs, stop := runServeInProcess(t, "serve", "--no-browser", "--data-dir", dataDir, "--port", "0", "--log-level", "debug")
 
 	// The launch URL printed for the receptionist: open it like a browser.
-	// The server file is written just before the URL is printed: wait for it.
+	// The server file is written just before the URL is printed: read the
+	// child process's output until it is there.
 	launch := regexp.MustCompile(`http://\S+/\?token=(\S+)`)
 	m := launch.FindStringSubmatch(stdout.String())
 	for deadline := time.Now().Add(30 * time.Second); m == nil && time.Now().Before(deadline); {

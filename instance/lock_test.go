@@ -136,7 +136,9 @@ func TestHolder(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer l.Release()
-		// The holder writes its server file a moment later.
+		// The holder writes its server file a moment later: the delay is
+		// the situation under test (Holder must wait for the file, with
+		// nothing to be told by), not a wait for an event.
 		go func() {
 			time.Sleep(300 * time.Millisecond)
 			Write(serverPath, Info{URL: srv.URL, PID: os.Getpid(), Token: "secret"})

@@ -302,6 +302,8 @@ func crashHelper() {
 		Security: outbox.SecurityNone, From: func(context.Context) (string, string, error) { return "", "a@example.no", nil }})})
 	s.DeliverDue(context.Background())
 	fmt.Println("queued")
+	// This child process is killed by its parent now; the minute is only
+	// an upper bound should it not be.
 	time.Sleep(time.Minute)
 	os.Exit(3)
 }

@@ -874,7 +874,7 @@ func TestBulkConcurrencyIsBounded(t *testing.T) {
 				break
 			}
 		}
-		time.Sleep(5 * time.Millisecond) // let calls overlap
+		time.Sleep(5 * time.Millisecond) // simulated work, so that calls overlap
 		return bulkResponder(r)
 	})
 	client := newTestClient(t, f, &sleeps{}, nil)
@@ -896,7 +896,7 @@ func TestBulkStopsAtFirstError(t *testing.T) {
 		if r.Form.Get("nins") == nins[0] {
 			return reply{status: 400, body: problem(400, "Bad Request", "invalid nin in list")}
 		}
-		time.Sleep(2 * time.Millisecond)
+		time.Sleep(2 * time.Millisecond) // simulated work: the other calls are in flight when the first fails
 		return bulkResponder(r)
 	})
 	client := newTestClient(t, f, &sleeps{}, nil)

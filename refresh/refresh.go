@@ -132,8 +132,9 @@ type job struct {
 	errCode    string // when failed
 	errService string // helseid or persontjenesten for nhn_unavailable
 	cancel     context.CancelFunc
-	dryRun     bool // nothing is saved
-	persisted  bool // the run's state is in Runs
+	ended      chan struct{} // closed by finish
+	dryRun     bool          // nothing is saved
+	persisted  bool          // the run's state is in Runs
 	resumed    bool
 }
 
@@ -237,7 +238,7 @@ func (r *Runner) StartWith(ctx context.Context, opts Options) (string, error) {
 	r.seq++
 	jobCtx, cancel := context.WithCancel(r.ctx)
 	j := &job{id: strconv.FormatInt(r.now().UnixNano(), 36) + "-" + strconv.FormatInt(r.seq, 10),
-		state: StateRunning, startedAt: r.now().UTC(), cancel: cancel, dryRun: opts.DryRun}
+		state: StateRunning, startedAt: r.now().UTC(), cancel: cancel, ended: make(chan struct{}), dryRun: opts.DryRun}
 	if opts.Resume {
 		j.id, j.resumed, j.persisted = resume.ID, true, true
 	}
@@ -297,6 +298,19 @@ func (r *Runner) Running() bool {
 	return r.job != nil && r.job.state == StateRunning
 }
 
+// Finished is closed once the current (or last) run has ended, the moment
+// its report in Status is complete; with no run it is closed already.
+func (r *Runner) Finished() <-chan struct{} {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.job == nil {
+		ended := make(chan struct{})
+		close(ended)
+		return ended
+	}
+	return r.job.ended
+}
+
 // Status is the current or last run.
 func (r *Runner) Status() Job {
 	r.mu.Lock()
@@ -321,6 +335,7 @@ func (r *Runner) finish(j *job, state, code, service string) {
 	j.state, j.finishedAt, j.errCode, j.errService = state, &now, code, service
 	persisted := j.persisted
 	r.mu.Unlock()
+	defer close(j.ended)
 	if persisted {
 		wctx, cancel := context.WithTimeout(context.WithoutCancel(r.ctx), writeTimeout)
 		defer cancel()

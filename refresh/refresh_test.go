@@ -63,18 +63,16 @@ func (h *harness) run() refresh.Job {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	for range 500 {
-		j := h.runner.Status()
-		if j.ID != id {
-			h.t.Fatalf("job %s, want %s", j.ID, id)
-		}
-		if j.State != refresh.StateRunning {
-			return j
-		}
-		time.Sleep(10 * time.Millisecond)
+	select {
+	case <-h.runner.Finished():
+	case <-time.After(30 * time.Second):
+		h.t.Fatal("the run did not finish")
 	}
-	h.t.Fatal("the run did not finish")
-	return refresh.Job{}
+	j := h.runner.Status()
+	if j.ID != id || j.State == refresh.StateRunning {
+		h.t.Fatalf("after the run ended: job %s in state %s, want %s ended", j.ID, j.State, id)
+	}
+	return j
 }
 
 func TestNewRefusesMissingDependencies(t *testing.T) {

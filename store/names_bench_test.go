@@ -60,9 +60,13 @@ func BenchmarkWriteWhileLoading(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		// The write comes once the load has taken its snapshot and is
+		// about to read the rows.
+		reading := make(chan struct{})
+		db.names.afterSnapshot = func() { close(reading) }
 		b.StartTimer()
 		db.LoadSearchIndex()
-		time.Sleep(20 * time.Millisecond) // the load is reading rows
+		<-reading
 		start := time.Now()
 		c.GivenName = "Kari"
 		if _, err := db.UpdateClient(ctx, c); err != nil {

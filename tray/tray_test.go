@@ -52,6 +52,8 @@ func TestDecide(t *testing.T) {
 	broken := func(context.Context, string) (bool, error) { return false, errors.New("connection refused") }
 	hangs := func(ctx context.Context, _ string) (bool, error) {
 		<-ctx.Done()
+		// Simulated work: a probe that takes a while longer after its
+		// context ended; Decide must not wait for it.
 		time.Sleep(50 * time.Millisecond)
 		return true, nil
 	}

@@ -2,6 +2,7 @@ package nhnmock
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -24,16 +25,19 @@ func TestLatencyNoticesCancelledPost(t *testing.T) {
 			}
 			fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\n"+
 				"Content-Length: %d\r\n\r\n%s", path, e.srv.Listener.Addr(), len(body), body)
-			// The caller gives up before the latency is over.
+			// The caller gives up before the latency is over: its end of
+			// the connection closes (the mock reads end of file), and it
+			// waits for the mock to close the other end, which the server
+			// does once the handler has returned.
+			if err := conn.(*net.TCPConn).CloseWrite(); err != nil {
+				t.Fatal(err)
+			}
+			_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second)) // half the injected latency
+			_, _ = io.Copy(io.Discard, conn)
 			conn.Close()
-			want := int64(i + 1)
-			deadline := time.Now().Add(10 * time.Second) // half the injected latency
-			for e.mock.Counters().Errors["fault_latency_cancelled"] < want {
-				if time.Now().After(deadline) {
-					t.Fatalf("the mock did not notice the cancelled POST %s during its latency: counters %+v",
-						path, e.mock.Counters().Errors)
-				}
-				time.Sleep(10 * time.Millisecond)
+			if got, want := e.mock.Counters().Errors["fault_latency_cancelled"], int64(i+1); got < want {
+				t.Fatalf("the mock did not notice the cancelled POST %s during its latency: counters %+v",
+					path, e.mock.Counters().Errors)
 			}
 		})
 	}

@@ -45,7 +45,7 @@ func TestTrickle(t *testing.T) {
 			defer close(done)
 			m.Trickle(ctx, nins, 5*time.Millisecond, nil)
 		}()
-		time.Sleep(16 * time.Millisecond) // three intervals
+		time.Sleep(16 * time.Millisecond) // three intervals, on synctest's clock
 		synctest.Wait()
 		if n := pop.LatestSequence() - before; n != 3 {
 			t.Fatalf("%d changes in three intervals, want 3", n)
@@ -62,7 +62,7 @@ func TestTrickle(t *testing.T) {
 			}
 		}
 		last := pop.LatestSequence()
-		time.Sleep(time.Second)
+		time.Sleep(time.Second) // synctest's clock: no real time passes
 		synctest.Wait()
 		if pop.LatestSequence() != last {
 			t.Error("the trickle went on after its context ended")

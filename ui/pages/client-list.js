@@ -94,7 +94,28 @@ export function renderClientList(ctx, { query, signal }) {
     router.setQuietly(s ? `#/clients?${s}` : '#/clients');
   }
 
-  async function load() {
+  // While typing, the address is written once the keystroke's frame is on
+  // screen: history.replaceState costs a few milliseconds in Chromium,
+  // a good part of a keystroke's work (measured in the page). A key or a
+  // pointer pressed before then writes it at once, so that Back from a
+  // client opened meanwhile returns to this search; an address changed
+  // meanwhile by someone else (Back, a link) is left alone.
+  let addressDue = false;
+  function writeAddressSoon() {
+    if (addressDue) return;
+    addressDue = true;
+    requestAnimationFrame(() => setTimeout(flushAddress));
+  }
+  function flushAddress() {
+    if (!addressDue) return;
+    addressDue = false;
+    if (window.location.hash === router.currentHash) writeAddress();
+  }
+  document.addEventListener('keydown', flushAddress, true);
+  document.addEventListener('pointerdown', flushAddress, true);
+
+  /** Asks for the list; typed: for a keystroke (client-table.js draws the rows in view first). */
+  async function load({ typed = false } = {}) {
     if (controller) controller.abort();
     controller = new AbortController();
     const mine = controller;
@@ -106,7 +127,7 @@ export function renderClientList(ctx, { query, signal }) {
       controller = null;
       results.removeAttribute('aria-busy');
       shown = { ...wanted, data: cached };
-      draw(cached);
+      draw(cached, typed);
       return;
     }
     results.setAttribute('aria-busy', 'true');
@@ -122,7 +143,7 @@ export function renderClientList(ctx, { query, signal }) {
       const data = { results: early.results, total: early.results.length };
       cache.set(key, data, writesAtAsk, early.at);
       shown = { ...wanted, data };
-      draw(data);
+      draw(data, typed);
       return;
     }
     // The question leaves before the early rows are drawn, so that drawing
@@ -141,7 +162,7 @@ export function renderClientList(ctx, { query, signal }) {
       }
       cache.set(key, data, writesAtAsk);
       shown = { ...wanted, data };
-      draw(data);
+      draw(data, typed);
     } catch (err) {
       if (isAbort(err) || mine !== controller) return;
       showError(err);
@@ -192,7 +213,7 @@ export function renderClientList(ctx, { query, signal }) {
   function drawEarly(list) {
     drawRecent(false);
     addButton.hidden = false;
-    clientTable.show(list, sortKey, sortDir);
+    clientTable.show(list, sortKey, sortDir, { inViewFirst: true });
     if (results.firstChild !== clientTable.node) replace(results, clientTable.node);
   }
 
@@ -202,7 +223,7 @@ export function renderClientList(ctx, { query, signal }) {
     say(results, 'error', errorText(t, err), h('button', { type: 'button', class: 'button', text: t('common.retry'), on: { click: () => load() } }));
   }
 
-  function draw(data) {
+  function draw(data, typed = false) {
     const empty = data.total === 0;
     drawRecent(q === '' && !empty);
     addButton.hidden = empty && q === '';
@@ -221,7 +242,7 @@ export function renderClientList(ctx, { query, signal }) {
     const to = from + data.results.length - 1;
     const range = t('clients.range', { from: numbers.format(from), to: numbers.format(to), total: numbers.format(data.total) });
     summary.textContent = range;
-    clientTable.show(data.results, sortKey, sortDir);
+    clientTable.show(data.results, sortKey, sortDir, { inViewFirst: typed });
     // One page needs no paging controls; the summary already gives the count.
     const paged = page > 1 || to < data.total;
     if (paged) {
@@ -309,8 +330,8 @@ export function renderClientList(ctx, { query, signal }) {
     if (typed === q && page === 1) return; // a space, or the same text again
     q = typed;
     page = 1;
-    writeAddress();
-    load();
+    writeAddressSoon();
+    load({ typed: true });
   });
   search.addEventListener('keydown', (e) => {
     if (e.key === 'Enter') {
@@ -341,6 +362,9 @@ export function renderClientList(ctx, { query, signal }) {
       search.setSelectionRange(search.value.length, search.value.length);
     },
     destroy: () => {
+      addressDue = false;
+      document.removeEventListener('keydown', flushAddress, true);
+      document.removeEventListener('pointerdown', flushAddress, true);
       if (controller) controller.abort();
     },
   };

@@ -130,17 +130,56 @@ export function createClientTable({ i18n, onSort, onOpen, onKeys }) {
   // (measured with the browser benchmark's trace). Last out, first back in.
   const spare = [];
 
-  /** Shows clients (one page) in the chosen order, reusing the rows there are. */
-  function show(clients, sortKey, sortDir) {
+  // While the receptionist types, the rows in view are drawn in the frame of
+  // the key and the rest once that frame is on screen: a keystroke's answer
+  // then changes some twenty rows before its frame instead of fifty, and
+  // with the table's fixed layout (style.css) the rows below are not laid
+  // out again. Those rows keep what they showed for that frame (out of
+  // view), so the table's height does not jump. How many rows are in view
+  // is reckoned from the window's height alone (a row is about 2.6rem; the
+  // page above the table takes a part): reading the layout here would force
+  // the very work this avoids.
+  let rest = null;
+
+  /**
+   * Shows clients (one page) in the chosen order, reusing the rows there
+   * are; with inViewFirst, the rows below the window's height after the
+   * next frame.
+   */
+  function show(clients, sortKey, sortDir, { inViewFirst = false } = {}) {
     showHeads(sortKey, sortDir);
     const list = sortClients(clients, sortKey, sortDir, i18n.lang);
+    if (rest) {
+      cancelAnimationFrame(rest.frame);
+      clearTimeout(rest.timer);
+      rest = null;
+    }
+    const now = inViewFirst ? Math.min(list.length, Math.ceil(window.innerHeight / 40) + 2) : list.length;
+    put(list, now);
+    if (now === list.length) return;
+    const later = { frame: 0, timer: 0 };
+    later.frame = requestAnimationFrame(() => {
+      later.timer = setTimeout(() => {
+        rest = null;
+        put(list, list.length);
+      });
+    });
+    rest = later;
+  }
+
+  /**
+   * Writes list[0..n) into the first n rows; rows past the list are taken
+   * out, rows from n to the end of the list keep their content until the
+   * next put.
+   */
+  function put(list, n) {
     const rows = tbody.rows;
     const add = [];
-    list.forEach((c, i) => {
+    for (let i = 0; i < n; i++) {
       const tr = i < rows.length ? rows[i] : spare.pop() || newRow();
-      fill(tr, c);
+      fill(tr, list[i]);
       if (i >= rows.length) add.push(tr);
-    });
+    }
     while (rows.length > list.length) {
       const tr = rows[rows.length - 1];
       tr.remove();

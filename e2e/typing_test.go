@@ -1,0 +1,80 @@
+//go:build unix
+
+package e2e
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"resepsjon/register"
+)
+
+// While the receptionist types, the client list draws the rows in view in
+// the frame of the key and the rows below after it (client-table.js), and
+// writes the search into the address after that frame (client-list.js).
+// Neither may leave anything behind: every row of the page ends up showing
+// the answer, and a client opened at once still has Back return to the
+// search.
+func TestClientListWhileTyping(t *testing.T) {
+	s := startServer(t)
+	b := newBrowser(t)
+	b.open(s.launchURL(t))
+	// 30 clients first in name order, then 60 that the search will find:
+	// the unfiltered first page shows 30 of the first and 20 of the others.
+	var cs []register.Client
+	for i := range 30 {
+		cs = append(cs, register.Client{GivenName: fmt.Sprintf("Anne %02d", i), FamilyName: "Aabakken"})
+	}
+	for i := range 60 {
+		cs = append(cs, register.Client{GivenName: fmt.Sprintf("Per %02d", i), FamilyName: "Radsen"})
+	}
+	for i, c := range cs {
+		if status := s.api(t, http.MethodPost, "/api/clients", c, nil); status != http.StatusCreated {
+			t.Fatalf("create client %d: status %d", i, status)
+		}
+	}
+	b.open(s.URL + "/#/clients")
+	b.reload()
+	b.waitFor("the first page", `document.querySelectorAll('#client-table tbody tr').length === 50`)
+
+	b.do(chromedp.SendKeys(chromedp.CSS("#search"), "radsen"))
+	b.waitFor("fifty Radsens, the rows below the window too",
+		`!document.querySelector('#results').hasAttribute('aria-busy') &&
+		 [...document.querySelectorAll('#client-table tbody .row-link')].filter((a) => a.textContent.startsWith('Radsen, Per')).length === 50`)
+	if got := b.text("#result-summary"); got != "1–50 av 60" {
+		t.Errorf("summary %q; want 1–50 av 60", got)
+	}
+	first := b.text("#client-table tbody tr .row-link")
+
+	// Narrow it and open the first row in the same task, before the address
+	// had a frame to follow (a key pressed or a pointer put down writes it
+	// at once): Back still returns to what was typed.
+	before := eval[string](b, `(() => {
+	  const s = document.querySelector('#search');
+	  s.value = 'radsen pe';
+	  s.dispatchEvent(new Event('input', { bubbles: true }));
+	  const hash = location.hash;
+	  const a = document.querySelector('#client-table tbody tr .row-link');
+	  a.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }));
+	  a.click();
+	  return hash;
+	})()`)
+	if before != "#/clients?q=radsen" {
+		t.Errorf("the address right after the key is %q; want the search before it (written after the frame)", before)
+	}
+	waitClientView(b, "Per 00 Radsen")
+	b.do(chromedp.NavigateBack())
+	b.waitFor("the list again", `document.querySelectorAll('#client-table tbody tr').length === 50`)
+	if got := b.value("#search"); got != "radsen pe" {
+		t.Errorf("after Back the search box holds %q; want %q", got, "radsen pe")
+	}
+	if got := eval[string](b, `new URLSearchParams(location.hash.split('?')[1] || '').get('q')`); got != "radsen pe" {
+		t.Errorf("after Back the address holds q = %q; want %q", got, "radsen pe")
+	}
+	if first != "Radsen, Per 00" {
+		t.Errorf("first row %q; want Radsen, Per 00", first)
+	}
+}

@@ -228,8 +228,6 @@ func (env *environment) serveWith(ctx context.Context, cfg config.Config, f file
 		return fmt.Errorf("open database: %w", err)
 	}
 	defer db.Close()
-	// The search index loads into memory while the app starts serving.
-	db.LoadSearchIndex()
 	nhn := cfg.NHN
 	var (
 		keys    helseid.KeyStore
@@ -380,6 +378,11 @@ func (env *environment) serveWith(ctx context.Context, cfg config.Config, f file
 		// The tray's «Avslutt» is the UI's: the same quit.
 		serving(tray.Serving{LaunchURL: srv.LaunchURL, Quit: quit})
 	}
+	// The search index loads into memory in the background from here on,
+	// while the app answers, and not before: at 100,000 clients its load
+	// takes a core for a good part of a second, which the start-up above
+	// would otherwise share. Until it is loaded, SQLite answers searches.
+	db.LoadSearchIndex()
 	if err := srv.Serve(ctx, ln); err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@
 //	go run ./bench                  # everything, about two minutes
 //	go run ./bench -seed DIR        # only create a data directory with clients
 //	go run ./bench -medians FILE    # medians of `go test -bench -count N` output
+//	go run ./bench -cold -app NEW OLD...  # only cold starts, binaries side by side
 package main
 
 import (
@@ -49,6 +50,7 @@ type options struct {
 	browser  bool
 	trace    string
 	from     string
+	cold     bool
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -68,12 +70,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&o.deadline, "deadline", 8*time.Minute, "stop everything after this long")
 	fs.BoolVar(&o.keep, "keep", false, "keep the work directory (binary and data) and print its path")
 	fs.BoolVar(&o.browser, "browser", false, "run the browser benchmark instead of the load program: type the commonest family names letter by letter into the client list in headless Chromium and report keystroke → rows on screen (with -compare side by side; -rounds rounds)")
-	fs.StringVar(&o.from, "from", "", "with -browser: a data directory made by -seed with the same -clients, copied for each run instead of seeding a new one")
+	fs.StringVar(&o.from, "from", "", "with -browser or -cold: a data directory made by -seed with the same -clients, copied for each run instead of seeding a new one (for -cold and older binaries: made by the oldest of them)")
 	fs.StringVar(&o.trace, "trace", "", "with -browser: record Chromium's Performance trace while the second name is typed (round 1, each binary), write it to this directory and summarise scripting, rendering and painting per keystroke")
+	fs.BoolVar(&o.cold, "cold", false, "measure only cold starts, of -app and of the binaries named as arguments (for example older versions), alternating, each on its own copy of an empty data directory and of the register; -starts per binary and data set")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
+	if fs.NArg() > 0 && !o.cold {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	if o.clients < 0 || o.conns < 1 || o.rounds < 1 || o.starts < 1 || o.maxReqs < 1 || o.duration <= 0 {
@@ -99,6 +102,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if o.browser {
 		return browserAll(ctx, o, work, stdout, stderr)
+	}
+	if o.cold {
+		bin := o.app
+		if bin == "" {
+			bin = filepath.Join(work, "resepsjon")
+			fmt.Fprintln(stderr, "building the app")
+			if err := buildApp(ctx, bin); err != nil {
+				return err
+			}
+		}
+		return coldOnly(ctx, o, append([]string{bin}, fs.Args()...), work, stdout, stderr)
 	}
 	r, err := measureAll(ctx, o, work, stderr)
 	if err != nil {

@@ -455,6 +455,33 @@ func (b *browser) waitFor(what, expr string) {
 	}
 }
 
+// waitShown waits until an element matching selector is on the page and
+// shown, looking again after a navigation: a click that submits a form or
+// follows a link to another server replaces the document, and a look made
+// while it is being replaced fails (the node or the script's context is
+// gone) where a person would simply wait for the new page.
+func (b *browser) waitShown(selector string) {
+	b.t.Helper()
+	expr := fmt.Sprintf(`(() => { const el = document.querySelector(%s); return !!el && el.getClientRects().length > 0; })()`, jsString(selector))
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	var last error
+	for {
+		lctx, lcancel := context.WithTimeout(ctx, 2*time.Second)
+		shown, err := chromedp.Run(lctx, chromedp.Evaluate[bool](expr))
+		lcancel()
+		if err == nil && shown {
+			return
+		}
+		last = err
+		select {
+		case <-ctx.Done():
+			b.t.Fatalf("waiting for %s to be shown: %v (last look: %v)", selector, ctx.Err(), last)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
 // waitText waits until the element's text contains want.
 func (b *browser) waitText(selector, want string) {
 	b.t.Helper()

@@ -53,7 +53,7 @@ func TestIDPortenLoginInTheBrowser(t *testing.T) {
 	p.click("#idporten-login")
 
 	// The mock's login page: choose a person with the keyboard.
-	p.do(chromedp.WaitVisible(chromedp.CSS("#pid-0")))
+	p.waitShown("#pid-0")
 	if got := eval[string](p, `document.documentElement.lang`); got != "nb" {
 		t.Errorf("mock page language %q", got)
 	}
@@ -70,7 +70,7 @@ func TestIDPortenLoginInTheBrowser(t *testing.T) {
 	p.click(`button[value=login]`)
 
 	// Back at the portal, verified.
-	p.do(chromedp.WaitVisible(chromedp.CSS("#idporten-send")))
+	p.waitShown("#idporten-send")
 	if got := p.text("#verified-pid"); got != pid[:6]+" *****" {
 		t.Errorf("verified number shown as %q", got)
 	}
@@ -85,7 +85,7 @@ func TestIDPortenLoginInTheBrowser(t *testing.T) {
 	p.retype("#email", "idporten.pasient@example.no")
 	p.click("#r-consultation")
 	p.click("#idporten-send")
-	p.do(chromedp.WaitVisible(chromedp.CSS(".notice")))
+	p.waitShown(".notice")
 	if got := p.text(".notice"); !strings.Contains(got, "forespørsel") && !strings.Contains(got, "godkjent") {
 		t.Errorf("answer %q", got)
 	}
@@ -138,13 +138,13 @@ func TestIDPortenLoginInTheBrowser(t *testing.T) {
 	p.checkLayout("«Be om tilgang» with the ID-porten offer")
 	p.screenshot("idporten-request-page-nb")
 	p.click("#idporten-login")
-	p.do(chromedp.WaitVisible(chromedp.CSS("#pid-3")))
+	p.waitShown("#pid-3")
 	p.click("#pid-3")
 	p.click(`button[value=login]`)
-	p.do(chromedp.WaitVisible(chromedp.CSS("#idporten-send")))
+	p.waitShown("#idporten-send")
 	p.retype("#email", "idporten.auto@example.no")
 	p.click("#idporten-send")
-	p.do(chromedp.WaitVisible(chromedp.CSS(".notice")))
+	p.waitShown(".notice")
 	if got := p.text(".notice"); !strings.Contains(got, "Tilgangen din er godkjent") {
 		t.Errorf("automatic approval answered %q", got)
 	}
@@ -156,7 +156,7 @@ func TestIDPortenLoginInTheBrowser(t *testing.T) {
 	p.checkLayout("patient login page, English")
 	p.screenshot("idporten-patient-login-en")
 	p.click("#idporten-login")
-	p.do(chromedp.WaitVisible(chromedp.CSS("#pid-0")))
+	p.waitShown("#pid-0")
 	if got := eval[string](p, `document.documentElement.lang`); got != "en" {
 		t.Errorf("mock page language %q, want en", got)
 	}
@@ -164,7 +164,7 @@ func TestIDPortenLoginInTheBrowser(t *testing.T) {
 	p.checkLayout("the ID-porten mock's login page, English")
 	p.screenshot("idporten-mock-login-en")
 	p.click(`button[value=cancel]`)
-	p.do(chromedp.WaitVisible(chromedp.CSS(".error")))
+	p.waitShown(".error")
 	if got := p.text(".error"); !strings.Contains(got, "cancelled") {
 		t.Errorf("cancel answer %q", got)
 	}

@@ -46,9 +46,32 @@ func HashPassword(pw string, p Argon2Params) (string, error) {
 		return "", fmt.Errorf("password salt: %w", err)
 	}
 	key := argon2.IDKey([]byte(pw), salt, p.Time, p.MemoryKiB, p.Threads, p.KeyLen)
+	return formatHash(p, salt, key), nil
+}
+
+// formatHash is the PHC string of an argon2id key.
+func formatHash(p Argon2Params, salt, key []byte) string {
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.MemoryKiB, p.Time, p.Threads,
-		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+		b64.EncodeToString(salt), b64.EncodeToString(key))
+}
+
+// unmatchableHash is a hash in HashPassword's format with p's costs whose
+// key is random bytes instead of argon2id's output. Verifying a password
+// against it costs one argon2id derivation with p's costs, as against a
+// stored hash, and it matches no password (a random 256-bit key); making
+// it costs no derivation at all, so the program's start does not wait for
+// one.
+func unmatchableHash(p Argon2Params) (string, error) {
+	salt := make([]byte, p.SaltLen)
+	key := make([]byte, p.KeyLen)
+	if _, err := rand.Read(salt); err != nil {
+		return "", fmt.Errorf("password salt: %w", err)
+	}
+	if _, err := rand.Read(key); err != nil {
+		return "", fmt.Errorf("password key: %w", err)
+	}
+	return formatHash(p, salt, key), nil
 }
 
 // errBadHash means a stored hash is not one this package wrote.

@@ -521,6 +521,28 @@ func TestPasswordHash(t *testing.T) {
 			t.Errorf("Verify(%q, %q) = %v, %v", tt.pw, tt.hash, ok, err)
 		}
 	}
+	// The hash a login without a user is verified against: the same costs
+	// as a real hash (the same time to verify), readable, matching nothing.
+	for _, p := range []portal.Argon2Params{testArgon, portal.DefaultArgon2()} {
+		made, err := portal.HashPassword("et godt passord", p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := portal.UnmatchableHash(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mp, up := strings.Split(made, "$"), strings.Split(u, "$")
+		if len(up) != 6 || strings.Join(up[:4], "$") != strings.Join(mp[:4], "$") || len(up[4]) != len(mp[4]) ||
+			len(up[5]) != len(mp[5]) || up[4] == mp[4] {
+			t.Errorf("unmatchable hash %q: want the costs and layout of %q with a salt of its own", u, made)
+		}
+		for _, pw := range []string{"et godt passord", "", "\x00"} {
+			if ok, err := portal.VerifyPassword(pw, u); ok || err != nil {
+				t.Errorf("Verify(%q, unmatchable) = %v, %v; want false, nil", pw, ok, err)
+			}
+		}
+	}
 	rules := []struct {
 		pw, email, code string
 	}{

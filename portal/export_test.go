@@ -1,0 +1,4 @@
+package portal
+
+// UnmatchableHash is unmatchableHash, for the tests of package portal_test.
+var UnmatchableHash = unmatchableHash

@@ -22,6 +22,7 @@ import (
 func TestPersontjenestenBulkRefresh(t *testing.T) {
 	s, b := openDemo(t)
 	base := activateByAPI(t, s)
+	feedOff(t, s)
 	t.Cleanup(func() { mockControl(t, base, http.MethodPut, "/_mock/faults", map[string]any{}) })
 
 	// A client who has moved since being registered.

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"strconv"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -295,6 +296,37 @@ func TestSecurityHeaders(t *testing.T) {
 		}
 		if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Referrer-Policy") != "no-referrer" {
 			t.Errorf("%s: headers %v", path, h)
+		}
+	}
+}
+
+// TestServerTiming: every answer, an error's too, carries the app's own
+// time in Server-Timing, and nothing else there.
+func TestServerTiming(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t)
+	want := regexp.MustCompile(`^app;dur=[0-9]+\.[0-9]{2}$`)
+	for _, c := range []struct {
+		path   string
+		auth   bool
+		status int
+	}{
+		{"/api/clients?q=nordmann", true, 200},
+		{"/api/health", false, 200},
+		{"/api/clients", false, 401},
+		{"/api/clients/999999", true, 404},
+	} {
+		var r reply
+		if c.auth {
+			r = a.do("GET", c.path, nil)
+		} else {
+			r = a.do("GET", c.path, nil, noAuth)
+		}
+		if r.status != c.status {
+			t.Errorf("%s: status %d, want %d", c.path, r.status, c.status)
+		}
+		if got := r.header.Get("Server-Timing"); !want.MatchString(got) {
+			t.Errorf("%s: Server-Timing %q", c.path, got)
 		}
 	}
 }

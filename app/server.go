@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -269,6 +270,14 @@ func (s *Server) recoverPanic(next echo.HandlerFunc) echo.HandlerFunc {
 func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := s.now()
+		// The app's own time for the request, written just before the
+		// status: the browser's resource timing shows it next to the time
+		// the request spent in the browser (the developer tools, and the
+		// browser benchmark's split of a keystroke's wait). Same origin only;
+		// it says nothing but the duration.
+		c.Response().Before(func() {
+			c.Response().Header().Set("Server-Timing", "app;dur="+strconv.FormatFloat(float64(s.now().Sub(start).Microseconds())/1000, 'f', 2, 64))
+		})
 		err := next(c)
 		status := c.Response().Status
 		if err != nil {

@@ -55,7 +55,7 @@ type browserResult struct {
 // event's time and, at the first change of the page after it, the time of
 // the next animation frame.
 const pageProbe = `(() => {
-  const b = (window.__bench = { n: 0, done: 0, whole: 0, t0: 0, lat: [], dom: [], fin: [], frame: [], waiters: [] });
+  const b = (window.__bench = { n: 0, done: 0, whole: 0, t0: 0, t0s: [], req: [], lat: [], dom: [], fin: [], frame: [], waiters: [] });
   // b.wait(n): a promise of keystroke n's times, so that the benchmark waits
   // without polling the page (which would be work on its main thread).
   const check = (n) => {
@@ -64,7 +64,24 @@ const pageProbe = `(() => {
   b.wait = (n) => new Promise((resolve) => { b.waiters[n] = resolve; check(n); });
   const input = document.querySelector('#search');
   const results = document.querySelector('#results');
-  input.addEventListener('input', (e) => { b.n += 1; b.t0 = e.timeStamp; }, true);
+  input.addEventListener('input', (e) => { b.n += 1; b.t0 = e.timeStamp; b.t0s[b.n] = e.timeStamp; }, true);
+  // Where a keystroke's request spent its time, from the resource timing of
+  // its first /api/clients request (the keystroke is the last one before
+  // the request left): [left after the key, in the browser before it was
+  // sent, sent → first byte, the app's own time (Server-Timing), the body,
+  // the whole request from the key].
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (!e.name.includes('/api/clients?')) continue;
+      let n = b.n;
+      while (n > 0 && b.t0s[n] > e.startTime) n--;
+      if (n === 0 || b.req[n]) continue;
+      const app = e.serverTiming.find((x) => x.name === 'app');
+      const t0 = b.t0s[n];
+      b.req[n] = [e.startTime - t0, e.requestStart - e.startTime, e.responseStart - e.requestStart, app ? app.duration : -1, e.responseEnd - e.responseStart, e.responseEnd - t0];
+    }
+    performance.clearResourceTimings();
+  }).observe({ type: 'resource' });
   const seen = (records) => {
     const n = b.n, t0 = b.t0;
     // The whole answer is on screen when the list is no longer waiting for the server.
@@ -75,11 +92,6 @@ const pageProbe = `(() => {
     if (b.done === n || !records.some((r) => r.type !== 'attributes')) return;
     b.done = n;
     b.dom[n] = performance.now() - t0;
-    const r = performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/clients?')).at(-1);
-    if (r && n === 1) b.net1 = [r.startTime - t0, r.responseStart - r.requestStart, r.responseEnd - r.startTime];
-    // Where a keystroke's time went: until the request left, and until its answer was in.
-    if (r && r.startTime >= t0) (b.net = b.net || []).push([r.startTime - t0, r.responseEnd - t0]);
-    performance.clearResourceTimings();
     // The callback's argument is the frame's own time (its begin, at the
     // display's tick): the rows are in the first frame after the key when it
     // is less than a frame interval after the key.
@@ -265,9 +277,6 @@ func browserOnce(ctx context.Context, bin, dataDir string, names []string, trace
 	}
 	res.first, res.firstWhole = first.rows, first.whole
 	res.startToRows = time.Since(start)
-	if net, err := chromedp.Run(bctx, chromedp.Evaluate[[]float64](`window.__bench.net1 || []`)); err == nil && len(net) == 3 {
-		res.firstNet = fmt.Sprintf("request sent %.1f ms after the key, server %.1f ms, whole request %.1f ms", net[0], net[1], net[2])
-	}
 	for i, name := range names {
 		from := 0
 		if i == 0 {
@@ -319,16 +328,11 @@ func browserOnce(ctx context.Context, bin, dataDir string, names []string, trace
 			return res, fmt.Errorf("empty the search box: %w", err)
 		}
 	}
-	if net, err := chromedp.Run(bctx, chromedp.Evaluate[[][]float64](`window.__bench.net || []`)); err == nil && len(net) > 0 {
-		var sent, answered []time.Duration
-		for _, x := range net {
-			sent = append(sent, time.Duration(x[0]*float64(time.Millisecond)))
-			answered = append(answered, time.Duration(x[1]*float64(time.Millisecond)))
-		}
-		slices.Sort(sent)
-		slices.Sort(answered)
-		res.net = fmt.Sprintf("%d requests: sent after the key p50 %s, answer in p50 %s p95 %s", len(net), ms(pct(sent, 50)), ms(pct(answered, 50)), ms(pct(answered, 95)))
+	reqs, err := chromedp.Run(bctx, chromedp.Evaluate[[][]float64](`window.__bench.req.map((r, i) => r ? [i, ...r] : null).filter(Boolean)`))
+	if err != nil {
+		return res, fmt.Errorf("request timings: %w", err)
 	}
+	res.firstNet, res.net = requestSplit(reqs)
 	slices.Sort(res.typing)
 	slices.Sort(res.typingDOM)
 	slices.Sort(res.typingFrame)
@@ -408,4 +412,34 @@ func browserAll(ctx context.Context, o options, work string, w, log io.Writer) e
 		return err
 	}
 	return browserRun(ctx, o, bin, dir, work, w, log)
+}
+
+// requestSplit sums up where the keystrokes' requests spent their time,
+// from the page's rows of [keystroke, left after the key, in the browser
+// before it was sent, sent → first byte, the app's own time, the body, the
+// whole request from the key] (ms): the first keystroke's alone, and the
+// p50/p95 of the others.
+func requestSplit(rows [][]float64) (first, rest string) {
+	d := func(x float64) time.Duration { return time.Duration(x * float64(time.Millisecond)) }
+	var cols [6][]time.Duration
+	for _, r := range rows {
+		if len(r) != 7 {
+			continue
+		}
+		if r[0] == 1 {
+			first = fmt.Sprintf("left %s after the key, in the browser %s before it was sent, sent → first byte %s (the app %s), body %s, answer in %s after the key",
+				ms(d(r[1])), ms(d(r[2])), ms(d(r[3])), ms(d(r[4])), ms(d(r[5])), ms(d(r[6])))
+			continue
+		}
+		for i := range cols {
+			cols[i] = append(cols[i], d(r[i+1]))
+		}
+	}
+	for i := range cols {
+		slices.Sort(cols[i])
+	}
+	pp := func(i int) string { return ms(pct(cols[i], 50)) + " / " + ms(pct(cols[i], 95)) }
+	rest = fmt.Sprintf("%d requests (p50 / p95): left after the key %s, in the browser before it was sent %s, sent → first byte %s (the app %s), body %s, answer in %s after the key",
+		len(cols[0]), pp(0), pp(1), pp(2), pp(3), pp(4), pp(5))
+	return first, rest
 }

@@ -39,3 +39,21 @@ func TestInFirstFrame(t *testing.T) {
 		}
 	}
 }
+
+func TestRequestSplit(t *testing.T) {
+	first, rest := requestSplit([][]float64{
+		{1, 2, 1, 30, 4, 1, 34},
+		{2, 3, 1, 10, 2, 1, 15},
+		{3, 5, 2, 20, 3, 1, 28},
+		{4, 1}, // cut short: left out
+	})
+	if !strings.Contains(first, "sent → first byte 30") || !strings.Contains(first, "(the app 4") || !strings.Contains(first, "answer in 34") {
+		t.Errorf("first: %s", first)
+	}
+	if !strings.HasPrefix(rest, "2 requests") || !strings.Contains(rest, "answer in 15") {
+		t.Errorf("rest: %s", rest)
+	}
+	if first, rest := requestSplit(nil); first != "" || !strings.HasPrefix(rest, "0 requests") {
+		t.Errorf("none: %q, %q", first, rest)
+	}
+}

@@ -47,6 +47,9 @@ type browserResult struct {
 	typingDOM   []time.Duration // the same, to the change of the list (before the frame)
 	typingFrame []time.Duration // the same, to the begin time of the frame that shows the rows
 	typingWhole []time.Duration // the same, to the whole answer on screen (count and all rows)
+	typingEarly []time.Duration // frame begin, the keystrokes whose rows came before the answer
+	typingLate  []time.Duration // frame begin, the keystrokes whose rows waited for the answer
+	typingKept  []time.Duration // frame begin, the keystrokes that needed no request
 	backing     []time.Duration // each Backspace after a whole name
 	trace       *traceSummary   // the main thread's work while the traced name was typed
 }
@@ -55,12 +58,16 @@ type browserResult struct {
 // event's time and, at the first change of the page after it, the time of
 // the next animation frame.
 const pageProbe = `(() => {
-  const b = (window.__bench = { n: 0, done: 0, whole: 0, t0: 0, t0s: [], req: [], lat: [], dom: [], fin: [], frame: [], waiters: [] });
+  const b = (window.__bench = { n: 0, done: 0, whole: 0, t0: 0, t0s: [], req: [], early: [], lat: [], dom: [], fin: [], frame: [], waiters: [] });
   // b.wait(n): a promise of keystroke n's times, so that the benchmark waits
   // without polling the page (which would be work on its main thread).
   const check = (n) => {
     if (b.lat[n] !== undefined && b.fin[n] !== undefined && b.waiters[n]) b.waiters[n]([b.lat[n], b.dom[n], b.fin[n], b.frame[n]]);
   };
+  // b.kinds(): for each keystroke, 0 when its rows were drawn while the list
+  // waited for the answer, 1 when they came with the answer, 2 when no
+  // request was needed (an answer kept, or one that held every match).
+  b.kinds = () => b.dom.map((_, n) => (b.early[n] ? 0 : b.req[n] ? 1 : 2));
   b.wait = (n) => new Promise((resolve) => { b.waiters[n] = resolve; check(n); });
   const input = document.querySelector('#search');
   const results = document.querySelector('#results');
@@ -92,6 +99,8 @@ const pageProbe = `(() => {
     if (b.done === n || !records.some((r) => r.type !== 'attributes')) return;
     b.done = n;
     b.dom[n] = performance.now() - t0;
+    // Rows drawn while the list waited for the answer (it narrowed an earlier one).
+    b.early[n] = results.hasAttribute('aria-busy');
     // The callback's argument is the frame's own time (its begin, at the
     // display's tick): the rows are in the first frame after the key when it
     // is less than a frame interval after the key.
@@ -140,6 +149,13 @@ func browserRun(ctx context.Context, o options, bin, dataDir, work string, w, lo
 				ms(pct(res.typingWhole, 50)), ms(pct(res.typingWhole, 95)),
 				ms(pct(res.backing, 50)), ms(pct(res.backing, 95)))
 			fmt.Fprintf(log, "  first search: %s\n  keystrokes: %s\n", res.firstNet, res.net)
+			for _, k := range []struct {
+				what   string
+				frames []time.Duration
+			}{{"rows drawn while the answer was on its way", res.typingEarly}, {"rows with the answer", res.typingLate}, {"no request", res.typingKept}} {
+				fmt.Fprintf(log, "  %s: %d keystrokes, frame begin p50 %s p95 %s, %.0f %% in the first frame\n",
+					k.what, len(k.frames), ms(pct(k.frames, 50)), ms(pct(k.frames, 95)), 100*inFirstFrame(k.frames))
+			}
 			if res.trace != nil {
 				fmt.Fprintf(log, "  trace (%s): %s\n", tracePath, res.trace.line())
 			}
@@ -265,7 +281,7 @@ func browserOnce(ctx context.Context, bin, dataDir string, names []string, trace
 			return keyTimes{}, fmt.Errorf("rows after key %d (%q): %v", n, k, err)
 		}
 		d := func(x float64) time.Duration { return time.Duration(x * float64(time.Millisecond)) }
-		return keyTimes{rows: d(v[0]), dom: d(v[1]), whole: d(v[2]), frame: d(v[3])}, nil
+		return keyTimes{n: n, rows: d(v[0]), dom: d(v[1]), whole: d(v[2]), frame: d(v[3])}, nil
 	}
 	if err := step(5*time.Second, chromedp.Focus(chromedp.CSS("#search"))); err != nil {
 		return res, err
@@ -277,6 +293,7 @@ func browserOnce(ctx context.Context, bin, dataDir string, names []string, trace
 	}
 	res.first, res.firstWhole = first.rows, first.whole
 	res.startToRows = time.Since(start)
+	var typed []keyTimes
 	for i, name := range names {
 		from := 0
 		if i == 0 {
@@ -299,6 +316,7 @@ func browserOnce(ctx context.Context, bin, dataDir string, names []string, trace
 			res.typingDOM = append(res.typingDOM, kt.dom)
 			res.typingWhole = append(res.typingWhole, kt.whole)
 			res.typingFrame = append(res.typingFrame, kt.frame)
+			typed = append(typed, kt)
 			time.Sleep(20 * time.Millisecond) // the next key comes a moment later
 		}
 		if stopTrace != nil {
@@ -333,8 +351,25 @@ func browserOnce(ctx context.Context, bin, dataDir string, names []string, trace
 		return res, fmt.Errorf("request timings: %w", err)
 	}
 	res.firstNet, res.net = requestSplit(reqs)
+	kinds, err := chromedp.Run(bctx, chromedp.Evaluate[[]int](`window.__bench.kinds()`))
+	if err != nil {
+		return res, fmt.Errorf("keystroke kinds: %w", err)
+	}
+	for _, kt := range typed {
+		switch {
+		case kt.n >= len(kinds) || kinds[kt.n] == 2:
+			res.typingKept = append(res.typingKept, kt.frame)
+		case kinds[kt.n] == 0:
+			res.typingEarly = append(res.typingEarly, kt.frame)
+		default:
+			res.typingLate = append(res.typingLate, kt.frame)
+		}
+	}
 	slices.Sort(res.typing)
 	slices.Sort(res.typingDOM)
+	slices.Sort(res.typingEarly)
+	slices.Sort(res.typingLate)
+	slices.Sort(res.typingKept)
 	slices.Sort(res.typingFrame)
 	slices.Sort(res.typingWhole)
 	slices.Sort(res.backing)
@@ -347,6 +382,7 @@ func browserOnce(ctx context.Context, bin, dataDir string, names []string, trace
 // time of the frame that shows the first change.
 type keyTimes struct {
 	rows, dom, whole, frame time.Duration
+	n                       int // the keystroke's number in the page
 }
 
 // frameInterval is the time between two frames at 60 Hz.

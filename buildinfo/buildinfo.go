@@ -1,11 +1,16 @@
 // Package buildinfo tells which build of Resepsjon is running: the version,
 // commit and build date stamped by the release build (go build -ldflags -X),
-// or what the Go toolchain recorded for a development build.
+// or what the Go toolchain recorded for a development build. A build of a
+// commit without a tag is a development build ("dev-<commit>"), also when
+// the toolchain stamped a pseudo-version (v0.0.0-20261205115947-cfa68261671a)
+// for it.
 package buildinfo
 
 import (
 	"runtime"
 	"runtime/debug"
+
+	"golang.org/x/mod/module"
 )
 
 // Stamped by the release build:
@@ -64,7 +69,8 @@ func resolve(stampVersion, stampCommit, stampDate, mainVersion string, settings 
 		return info
 	}
 	switch {
-	case mainVersion != "" && mainVersion != "(devel)":
+	case mainVersion != "" && mainVersion != "(devel)" && !module.IsPseudoVersion(mainVersion):
+		// A tagged commit (go build stamps the tag), or go install pkg@v1.2.3.
 		info.Version = mainVersion
 	case info.Commit != "":
 		short := info.Commit

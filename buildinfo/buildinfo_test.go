@@ -26,6 +26,12 @@ func TestResolve(t *testing.T) {
 		{"uncommitted changes", "", "", "", "(devel)", dirty,
 			Info{Version: "dev-0123456789ab+dirty", Commit: "0123456789abcdef0123456789abcdef01234567", Date: "2026-12-01T10:00:00Z"}},
 		{"go install pkg@version", "", "", "", "v1.0.1", nil, Info{Version: "v1.0.1"}},
+		{"tagged commit built from git", "", "", "", "v1.3.0", vcs,
+			Info{Version: "v1.3.0", Commit: "0123456789abcdef0123456789abcdef01234567", Date: "2026-12-01T10:00:00Z"}},
+		{"pseudo-version of an untagged commit", "", "", "", "v0.0.0-20261201100000-0123456789ab", vcs,
+			Info{Version: "dev-0123456789ab", Commit: "0123456789abcdef0123456789abcdef01234567", Date: "2026-12-01T10:00:00Z"}},
+		{"pseudo-version after a tag, uncommitted changes", "", "", "", "v1.3.1-0.20261201100000-0123456789ab+dirty", dirty,
+			Info{Version: "dev-0123456789ab+dirty", Commit: "0123456789abcdef0123456789abcdef01234567", Date: "2026-12-01T10:00:00Z"}},
 		{"nothing known", "", "", "", "", nil, Info{Version: "dev"}},
 	}
 	for _, tt := range tests {

@@ -286,10 +286,26 @@ func browserOnce(ctx context.Context, bin, dataDir string, names []string, trace
 	if err := step(5*time.Second, chromedp.Focus(chromedp.CSS("#search"))); err != nil {
 		return res, err
 	}
-	// The first search after start: the first letter of the first name.
+	// The first search after start: the first letter of the first name
+	// (with -trace under Chromium's tracing too, in a file of its own).
+	var stopFirst func() ([]json.RawMessage, error)
+	if tracePath != "" {
+		if stopFirst, err = startTrace(bctx); err != nil {
+			return res, err
+		}
+	}
 	first, err := key(names[0][:1])
 	if err != nil {
 		return res, err
+	}
+	if stopFirst != nil {
+		raw, err := stopFirst()
+		if err != nil {
+			return res, err
+		}
+		if err := writeTrace(strings.TrimSuffix(tracePath, ".json")+"-first.json", raw); err != nil {
+			return res, err
+		}
 	}
 	res.first, res.firstWhole = first.rows, first.whole
 	res.startToRows = time.Since(start)

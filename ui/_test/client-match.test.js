@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
-import { filterAnswer, matchesSearch, narrows, parseSearch, phoneKey } from '../pages/client-match.js';
+import { filterAnswer, matchesSearch, narrows, parseSearch, phoneKey, warmUp } from '../pages/client-match.js';
 
 // Searches the store answered (store/searchcases_test.go writes and checks the file).
 const cases = JSON.parse(readFileSync(new URL('./search-cases.json', import.meta.url), 'utf8'));
@@ -87,4 +87,9 @@ test('the matches of a page are the first matches of the longer search, complete
     );
   }
   assert.equal(filterAnswer(page, parseSearch('hans'), parseSearch('han')), null);
+});
+
+test('the warm-up matches its made-up client, and again', () => {
+  assert.equal(warmUp(), true);
+  assert.equal(warmUp(), true);
 });

@@ -12,7 +12,7 @@ import { errorText, isAbort } from '../api.js';
 import { h, replace, say } from '../dom.js';
 import { recentClients } from '../recent.js';
 import { withKey } from '../shortcuts.js';
-import { filterAnswer, parseSearch } from './client-match.js';
+import { filterAnswer, parseSearch, warmUp } from './client-match.js';
 import { createSearchCache, searchKey, splitSearchKey } from './client-search.js';
 import { createClientTable, SORT_KEYS } from './client-table.js';
 
@@ -351,7 +351,14 @@ export function renderClientList(ctx, { query, signal }) {
     }
   });
 
-  load();
+  // Once the list is on screen and the browser has a moment, the matcher
+  // runs once on made-up text, so the first letter typed is answered as
+  // fast as the next ones (client-match.js warmUp).
+  let warm = 0;
+  load().then(() => {
+    if (signal.aborted) return;
+    warm = window.requestIdleCallback ? window.requestIdleCallback(warmUp, { timeout: 1000 }) : window.setTimeout(warmUp, 100);
+  });
 
   return {
     node,
@@ -362,6 +369,8 @@ export function renderClientList(ctx, { query, signal }) {
       search.setSelectionRange(search.value.length, search.value.length);
     },
     destroy: () => {
+      if (warm && window.cancelIdleCallback) window.cancelIdleCallback(warm);
+      else if (warm) window.clearTimeout(warm);
       addressDue = false;
       document.removeEventListener('keydown', flushAddress, true);
       document.removeEventListener('pointerdown', flushAddress, true);

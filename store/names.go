@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"math/bits"
 	"runtime/debug"
 	"slices"
@@ -47,12 +49,21 @@ type nameIndex struct {
 	loading atomic.Bool // a background load is running
 	seen    int64       // the data version the index is in step with; guarded by gate
 	loadMu  sync.Mutex  // one load at a time
+	// searchFirst lets a search that SQLite answers while the index loads
+	// go first: it is held shared by such a search, and the load takes it
+	// for a moment every few thousand rows, so it stops there until the
+	// search is answered. At start the load and the browser opening the
+	// page share the machine; the first search, answered by SQLite, took
+	// 90-130 ms beside them against 7 ms alone (the browser benchmark).
+	searchFirst sync.RWMutex
 	// building records the commits made while a load reads the rows;
 	// guarded by gate.
 	building *buildLog
 	// afterSnapshot, when set (tests), runs in a load after the snapshot
 	// is taken and before the rows are read.
 	afterSnapshot func()
+	// splitAt, when set (tests), stands in for splitLoadAt.
+	splitAt int64
 
 	// Guarded by gate.
 	clients []nameEntry // by client id
@@ -251,8 +262,8 @@ func (x *nameIndex) stopLoad() {
 }
 
 // load reads every client's list columns once and puts the new index in
-// place. The rows are read in a read transaction of their own, without the
-// gate, so writes commit meanwhile: the snapshot is taken while the gate is
+// place. The rows are read in read transactions of their own, without the
+// gate, so writes commit meanwhile: the snapshots are taken while the gate is
 // held, and every change committed after it is recorded (building) and
 // applied to the new index before it is put in place, with the gate held.
 // One load runs at a time (loadMu).
@@ -262,20 +273,30 @@ func (x *nameIndex) load(ctx context.Context, db *DB) error {
 	if x.loaded.Load() {
 		return nil
 	}
-	// A connection of its own, for a read transaction that outlasts the gate.
+	// Connections of their own, for read transactions that outlast the
+	// gate: the rows are read in two halves at once (namesload.go).
 	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return fmt.Errorf("load name index: %w", err)
 	}
 	defer tx.Rollback()
+	tx2, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("load name index: %w", err)
+	}
+	defer tx2.Rollback()
 	x.gate.Lock()
-	// Read before the snapshot: a write by another program in between makes
-	// the next search reload once more, never miss it.
-	var top int64 // the highest id: about the number of clients
+	// Read before the snapshots: a write by another program in between
+	// makes the next search reload once more, never miss it.
+	var top, top2 int64 // the highest id: about the number of clients
 	seen, err := db.dataVersion(ctx)
 	if err == nil {
-		// The snapshot: SQLite takes it at the transaction's first read.
-		err = tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM clients`).Scan(&top)
+		// The snapshots: SQLite takes each at its transaction's first
+		// read. No write of this program commits meanwhile (the gate).
+		err = tx.QueryRowContext(ctx, sqlMaxID).Scan(&top)
+	}
+	if err == nil {
+		err = tx2.QueryRowContext(ctx, sqlMaxID).Scan(&top2)
 	}
 	if err != nil {
 		x.gate.Unlock()
@@ -287,10 +308,29 @@ func (x *nameIndex) load(ctx context.Context, db *DB) error {
 		x.afterSnapshot()
 	}
 
-	ids, ends, arena, err := readIndexRows(ctx, tx, top)
+	var loaded loadedRows
+	if top < cmp.Or(x.splitAt, splitLoadAt) || top != top2 {
+		// A small register; or the second snapshot differs from the first
+		// (another program wrote in between, which makes the next search
+		// load again anyway, see above): one read.
+		loaded, err = readIndexRows(ctx, tx, math.MinInt64, top, int(top), x.letSearchesFirst)
+	} else {
+		mid := top / 2
+		var more loadedRows
+		var err2 error
+		var wg sync.WaitGroup
+		wg.Go(func() { more, err2 = readIndexRows(ctx, tx2, mid+1, top, int(top-mid), x.letSearchesFirst) })
+		// Room for both halves: the second is appended to the first.
+		loaded, err = readIndexRows(ctx, tx, math.MinInt64, mid, int(top), x.letSearchesFirst)
+		wg.Wait()
+		err = cmp.Or(err, err2)
+		if err == nil {
+			loaded = loaded.join(more)
+		}
+	}
 	var built *nameIndex
 	if err == nil {
-		built = buildIndex(ids, ends, arena)
+		built = buildIndex(loaded.ids, loaded.ends, string(loaded.arena), x.letSearchesFirst)
 	}
 
 	x.gate.Lock()
@@ -311,6 +351,14 @@ func (x *nameIndex) load(ctx context.Context, db *DB) error {
 	x.seen = log.seen
 	x.loaded.Store(true)
 	return nil
+}
+
+// letSearchesFirst returns once no search answered by SQLite is running
+// (see searchFirst).
+func (x *nameIndex) letSearchesFirst() {
+	x.searchFirst.Lock()
+	//lint:ignore SA2001 the empty critical section is a wait, not a guard
+	x.searchFirst.Unlock()
 }
 
 // buildLog records the writes committed while a load reads the rows.

@@ -2,7 +2,11 @@ package store
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
+	"runtime"
+	"strconv"
+	"strings"
 	"testing"
 
 	"resepsjon/register"
@@ -23,8 +27,14 @@ func TestLoadWhileWriting(t *testing.T) {
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	for _, many := range []bool{false, true} { // changes applied one by one, or re-sorted at once
+	for _, c := range []struct{ many, split bool }{{false, false}, {true, false}, {false, true}, {true, true}} {
+		// Changes applied one by one, or re-sorted at once; the rows read
+		// in one go, or in two halves at once.
+		many := c.many
 		db = openAt(t, path)
+		if c.split {
+			db.names.splitAt = 100
+		}
 		r := rand.New(rand.NewPCG(5, 6))
 		wrote := 0
 		db.names.afterSnapshot = func() {
@@ -71,18 +81,139 @@ func TestLoadWhileWriting(t *testing.T) {
 	}
 }
 
+// TestLoadLetsSearchesFirst: while a search answered by SQLite runs, the
+// load stops at its next pause and goes on once the search is answered.
+func TestLoadLetsSearchesFirst(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	if err := db.ImportClients(ctx, storetest.Clients(1, pauseEvery+500)); err != nil {
+		t.Fatal(err)
+	}
+	db.names.loaded.Store(false)
+	db.names.searchFirst.RLock() // a search, as SearchClients holds it
+	done := make(chan error, 1)
+	go func() { done <- db.names.load(ctx, db) }()
+	// The load waits for the lock at its pause: from then on, no new
+	// search gets it shared either (until the load has passed).
+	for db.names.searchFirst.TryRLock() {
+		db.names.searchFirst.RUnlock()
+		select {
+		case err := <-done:
+			t.Fatalf("the load ended (%v) without stopping for the search", err)
+		default:
+		}
+		runtime.Gosched()
+	}
+	if db.names.loaded.Load() {
+		t.Fatal("loaded while a search ran")
+	}
+	db.names.searchFirst.RUnlock()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if !db.names.loaded.Load() {
+		t.Fatal("not loaded")
+	}
+	compareWithIndex(t, db, "h", MaxLimit, 0)
+}
+
+// TestLoadOddRow: a text holding the load query's separator (written past
+// validation) is read column by column, and the index holds it as it is.
+func TestLoadOddRow(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	if err := db.ImportClients(ctx, storetest.Clients(1, 300)); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{1, 150, 300} {
+		if _, err := db.w.ExecContext(ctx, "UPDATE clients SET city = 'Ås\x1fby', family_name = 'Ødegård\x1fBerg' WHERE id = ?", id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := db.path
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, split := range []bool{false, true} {
+		db = openAt(t, path)
+		if split {
+			db.names.splitAt = 100
+		}
+		if err := db.names.load(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		page, err := db.SearchClients(ctx, register.Query{Q: "ødegård", Limit: MaxLimit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		odd := 0
+		for _, c := range page.Results {
+			if c.ID == 1 || c.ID == 150 || c.ID == 300 {
+				odd++
+				if c.City != "Ås\x1fby" || c.FamilyName != "Ødegård\x1fBerg" {
+					t.Errorf("split %v: client %d: %q %q", split, c.ID, c.City, c.FamilyName)
+				}
+			}
+		}
+		if odd != 3 {
+			t.Errorf("split %v: %d of the 3 changed clients found", split, odd)
+		}
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // TestLoadedRowCut reads the load query's texts, and refuses broken ones.
 func TestLoadedRowCut(t *testing.T) {
 	var r loadedRow
-	if err := cutLoadedRow([]byte("3,2,3,0,1,0,0,0,0,0,0:12abcd"), &r); err != nil || r.version != 3 ||
-		string(r.text[0]) != "12" || string(r.text[1]) != "abc" || string(r.text[3]) != "d" {
+	if err := cutLoadedRow([]byte("3\x1f12\x1fabc\x1f\x1fd\x1f\x1f\x1f\x1f\x1f\x1f"), &r); err != nil || r.version != 3 ||
+		string(r.text[0]) != "12" || string(r.text[1]) != "abc" || string(r.text[3]) != "d" || string(r.text[9]) != "" {
 		t.Fatalf("%v %+v", err, r)
 	}
-	for _, bad := range []string{"", "3", "3,1:", "3,1,1,1,1,1,1,1,1,1,1:abc", "3,0,0,0,0,0,0,0,0,0,0:x", "3,0,0,0,0,0,0,0,0,0,0,0:", "3,x,0,0,0,0,0,0,0,0,0:"} {
-		if err := cutLoadedRow([]byte(bad), &r); err == nil {
-			t.Errorf("%q: no error", bad)
+	for _, c := range []struct {
+		in      string
+		oddText bool // a text holds the separator: read again column by column
+	}{
+		{"", true},
+		{"3", true},
+		{"3\x1fa\x1fb", true},
+		{"3" + strings.Repeat("\x1f", 11), true},
+		{"x" + strings.Repeat("\x1f", 10), false},
+		{strings.Repeat("\x1f", 10), false},
+	} {
+		err := cutLoadedRow([]byte(c.in), &r)
+		if err == nil || errors.Is(err, errFieldSep) != c.oddText {
+			t.Errorf("%q: %v", c.in, err)
 		}
 	}
+}
+
+// FuzzLoadedRowCut: ten texts joined as loadQuery joins them come back as
+// they were, unless one holds the separator, which is refused.
+func FuzzLoadedRowCut(f *testing.F) {
+	f.Add(int64(1), "12345678901", "Kari", "", "Nordmann", "1990-01-01", "+47 912 34 567", "Oslo", "", "bosatt", "")
+	f.Add(int64(-7), "", "a\x1fb", "", "", "", "", "", "", "", "")
+	f.Fuzz(func(t *testing.T, version int64, a, b, c, d, e, g, h, i, j, k string) {
+		texts := []string{a, b, c, d, e, g, h, i, j, k}
+		line := strconv.FormatInt(version, 10) + "\x1f" + strings.Join(texts, "\x1f")
+		var r loadedRow
+		err := cutLoadedRow([]byte(line), &r)
+		if strings.Contains(strings.Join(texts, ""), "\x1f") {
+			if !errors.Is(err, errFieldSep) {
+				t.Fatalf("%q: %v, want the separator refused", line, err)
+			}
+			return
+		}
+		if err != nil || r.version != version {
+			t.Fatalf("%q: %v, version %d", line, err, r.version)
+		}
+		for n, x := range r.text {
+			if string(x) != texts[n] {
+				t.Fatalf("text %d: %q, want %q", n, x, texts[n])
+			}
+		}
+	})
 }
 
 // TestPhoneKey pins the indexed form of phone numbers.

@@ -49,13 +49,6 @@ type nameIndex struct {
 	loading atomic.Bool // a background load is running
 	seen    int64       // the data version the index is in step with; guarded by gate
 	loadMu  sync.Mutex  // one load at a time
-	// searchFirst lets a search that SQLite answers while the index loads
-	// go first: it is held shared by such a search, and the load takes it
-	// for a moment every few thousand rows, so it stops there until the
-	// search is answered. At start the load and the browser opening the
-	// page share the machine; the first search, answered by SQLite, took
-	// 90-130 ms beside them against 7 ms alone (the browser benchmark).
-	searchFirst sync.RWMutex
 	// building records the commits made while a load reads the rows;
 	// guarded by gate.
 	building *buildLog
@@ -313,15 +306,15 @@ func (x *nameIndex) load(ctx context.Context, db *DB) error {
 		// A small register; or the second snapshot differs from the first
 		// (another program wrote in between, which makes the next search
 		// load again anyway, see above): one read.
-		loaded, err = readIndexRows(ctx, tx, math.MinInt64, top, int(top), x.letSearchesFirst)
+		loaded, err = readIndexRows(ctx, tx, math.MinInt64, top, int(top))
 	} else {
 		mid := top / 2
 		var more loadedRows
 		var err2 error
 		var wg sync.WaitGroup
-		wg.Go(func() { more, err2 = readIndexRows(ctx, tx2, mid+1, top, int(top-mid), x.letSearchesFirst) })
+		wg.Go(func() { more, err2 = readIndexRows(ctx, tx2, mid+1, top, int(top-mid)) })
 		// Room for both halves: the second is appended to the first.
-		loaded, err = readIndexRows(ctx, tx, math.MinInt64, mid, int(top), x.letSearchesFirst)
+		loaded, err = readIndexRows(ctx, tx, math.MinInt64, mid, int(top))
 		wg.Wait()
 		err = cmp.Or(err, err2)
 		if err == nil {
@@ -330,7 +323,7 @@ func (x *nameIndex) load(ctx context.Context, db *DB) error {
 	}
 	var built *nameIndex
 	if err == nil {
-		built = buildIndex(loaded.ids, loaded.ends, string(loaded.arena), x.letSearchesFirst)
+		built = buildIndex(loaded.ids, loaded.ends, string(loaded.arena))
 	}
 
 	x.gate.Lock()
@@ -351,14 +344,6 @@ func (x *nameIndex) load(ctx context.Context, db *DB) error {
 	x.seen = log.seen
 	x.loaded.Store(true)
 	return nil
-}
-
-// letSearchesFirst returns once no search answered by SQLite is running
-// (see searchFirst).
-func (x *nameIndex) letSearchesFirst() {
-	x.searchFirst.Lock()
-	//lint:ignore SA2001 the empty critical section is a wait, not a guard
-	x.searchFirst.Unlock()
 }
 
 // buildLog records the writes committed while a load reads the rows.

@@ -127,14 +127,9 @@ type loadedRows struct {
 // rows are read in two halves at once.
 const splitLoadAt = 4096
 
-// pauseEvery is how many rows the load reads or indexes between two calls
-// of its pause (nameIndex.letSearchesFirst): some 5-10 ms of work.
-const pauseEvery = 2048
-
 // readIndexRows reads the clients with ids in [from, to] in the read
-// transaction tx. count, about how many there are, sizes the slices; pause
-// is called every pauseEvery rows.
-func readIndexRows(ctx context.Context, tx *sql.Tx, from, to int64, count int, pause func()) (loadedRows, error) {
+// transaction tx. count, about how many there are, sizes the slices.
+func readIndexRows(ctx context.Context, tx *sql.Tx, from, to int64, count int) (loadedRows, error) {
 	// A register whose ids have grown sparse must not reserve room for all
 	// of them: beyond a quarter of a million rows the slices grow as they
 	// are filled.
@@ -153,10 +148,7 @@ func readIndexRows(ctx context.Context, tx *sql.Tx, from, to int64, count int, p
 	var text sql.RawBytes
 	var r loadedRow
 	var odd []int64 // rows with the separator in a text, read again below
-	for n := 1; rows.Next(); n++ {
-		if n%pauseEvery == 0 {
-			pause()
-		}
+	for rows.Next() {
 		if err := rows.Scan(&id, &text); err != nil {
 			return loadedRows{}, err
 		}
@@ -233,8 +225,8 @@ type indexBuilder struct {
 }
 
 // buildIndex makes the index of the clients ids whose packed rows are
-// arena[ends[i-1]:ends[i]]; pause is called every pauseEvery clients.
-func buildIndex(ids []int64, ends []int, arena string, pause func()) *nameIndex {
+// arena[ends[i-1]:ends[i]].
+func buildIndex(ids []int64, ends []int, arena string) *nameIndex {
 	x := &nameIndex{}
 	top := int64(0)
 	for _, id := range ids {
@@ -250,9 +242,6 @@ func buildIndex(ids []int64, ends []int, arena string, pause func()) *nameIndex 
 	x.births.sorted = make([]numEntry, 0, len(ids))
 	start := 0
 	for i, id := range ids {
-		if i%pauseEvery == pauseEvery-1 {
-			pause()
-		}
 		row := arena[start:ends[i]]
 		start = ends[i]
 		var given, middle, family, nin, phone, birth string

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -79,42 +78,6 @@ func TestLoadWhileWriting(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-}
-
-// TestLoadLetsSearchesFirst: while a search answered by SQLite runs, the
-// load stops at its next pause and goes on once the search is answered.
-func TestLoadLetsSearchesFirst(t *testing.T) {
-	ctx := context.Background()
-	db := openTest(t)
-	if err := db.ImportClients(ctx, storetest.Clients(1, pauseEvery+500)); err != nil {
-		t.Fatal(err)
-	}
-	db.names.loaded.Store(false)
-	db.names.searchFirst.RLock() // a search, as SearchClients holds it
-	done := make(chan error, 1)
-	go func() { done <- db.names.load(ctx, db) }()
-	// The load waits for the lock at its pause: from then on, no new
-	// search gets it shared either (until the load has passed).
-	for db.names.searchFirst.TryRLock() {
-		db.names.searchFirst.RUnlock()
-		select {
-		case err := <-done:
-			t.Fatalf("the load ended (%v) without stopping for the search", err)
-		default:
-		}
-		runtime.Gosched()
-	}
-	if db.names.loaded.Load() {
-		t.Fatal("loaded while a search ran")
-	}
-	db.names.searchFirst.RUnlock()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	if !db.names.loaded.Load() {
-		t.Fatal("not loaded")
-	}
-	compareWithIndex(t, db, "h", MaxLimit, 0)
 }
 
 // TestLoadOddRow: a text holding the load query's separator (written past

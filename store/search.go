@@ -88,10 +88,7 @@ func (db *DB) SearchClients(ctx context.Context, q register.Query) (register.Pag
 	}
 	page, ok, err := db.searchMemory(ctx, mq, limit, offset)
 	if err == nil && !ok {
-		// The index is loading: SQLite answers, and the load waits.
-		db.names.searchFirst.RLock()
 		page, err = db.search(ctx, mq, limit, offset)
-		db.names.searchFirst.RUnlock()
 	}
 	if err != nil {
 		return register.Page{}, fmt.Errorf("search clients: %w", err)

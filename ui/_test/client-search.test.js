@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { createSearchCache, searchKey } from '../pages/client-search.js';
+import { createSearchCache, isTypingKey, searchKey } from '../pages/client-search.js';
 
 function setup(opts = {}) {
   const clock = { t: 0, w: 0 };
@@ -54,4 +54,14 @@ test('the least recently used answer goes first', () => {
   assert.equal(cache.get('a'), 1);
   assert.equal(cache.get('c'), 3);
   assert.equal(cache.size, 2);
+});
+
+test('typing keys leave the address for later; other keys write it', () => {
+  const key = (k, mods = {}) => ({ key: k, altKey: false, ctrlKey: false, metaKey: false, ...mods });
+  for (const k of ['a', 'Å', 'ø', ' ', '-', '1', 'Backspace', 'Delete', 'Dead']) {
+    assert.equal(isTypingKey(key(k)), true, k);
+  }
+  for (const [k, mods] of [['Enter'], ['ArrowDown'], ['Tab'], ['Escape'], ['F5'], ['n', { altKey: true }], ['k', { ctrlKey: true }], ['l', { metaKey: true }]]) {
+    assert.equal(isTypingKey(key(k, mods)), false, `${k} ${JSON.stringify(mods || {})}`);
+  }
 });

@@ -13,11 +13,14 @@ import { h, replace, say } from '../dom.js';
 import { recentClients } from '../recent.js';
 import { withKey } from '../shortcuts.js';
 import { filterAnswer, parseSearch, warmUp } from './client-match.js';
-import { createSearchCache, searchKey, splitSearchKey } from './client-search.js';
+import { createSearchCache, isTypingKey, searchKey, splitSearchKey } from './client-search.js';
 import { createClientTable, SORT_KEYS } from './client-table.js';
 
 /** Rows per page. */
 const PAGE_SIZE = 50;
+
+/** How long the typing pauses before the search is written into the address. */
+const ADDRESS_PAUSE_MS = 700;
 
 export function renderClientList(ctx, { query, signal }) {
   const { api, i18n, router } = ctx;
@@ -94,25 +97,37 @@ export function renderClientList(ctx, { query, signal }) {
     router.setQuietly(s ? `#/clients?${s}` : '#/clients');
   }
 
-  // While typing, the address is written once the keystroke's frame is on
-  // screen: history.replaceState costs a few milliseconds in Chromium,
-  // a good part of a keystroke's work (measured in the page). A key or a
-  // pointer pressed before then writes it at once, so that Back from a
-  // client opened meanwhile returns to this search; an address changed
-  // meanwhile by someone else (Back, a link) is left alone.
+  // While typing, the address is written once the typing pauses
+  // (ADDRESS_PAUSE_MS after the last key), not with every key: in Chromium
+  // a history.replaceState made while the receptionist types cost more
+  // than its own few milliseconds, as the browser then follows the page's
+  // changes as a navigation; the keys' rows were in the first frame for
+  // 89 % of the keys with it and 95 % without (go run ./bench -browser,
+  // docs/PERFORMANCE.md). Anything that can leave the list first writes it
+  // at once: a pointer put down, a key other than typing (Enter, the
+  // arrows, Tab, a shortcut with Alt or Ctrl), the page being hidden or
+  // left; so Back from a client opened meanwhile returns to this search. An
+  // address changed meanwhile by someone else (Back, a link) is left alone.
   let addressDue = false;
+  let addressTimer = 0;
   function writeAddressSoon() {
-    if (addressDue) return;
     addressDue = true;
-    requestAnimationFrame(() => setTimeout(flushAddress));
+    clearTimeout(addressTimer);
+    addressTimer = setTimeout(flushAddress, ADDRESS_PAUSE_MS);
   }
   function flushAddress() {
+    clearTimeout(addressTimer);
     if (!addressDue) return;
     addressDue = false;
     if (window.location.hash === router.currentHash) writeAddress();
   }
-  document.addEventListener('keydown', flushAddress, true);
+  function flushUnlessTyping(e) {
+    if (!isTypingKey(e)) flushAddress();
+  }
+  document.addEventListener('keydown', flushUnlessTyping, true);
   document.addEventListener('pointerdown', flushAddress, true);
+  window.addEventListener('pagehide', flushAddress);
+  document.addEventListener('visibilitychange', flushAddress);
 
   /** Asks for the list; typed: for a keystroke (client-table.js draws the rows in view first). */
   async function load({ typed = false } = {}) {
@@ -372,8 +387,11 @@ export function renderClientList(ctx, { query, signal }) {
       if (warm && window.cancelIdleCallback) window.cancelIdleCallback(warm);
       else if (warm) window.clearTimeout(warm);
       addressDue = false;
-      document.removeEventListener('keydown', flushAddress, true);
+      clearTimeout(addressTimer);
+      document.removeEventListener('keydown', flushUnlessTyping, true);
       document.removeEventListener('pointerdown', flushAddress, true);
+      window.removeEventListener('pagehide', flushAddress);
+      document.removeEventListener('visibilitychange', flushAddress);
       if (controller) controller.abort();
     },
   };

@@ -82,3 +82,12 @@ export function splitSearchKey(key) {
   const i = key.indexOf('\u0000');
   return { page: Number(key.slice(0, i)), q: key.slice(i + 1) };
 }
+
+/**
+ * isTypingKey(e) -> bool: the key edits the text (a character without Alt,
+ * Ctrl or Meta, Backspace, Delete), so it does not leave the list.
+ */
+export function isTypingKey(e) {
+  if (e.altKey || e.ctrlKey || e.metaKey) return false;
+  return e.key.length === 1 || e.key === 'Backspace' || e.key === 'Delete' || e.key === 'Dead' || e.key === 'Process';
+}

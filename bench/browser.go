@@ -52,6 +52,7 @@ type browserResult struct {
 	typingKept  []time.Duration // frame begin, the keystrokes that needed no request
 	backing     []time.Duration // each Backspace after a whole name
 	trace       *traceSummary   // the main thread's work while the traced name was typed
+	keys        []string        // each keystroke's figures, a line each (-keys)
 }
 
 // pageProbe is installed in the client list page: it notes each input
@@ -140,6 +141,11 @@ func browserRun(ctx context.Context, o options, bin, dataDir, work string, w, lo
 			os.RemoveAll(dir)
 			if err != nil {
 				return fmt.Errorf("round %d, %s: %w", round+1, labels[i], err)
+			}
+			if o.keys {
+				for _, k := range res.keys {
+					fmt.Fprintf(log, "  %s\n", k)
+				}
 			}
 			fmt.Fprintf(log, "round %d %-16s first %v (whole %v)  start→rows %v  typing p50 %v p95 %v max %v (frame begin p50 %v p95 %v, %.0f %% in the first frame; list changed: p50 %v p95 %v; whole answer: p50 %v p95 %v)  backing up p50 %v p95 %v\n",
 				round+1, labels[i], ms(res.first), ms(res.firstWhole), ms(res.startToRows),
@@ -370,6 +376,15 @@ func browserOnce(ctx context.Context, bin, dataDir string, names []string, trace
 	kinds, err := chromedp.Run(bctx, chromedp.Evaluate[[]int](`window.__bench.kinds()`))
 	if err != nil {
 		return res, fmt.Errorf("keystroke kinds: %w", err)
+	}
+	kindNames := []string{"early rows", "with the answer", "no request"}
+	for _, kt := range typed {
+		kind := "no request"
+		if kt.n < len(kinds) {
+			kind = kindNames[kinds[kt.n]]
+		}
+		res.keys = append(res.keys, fmt.Sprintf("key %3d: list changed %v, frame begin %v, frame %v, whole answer %v (%s)",
+			kt.n, ms(kt.dom), ms(kt.frame), ms(kt.rows), ms(kt.whole), kind))
 	}
 	for _, kt := range typed {
 		switch {

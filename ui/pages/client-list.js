@@ -100,8 +100,9 @@ export function renderClientList(ctx, { query, signal }) {
   // While typing, the address is written once the typing pauses
   // (ADDRESS_PAUSE_MS after the last key), not with every key: in Chromium
   // a history.replaceState made while the receptionist types cost more
-  // than its own few milliseconds, as the browser then follows the page's
-  // changes as a navigation; the keys' rows were in the first frame for
+  // than its own few milliseconds: the browser then counts every key as a
+  // navigation of its own (a "soft navigation" in its trace). The keys'
+  // rows were in the first frame for
   // 89 % of the keys with it and 95 % without (go run ./bench -browser,
   // docs/PERFORMANCE.md). Anything that can leave the list first writes it
   // at once: a pointer put down, a key other than typing (Enter, the

@@ -147,7 +147,7 @@ func readIndexRows(ctx context.Context, tx *sql.Tx, from, to int64, count int) (
 	var id int64
 	var text sql.RawBytes
 	var r loadedRow
-	var odd []int64 // rows with the separator in a text, read again below
+	odd := 0 // rows with the separator in a text, read again below
 	for rows.Next() {
 		if err := rows.Scan(&id, &text); err != nil {
 			return loadedRows{}, err
@@ -155,7 +155,7 @@ func readIndexRows(ctx context.Context, tx *sql.Tx, from, to int64, count int) (
 		if err := cutLoadedRow(text, &r); errors.Is(err, errFieldSep) {
 			// Its place is kept (ids are in order); it is filled in after
 			// the query, on the same connection.
-			odd = append(odd, id)
+			odd++
 			out.ids = append(out.ids, id)
 			out.ends = append(out.ends, -1)
 			continue
@@ -170,31 +170,27 @@ func readIndexRows(ctx context.Context, tx *sql.Tx, from, to int64, count int) (
 		return loadedRows{}, err
 	}
 	rows.Close()
-	if len(odd) > 0 {
+	if odd > 0 {
 		return out.refill(ctx, tx, odd)
 	}
 	return out, nil
 }
 
-// refill packs again the rows that readIndexRows left out (ends -1), the
-// clients odd, reading them a column each.
-func (l loadedRows) refill(ctx context.Context, tx *sql.Tx, odd []int64) (loadedRows, error) {
-	packed := make(map[int64][]byte, len(odd))
+// refill packs the rows that readIndexRows left out (ends -1), reading
+// them a column each, in their places.
+func (l loadedRows) refill(ctx context.Context, tx *sql.Tx, odd int) (loadedRows, error) {
+	out := loadedRows{ids: l.ids, ends: make([]int, len(l.ends)), arena: make([]byte, 0, len(l.arena)+odd*128)}
 	var r loadedRow
-	for _, id := range odd {
-		if err := readRowColumns(ctx, tx, id, &r); err != nil {
-			return loadedRows{}, err
-		}
-		packed[id] = appendPacked(nil, id, &r)
-	}
-	out := loadedRows{ids: l.ids, ends: make([]int, len(l.ends)), arena: make([]byte, 0, len(l.arena)+len(odd)*128)}
 	start := 0
 	for i, id := range l.ids {
-		if l.ends[i] < 0 {
-			out.arena = append(out.arena, packed[id]...)
-		} else {
+		if l.ends[i] >= 0 {
 			out.arena = append(out.arena, l.arena[start:l.ends[i]]...)
 			start = l.ends[i]
+		} else {
+			if err := readRowColumns(ctx, tx, id, &r); err != nil {
+				return loadedRows{}, err
+			}
+			out.arena = appendPacked(out.arena, id, &r)
 		}
 		out.ends[i] = len(out.arena)
 	}

@@ -99,16 +99,16 @@ export function renderClientList(ctx, { query, signal }) {
 
   // While typing, the address is written once the typing pauses
   // (ADDRESS_PAUSE_MS after the last key), not with every key: in Chromium
-  // a history.replaceState made while the receptionist types cost more
-  // than its own few milliseconds: the browser then counts every key as a
-  // navigation of its own (a "soft navigation" in its trace). The keys'
-  // rows were in the first frame for
-  // 89 % of the keys with it and 95 % without (go run ./bench -browser,
-  // docs/PERFORMANCE.md). Anything that can leave the list first writes it
-  // at once: a pointer put down, a key other than typing (Enter, the
-  // arrows, Tab, a shortcut with Alt or Ctrl), the page being hidden or
-  // left; so Back from a client opened meanwhile returns to this search. An
-  // address changed meanwhile by someone else (Back, a link) is left alone.
+  // a history.replaceState made while the receptionist types costs more
+  // than its own few milliseconds, as the browser then counts every key as
+  // a navigation of its own (a "soft navigation" in its trace), and the
+  // keys' whole answers came some 10 ms later at p50 (go run ./bench
+  // -browser; docs/PERFORMANCE.md, item 21). Anything that can leave the
+  // list writes it at once: a pointer put down, a key that is not typing
+  // (Enter, the arrows, Tab, a shortcut with Alt or Ctrl), the page being
+  // hidden or left; so Back from a client opened meanwhile returns to this
+  // search. An address changed meanwhile by someone else (Back, a link) is
+  // left alone.
   let addressDue = false;
   let addressTimer = 0;
   function writeAddressSoon() {

@@ -3,7 +3,9 @@
 // without waiting for the server. It is dropped on any write this browser
 // makes (api.writes() counts them), and an answer older than freshMs is not
 // used, so a change made elsewhere (the update-all job, another window) is
-// shown within that time at the latest. Pure: no DOM, tested with node --test.
+// shown within that time at the latest. Also here: which keys are typing
+// (isTypingKey), for when the list writes the search into the address.
+// Pure: no DOM, tested with node --test.
 
 /** Answers kept; a typed name is some 10 letters, each with its answer. */
 export const CACHE_SIZE = 48;

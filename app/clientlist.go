@@ -18,7 +18,12 @@ import (
 
 // appendPage appends the JSON of page to dst: {"results":[…],"total":N}.
 func appendPage(dst []byte, page register.Page) []byte {
-	dst = append(dst, `{"results":[`...)
+	return append(appendPageFields(append(dst, '{'), page), '}')
+}
+
+// appendPageFields appends page's fields: "results":[…],"total":N.
+func appendPageFields(dst []byte, page register.Page) []byte {
+	dst = append(dst, `"results":[`...)
 	for i := range page.Results {
 		if i > 0 {
 			dst = append(dst, ',')
@@ -26,8 +31,22 @@ func appendPage(dst []byte, page register.Page) []byte {
 		dst = appendSummary(dst, &page.Results[i])
 	}
 	dst = append(dst, `],"total":`...)
-	dst = strconv.AppendInt(dst, int64(page.Total), 10)
-	return append(dst, '}')
+	return strconv.AppendInt(dst, int64(page.Total), 10)
+}
+
+// appendAhead appends the JSON of the answers to qs:
+// {"answers":[{"q":"a","results":[…],"total":N},…]}.
+func appendAhead(dst []byte, qs []register.Query, pages []register.Page) []byte {
+	dst = append(dst, `{"answers":[`...)
+	for i, p := range pages {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendField(append(dst, '{'), `"q":`, qs[i].Q)
+		dst = appendPageFields(append(dst, ','), p)
+		dst = append(dst, '}')
+	}
+	return append(dst, "]}"...)
 }
 
 func appendSummary(dst []byte, c *register.ClientSummary) []byte {

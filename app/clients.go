@@ -130,6 +130,29 @@ func (s *Server) listClients(c echo.Context) error {
 	return c.JSONBlob(http.StatusOK, appendPage(make([]byte, 0, 64+256*len(page.Results)), page))
 }
 
+// listClientsAhead is GET /api/clients/ahead?limit=: the first page of
+// every one-character search (register.AheadSearches), which the client
+// list asks for when it opens: {"answers":[{"q":"a","results":[…],"total":N},…]}.
+func (s *Server) listClientsAhead(c echo.Context) error {
+	limit, err := queryInt(c, "limit", 50, 1, 200)
+	if err != nil {
+		return err
+	}
+	var qs []register.Query
+	for _, r := range register.AheadSearches {
+		qs = append(qs, register.Query{Q: string(r), Limit: limit})
+	}
+	pages, err := s.cfg.Clients.SearchClientsAhead(c.Request().Context(), qs)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, p := range pages {
+		n += len(p.Results)
+	}
+	return c.JSONBlob(http.StatusOK, appendAhead(make([]byte, 0, 64+256*n), qs, pages))
+}
+
 func (s *Server) createClient(c echo.Context) error {
 	var in register.Client
 	if err := decodeJSON(c, &in); err != nil {

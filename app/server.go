@@ -129,6 +129,7 @@ func New(cfg Config) (*Server, error) {
 	api.POST("/quit", s.postQuit)
 	api.POST("/launch", s.postLaunch)
 	api.GET("/clients", s.listClients)
+	api.GET("/clients/ahead", s.listClientsAhead)
 	api.POST("/clients", s.createClient)
 	api.GET("/clients/:id", s.getClient)
 	api.PUT("/clients/:id", s.updateClient)

@@ -19,6 +19,10 @@ type ClientStore interface {
 	UpdateClient(ctx context.Context, c Client) (Client, error)
 	DeleteClient(ctx context.Context, id, version int64) error
 	SearchClients(ctx context.Context, q Query) (Page, error)
+	// SearchClientsAhead answers several searches as SearchClients would,
+	// from one state of the register; it may take longer to answer
+	// (answers asked ahead of the receptionist can wait).
+	SearchClientsAhead(ctx context.Context, qs []Query) ([]Page, error)
 	// ClientByNIN is the client with this identity number, or ErrNotFound.
 	ClientByNIN(ctx context.Context, nin string) (Client, error)
 	// ClientsWithNIN lists every client with an identity number, by id.

@@ -91,6 +91,13 @@ func stringCopy(p *string) *string {
 	return &v
 }
 
+// AheadSearches are the searches the client list asks for ahead of the
+// receptionist, one for each character a search can begin with: the
+// Norwegian alphabet's letters and the digits. A first letter has no
+// earlier answer in the page to narrow, so its answer is there before the
+// key is pressed.
+const AheadSearches = "abcdefghijklmnopqrstuvwxyzæøå0123456789"
+
 // Query is a search of the local register. Q is free text: name words in any
 // order and as prefixes, an identity number, a phone number or a birth date.
 type Query struct {

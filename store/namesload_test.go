@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -197,5 +198,79 @@ func TestPhoneKey(t *testing.T) {
 		if got := phoneKey(c.in); got != c.want {
 			t.Errorf("phoneKey(%q) = %q, want %q", c.in, got, c.want)
 		}
+	}
+}
+
+// TestSearchAheadWaitsForTheLoad: searches asked ahead wait for a
+// background load of the index (held here between its snapshot and its
+// read), then answer from it as SearchClients does; SearchClients meanwhile
+// answers through SQLite at once.
+func TestSearchAheadWaitsForTheLoad(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	if err := db.ImportClients(ctx, storetest.Clients(23, 600)); err != nil {
+		t.Fatal(err)
+	}
+	path := db.path
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db = openAt(t, path)
+	held, release := make(chan struct{}), make(chan struct{})
+	db.names.afterSnapshot = func() {
+		close(held)
+		<-release
+	}
+	db.LoadSearchIndex()
+	<-held
+	qs := []register.Query{{Q: "a", Limit: 5}, {Q: "h", Limit: 50, Offset: 3}, {Q: "9"}, {Q: "zzzz"}, {Q: "", Limit: 1}, {Q: strings.Repeat("1", 20)}}
+	type answer struct {
+		pages []register.Page
+		err   error
+	}
+	done := make(chan answer, 1)
+	go func() {
+		p, err := db.SearchClientsAhead(ctx, qs)
+		done <- answer{p, err}
+	}()
+	// SearchClients does not wait: SQLite answers while the load is held.
+	want := make([]register.Page, len(qs))
+	for i, q := range qs {
+		p, err := db.SearchClients(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = p
+	}
+	select {
+	case a := <-done:
+		t.Fatalf("answered before the index was loaded: %+v %v", a.pages, a.err)
+	default:
+	}
+	if db.names.loaded.Load() {
+		t.Fatal("the index loaded while the load was held")
+	}
+	close(release)
+	a := <-done
+	if a.err != nil {
+		t.Fatal(a.err)
+	}
+	if !db.names.loaded.Load() {
+		t.Fatal("answered, but the index is not loaded")
+	}
+	for i, q := range qs {
+		got := a.pages[i]
+		if got.Total != want[i].Total || !slices.EqualFunc(got.Results, want[i].Results, func(x, y register.ClientSummary) bool { return x.ID == y.ID }) || got.Results == nil {
+			t.Errorf("%+v: ahead %d %v, SQLite %d %v", q, got.Total, pageIDs(got), want[i].Total, pageIDs(want[i]))
+		}
+	}
+	if want[0].Total == 0 || len(want[1].Results) == 0 {
+		t.Fatalf("the searches found nobody: %+v", want[:2])
+	}
+	// Cancelled while waiting: the context's error.
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := db.SearchClientsAhead(cctx, qs); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
 	}
 }

@@ -75,13 +75,7 @@ func scanSummary(row scanner) (register.ClientSummary, error) {
 // The search index in memory (nameIndex) answers; while it is being loaded
 // in the background after start, SQLite's search index (FTS5) does.
 func (db *DB) SearchClients(ctx context.Context, q register.Query) (register.Page, error) {
-	limit, offset := q.Limit, q.Offset
-	if limit <= 0 {
-		limit = DefaultLimit
-	}
-	limit = min(limit, MaxLimit)
-	offset = max(offset, 0)
-
+	limit, offset := pageBounds(q)
 	mq := parseQuery(q.Q)
 	if mq.none {
 		return register.Page{Results: []register.ClientSummary{}}, nil
@@ -94,6 +88,53 @@ func (db *DB) SearchClients(ctx context.Context, q register.Query) (register.Pag
 		return register.Page{}, fmt.Errorf("search clients: %w", err)
 	}
 	return page, nil
+}
+
+// pageBounds is q's limit and offset as SearchClients reads them.
+func pageBounds(q register.Query) (limit, offset int) {
+	limit = q.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	return min(limit, MaxLimit), max(q.Offset, 0)
+}
+
+// SearchClientsAhead answers several searches as SearchClients would, from
+// one state of the register. It is for answers asked ahead of the
+// receptionist (the client list asks for every one-letter search when it
+// opens), so unlike SearchClients it waits for the search index in memory
+// while that loads after start, rather than answering through SQLite: these
+// searches can wait, and dozens of broad ones would cost SQLite's FTS5 far
+// more, on the cores the load is using.
+func (db *DB) SearchClientsAhead(ctx context.Context, qs []register.Query) ([]register.Page, error) {
+	for {
+		ok, err := db.names.rlock(ctx, db)
+		if err != nil {
+			return nil, fmt.Errorf("search clients ahead: %w", err)
+		}
+		if ok {
+			break
+		}
+		// A background load is running: wait for it (load returns once
+		// the index is in place, or loads it if that load failed).
+		if err := db.names.load(ctx, db); err != nil {
+			return nil, fmt.Errorf("search clients ahead: %w", err)
+		}
+	}
+	defer db.names.gate.RUnlock()
+	pages := make([]register.Page, len(qs))
+	for i, q := range qs {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("search clients ahead: %w", err)
+		}
+		limit, offset := pageBounds(q)
+		pages[i].Results = []register.ClientSummary{}
+		if mq := parseQuery(q.Q); !mq.none {
+			pages[i].Results = make([]register.ClientSummary, 0, limit)
+			pages[i].Total, pages[i].Results = db.names.search(mq.terms, limit, offset, pages[i].Results)
+		}
+	}
+	return pages, nil
 }
 
 // searchMemory answers from the search index in memory; false means it is

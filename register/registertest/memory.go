@@ -151,6 +151,19 @@ func (s *Store) SearchClients(_ context.Context, q register.Query) (register.Pag
 	return page, nil
 }
 
+// SearchClientsAhead answers each query as SearchClients does.
+func (s *Store) SearchClientsAhead(ctx context.Context, qs []register.Query) ([]register.Page, error) {
+	pages := make([]register.Page, len(qs))
+	for i, q := range qs {
+		p, err := s.SearchClients(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		pages[i] = p
+	}
+	return pages, nil
+}
+
 func (s *Store) sorted() []register.Client {
 	out := slices.Collect(maps.Values(s.clients))
 	slices.SortFunc(out, func(a, b register.Client) int { return cmp.Compare(a.ID, b.ID) })

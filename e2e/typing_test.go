@@ -96,3 +96,68 @@ func TestClientListWhileTyping(t *testing.T) {
 		t.Errorf("after Back the address holds q = %q; want %q", got, "aabakken")
 	}
 }
+
+// The first key of a search has no shorter search to narrow: its answer is
+// asked for ahead, when the list opens (GET /api/clients/ahead), and drawn
+// in the key's own task, without a request; the next key narrows it.
+func TestFirstKeyAnsweredAhead(t *testing.T) {
+	s := startServer(t)
+	b := newBrowser(t)
+	b.open(s.launchURL(t))
+	// 60 clients first in name order, so that the unfiltered page holds
+	// nobody the search finds.
+	var cs []register.Client
+	for i := range 60 {
+		cs = append(cs, register.Client{GivenName: fmt.Sprintf("Anne %02d", i), FamilyName: "Aabakken"})
+	}
+	for i := range 3 {
+		cs = append(cs, register.Client{GivenName: fmt.Sprintf("Per %02d", i), FamilyName: "Olsen"})
+	}
+	for i, c := range cs {
+		if status := s.api(t, http.MethodPost, "/api/clients", c, nil); status != http.StatusCreated {
+			t.Fatalf("create client %d: status %d", i, status)
+		}
+	}
+	b.open(s.URL + "/#/clients")
+	b.reload()
+	b.waitFor("the first page", `document.querySelectorAll('#client-table tbody tr').length === 50`)
+
+	// Once the answers asked ahead are in, "o" draws its whole answer
+	// within the input event's own task (the box is emptied again after).
+	const inTheKeysTask = `(() => {
+	  const s = document.querySelector('#search');
+	  const type = (v) => { s.value = v; s.dispatchEvent(new Event('input', { bubbles: true })); };
+	  type('o');
+	  const rows = [...document.querySelectorAll('#client-table tbody .row-link')].map((a) => a.textContent);
+	  const answered = !document.querySelector('#results').hasAttribute('aria-busy') &&
+	    document.querySelector('#result-summary').textContent === '1–3 av 3' &&
+	    rows.length === 3 && rows.every((r) => r.startsWith('Olsen, Per'));
+	  type('');
+	  return answered;
+	})()`
+	b.waitFor("the answer to «o» in the key's own task", inTheKeysTask)
+	b.waitFor("the unfiltered list again", `!document.querySelector('#results').hasAttribute('aria-busy') &&
+		document.querySelectorAll('#client-table tbody tr').length === 50`)
+
+	// Typed on the keyboard: the answer without a request, for "o" and for
+	// "ol", which narrows it.
+	asked := `performance.getEntriesByType('resource').filter((e) => /\/api\/clients\?.*q=o/.test(e.name)).length`
+	before := eval[int](b, asked)
+	b.do(chromedp.Focus(chromedp.CSS("#search")), chromedp.KeyEvent("o"))
+	b.waitFor("the Olsens", `document.querySelector('#result-summary').textContent === '1–3 av 3' &&
+		!document.querySelector('#results').hasAttribute('aria-busy')`)
+	b.do(chromedp.KeyEvent("l"))
+	// Not busy: no answer awaited (a request, had one been made, is
+	// finished and counted).
+	b.waitFor("«ol» in the box, nothing awaited", `document.querySelector('#search').value === 'ol' &&
+		!document.querySelector('#results').hasAttribute('aria-busy')`)
+	if got := b.text("#client-table tbody tr .row-link"); got != "Olsen, Per 00" {
+		t.Errorf("first row for «ol» %q; want Olsen, Per 00", got)
+	}
+	if got := b.text("#result-summary"); got != "1–3 av 3" {
+		t.Errorf("summary for «ol» %q; want 1–3 av 3", got)
+	}
+	if after := eval[int](b, asked); after != before {
+		t.Errorf("%d requests for «o» and «ol»; want none (answered ahead)", after-before)
+	}
+}

@@ -112,6 +112,8 @@ export function createApi({ lang, onSessionEnded, fetchFn }) {
       const params = new URLSearchParams({ q, limit: String(limit), offset: String(offset) });
       return call('GET', `/api/clients?${params}`, { signal });
     },
+    /** GET /api/clients/ahead -> {answers: [{q, results, total}]}: every one-character search. */
+    listClientsAhead: ({ limit = 50 }, signal) => call('GET', `/api/clients/ahead?limit=${encodeURIComponent(limit)}`, { signal }),
     getClient: (id, signal) => call('GET', clientPath(id), { signal }),
     createClient: (client) => call('POST', '/api/clients', { body: client }),
     updateClient: (id, client) => call('PUT', clientPath(id), { body: client }),

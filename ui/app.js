@@ -8,6 +8,7 @@ import { confirmDialog } from './dialog.js';
 import { h, replace } from './dom.js';
 import { I18n } from './i18n.js';
 import { refreshBackupWarning } from './pages/backup.js';
+import { createAheadAnswers } from './pages/client-search.js';
 import { PAGES } from './pages/index.js';
 import { Router } from './router.js';
 import { installShortcuts, messages as shortcutTexts, showShortcuts } from './shortcuts.js';
@@ -137,6 +138,8 @@ function boot(win) {
   const ctx = {
     api,
     i18n,
+    /** The client list's answers asked ahead, kept from one opening of the list to the next (client-search.js). */
+    clientsAhead: createAheadAnswers({ now: () => win.performance.now(), writes: api.writes }),
     appInfo,
     setStatus,
     confirm: confirmDialog,

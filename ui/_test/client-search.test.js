@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { createSearchCache, isTypingKey, searchKey } from '../pages/client-search.js';
+import { AHEAD_KEEP_MS, CACHE_FRESH_MS, createAheadAnswers, createSearchCache, isTypingKey, searchKey } from '../pages/client-search.js';
 
 function setup(opts = {}) {
   const clock = { t: 0, w: 0 };
@@ -64,4 +64,53 @@ test('typing keys leave the address for later; other keys write it', () => {
   for (const [k, mods] of [['Enter'], ['ArrowDown'], ['Tab'], ['Escape'], ['F5'], ['n', { altKey: true }], ['k', { ctrlKey: true }], ['l', { metaKey: true }]]) {
     assert.equal(isTypingKey(key(k, mods)), false, `${k} ${JSON.stringify(mods || {})}`);
   }
+});
+
+function aheadSetup() {
+  const clock = { t: 0, w: 0 };
+  const ahead = createAheadAnswers({ now: () => clock.t, writes: () => clock.w });
+  return { clock, ahead };
+}
+
+const answers = [
+  { q: 'a', results: [{ id: 1 }], total: 1 },
+  { q: 'å', results: [{ id: 2 }, { id: 3 }], total: 40 },
+  { q: '1', results: [], total: 0 },
+];
+
+test('answers asked ahead: due until kept, fresh, then early rows only, then gone', () => {
+  const { clock, ahead } = aheadSetup();
+  assert.equal(ahead.due(), true);
+  assert.equal(ahead.get('a'), undefined);
+  ahead.set(answers, 0);
+  assert.equal(ahead.due(), false);
+  assert.deepEqual(ahead.get('a'), { key: searchKey('a', 1), data: { results: [{ id: 1 }], total: 1 }, at: 0, fresh: true });
+  // Any case, and a decomposed letter, find the same answer; the key is the search's own.
+  assert.equal(ahead.get('Å').data.total, 40);
+  assert.equal(ahead.get('Å').key, searchKey('Å', 1));
+  assert.equal(ahead.get('a\u030a').data.total, 40);
+  assert.equal(ahead.get('1').data.total, 0);
+  assert.equal(ahead.get('ab'), undefined);
+  assert.equal(ahead.get(''), undefined);
+  clock.t = CACHE_FRESH_MS + 1;
+  assert.equal(ahead.due(), true);
+  assert.equal(ahead.get('a').fresh, false);
+  clock.t = AHEAD_KEEP_MS + 1;
+  assert.equal(ahead.get('a'), undefined);
+  // Asked again: fresh again.
+  ahead.set(answers, 0);
+  assert.equal(ahead.get('a').fresh, true);
+  assert.equal(ahead.get('a').at, AHEAD_KEEP_MS + 1);
+});
+
+test('answers asked ahead: a write drops them, and an answer asked before it is not kept', () => {
+  const { clock, ahead } = aheadSetup();
+  ahead.set(answers, 0);
+  clock.w = 2;
+  assert.equal(ahead.get('a'), undefined);
+  assert.equal(ahead.due(), true);
+  ahead.set(answers, 1); // asked while the write was on its way
+  assert.equal(ahead.get('a'), undefined);
+  ahead.set(answers, 2);
+  assert.equal(ahead.get('a').fresh, true);
 });

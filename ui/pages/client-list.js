@@ -5,8 +5,11 @@
 //
 // Every keystroke asks at once (no typing pause) and cancels the question
 // before it; the answers of the last few searches are kept (client-search.js),
-// so backing up a letter shows its answer without asking. The table is
-// updated in place (client-table.js).
+// so backing up a letter shows its answer without asking, and a longer
+// search draws its first rows from a shorter one's answer in the key's own
+// frame (narrowed). The first key has no shorter search: the answers to
+// every one-character search are asked for when the list opens
+// (GET /api/clients/ahead). The table is updated in place (client-table.js).
 
 import { errorText, isAbort } from '../api.js';
 import { h, replace, say } from '../dom.js';
@@ -37,6 +40,8 @@ export function renderClientList(ctx, { query, signal }) {
   // What the table shows now, so Enter can open a single match.
   let shown = null;
   const cache = createSearchCache({ now: () => performance.now(), writes: api.writes });
+  // Kept from one opening of the list to the next (app.js).
+  const ahead = ctx.clientsAhead;
 
   const addButton = h('a', { class: 'button button-primary', id: 'add-client', href: '#/clients/new', 'aria-keyshortcuts': 'Alt+N', title: withKey(t('clients.add'), 'newClient'), text: t('clients.add') });
   const search = h('input', {
@@ -137,9 +142,12 @@ export function renderClientList(ctx, { query, signal }) {
     const mine = controller;
     const wanted = { q, page };
     const key = searchKey(q, page);
-    const cached = cache.get(key);
+    // The answer to a one-character search, asked when the list opened.
+    const kept = page === 1 ? ahead.get(q) : undefined;
+    const cached = cache.get(key) || (kept && kept.fresh ? kept.data : undefined);
     if (cached) {
-      // Asked a moment ago (the receptionist backed up a letter): no wait.
+      // Asked a moment ago (the receptionist backed up a letter, or it is
+      // the first key): no wait.
       controller = null;
       results.removeAttribute('aria-busy');
       shown = { ...wanted, data: cached };
@@ -152,7 +160,7 @@ export function renderClientList(ctx, { query, signal }) {
     // match are the first rows of this answer, drawn in this frame. When
     // that answer held every match, they are all of them and nobody is
     // asked (client-match.js).
-    const early = page === 1 ? narrowed(q) : null;
+    const early = kept ? { results: kept.data.results, complete: false } : page === 1 ? narrowed(q) : null;
     if (early && early.complete) {
       controller = null;
       results.removeAttribute('aria-busy');
@@ -199,24 +207,29 @@ export function renderClientList(ctx, { query, signal }) {
 
   /**
    * The matches of q among the fresh answers to shorter name searches (page
-   * 1): { results, complete, at } from the answer that held every match, else
-   * from the longest search; null when there is none.
+   * 1), and the answer asked ahead for its first letter: { results,
+   * complete, at } from an answer that held every match, else from the
+   * longest search; null when there is none. An answer asked ahead that is
+   * no longer fresh gives only early rows (never complete).
    */
   function narrowed(text) {
     const parsed = parsedSearch(text);
     if (!parsed) return null;
     const lower = text.toLowerCase();
     let best = null;
-    for (const e of cache.fresh()) {
+    const candidates = cache.fresh();
+    const initial = text.length > 1 ? ahead.get([...text][0]) : undefined;
+    if (initial) candidates.push(initial); // the shortest: tried last
+    for (const e of candidates) {
       const k = splitSearchKey(e.key);
       // Only what was typed before this (the start of it): a search in
       // another order would narrow too, but is rare, and each candidate
       // costs a pass over its answer.
       if (k.page !== 1 || k.q === text || !lower.startsWith(k.q.toLowerCase())) continue;
-      const complete = e.data.total === e.data.results.length;
+      const complete = e.data.total === e.data.results.length && e.fresh !== false;
       if (best && (best.complete || (!complete && k.q.length <= best.q.length))) continue;
       const m = filterAnswer(e.data, parsedSearch(k.q), parsed);
-      if (m) best = { ...m, q: k.q, at: e.at };
+      if (m) best = { ...m, complete: m.complete && complete, q: k.q, at: e.at };
     }
     return best;
   }
@@ -341,6 +354,26 @@ export function renderClientList(ctx, { query, signal }) {
     else if (e.key === 'ArrowUp') (i > 0 ? links[i - 1] : search).focus();
   }
 
+  // The answers to every one-character search, asked when the list opens
+  // and when the search box gets the focus, unless those kept are fresh
+  // (client-search.js createAheadAnswers). The server answers them once its
+  // search index is loaded after start. A failure costs only speed: the
+  // list then asks for the first key as for any other.
+  let asking = false;
+  function askAhead() {
+    if (asking || signal.aborted || !ahead.due()) return;
+    asking = true;
+    const writesAtAsk = api.writes();
+    api
+      .listClientsAhead({ limit: PAGE_SIZE }, signal)
+      .then((data) => ahead.set(data.answers, writesAtAsk))
+      .catch(() => {})
+      .finally(() => {
+        asking = false;
+      });
+  }
+  search.addEventListener('focus', askAhead);
+
   search.addEventListener('input', () => {
     const typed = search.value.trim();
     if (typed === q && page === 1) return; // a space, or the same text again
@@ -367,13 +400,19 @@ export function renderClientList(ctx, { query, signal }) {
     }
   });
 
-  // Once the list is on screen and the browser has a moment, the matcher
-  // runs once on made-up text, so the first letter typed is answered as
-  // fast as the next ones (client-match.js warmUp).
-  let warm = 0;
+  // Once the list is on screen (just after the frame that shows its first
+  // answer), the matcher runs once on made-up text, so that the first
+  // letters typed are answered as fast as the next ones (client-match.js
+  // warmUp). Not in an idle callback: Chromium found no idle moment before
+  // the first keys, and the second key paid for it (43 ms in the browser
+  // benchmark's trace of the first name).
+  const warm = { frame: 0, timer: 0 };
   load().then(() => {
     if (signal.aborted) return;
-    warm = window.requestIdleCallback ? window.requestIdleCallback(warmUp, { timeout: 1000 }) : window.setTimeout(warmUp, 100);
+    askAhead();
+    warm.frame = requestAnimationFrame(() => {
+      warm.timer = setTimeout(warmUp);
+    });
   });
 
   return {
@@ -385,8 +424,8 @@ export function renderClientList(ctx, { query, signal }) {
       search.setSelectionRange(search.value.length, search.value.length);
     },
     destroy: () => {
-      if (warm && window.cancelIdleCallback) window.cancelIdleCallback(warm);
-      else if (warm) window.clearTimeout(warm);
+      cancelAnimationFrame(warm.frame);
+      clearTimeout(warm.timer);
       addressDue = false;
       clearTimeout(addressTimer);
       document.removeEventListener('keydown', flushUnlessTyping, true);

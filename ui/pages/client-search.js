@@ -3,7 +3,9 @@
 // without waiting for the server. It is dropped on any write this browser
 // makes (api.writes() counts them), and an answer older than freshMs is not
 // used, so a change made elsewhere (the update-all job, another window) is
-// shown within that time at the latest. Also here: which keys are typing
+// shown within that time at the latest. The answers to the one-character
+// searches, asked ahead when the list opens, are kept the same way
+// (createAheadAnswers). Also here: which keys are typing
 // (isTypingKey), for when the list writes the search into the address.
 // Pure: no DOM, tested with node --test.
 
@@ -70,6 +72,61 @@ export function createSearchCache({ size = CACHE_SIZE, freshMs = CACHE_FRESH_MS,
     },
     get size() {
       return entries.size;
+    },
+  };
+}
+
+/** How long answers asked ahead still give the first rows of a search. */
+export const AHEAD_KEEP_MS = 10 * 60 * 1000;
+
+/**
+ * createAheadAnswers({ freshMs, keepMs, now, writes }): the first pages of
+ * the one-character searches, asked when the list opens
+ * (GET /api/clients/ahead), so that the first key of a search, which has no
+ * earlier answer to narrow, is answered in its own frame. While fresh
+ * (freshMs, like the cache's answers) an answer is the answer; older, up to
+ * keepMs, it gives only the first rows drawn while the list asks the server
+ * (a change made elsewhere meanwhile shows a moment later). A write made
+ * in this browser drops them all.
+ */
+export function createAheadAnswers({ freshMs = CACHE_FRESH_MS, keepMs = AHEAD_KEEP_MS, now, writes }) {
+  let answers = new Map(); // q -> { results, total }
+  let at = 0;
+  let seenWrites = writes();
+
+  function sync() {
+    if (writes() !== seenWrites) {
+      answers = new Map();
+      seenWrites = writes();
+    }
+  }
+
+  return {
+    /** Whether to ask again: none kept, none fresh, or a write since. */
+    due() {
+      sync();
+      return answers.size === 0 || now() - at > freshMs;
+    },
+    /**
+     * Keeps the answers ([{ q, results, total }]); writesAtAsk is writes()
+     * when they were asked (asked before a write, they are not kept).
+     */
+    set(list, writesAtAsk) {
+      sync();
+      if (writesAtAsk !== seenWrites) return;
+      answers = new Map(list.map((a) => [a.q, { results: a.results, total: a.total }]));
+      at = now();
+    },
+    /**
+     * The answer kept for the one-character search q (any case):
+     * { key, data, at, fresh }, or undefined (none, or too old).
+     */
+    get(q) {
+      sync();
+      const age = now() - at;
+      const data = answers.get(q.toLowerCase().normalize('NFC'));
+      if (!data || age > keepMs) return undefined;
+      return { key: searchKey(q, 1), data, at, fresh: age <= freshMs };
     },
   };
 }

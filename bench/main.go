@@ -72,7 +72,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&o.keep, "keep", false, "keep the work directory (binary and data) and print its path")
 	fs.BoolVar(&o.browser, "browser", false, "run the browser benchmark instead of the load program: type the commonest family names letter by letter into the client list in headless Chromium and report keystroke → rows on screen (with -compare side by side; -rounds rounds)")
 	fs.StringVar(&o.from, "from", "", "with -browser or -cold: a data directory made by -seed with the same -clients, copied for each run instead of seeding a new one (for -cold and older binaries: made by the oldest of them)")
-	fs.StringVar(&o.trace, "trace", "", "with -browser: record Chromium's Performance trace while the second name is typed (round 1, each binary), write it to this directory and summarise scripting, rendering and painting per keystroke")
+	fs.StringVar(&o.trace, "trace", "", "with -browser: record Chromium's Performance trace while the second name is typed (round 1, each binary), write it to this directory and summarise scripting, rendering and painting per keystroke; the first name, from the first search after start, goes into a file of its own (trace-N-first.json)")
 	fs.BoolVar(&o.keys, "keys", false, "with -browser: print every keystroke's figures (its number in the page counts the Backspaces too) and its kind: rows drawn early from an earlier answer, rows with the answer, or no request")
 	fs.BoolVar(&o.cold, "cold", false, "measure only cold starts, of -app and of the binaries named as arguments (for example older versions), alternating, each on its own copy of an empty data directory and of the register; -starts per binary and data set")
 	if err := fs.Parse(args); err != nil {

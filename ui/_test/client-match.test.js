@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
-import { filterAnswer, matchesSearch, narrows, parseSearch, phoneKey, warmUp } from '../pages/client-match.js';
+import { filterAnswer, matchesSearch, narrows, parseSearch, phoneKey, prepareAnswer, warmUp } from '../pages/client-match.js';
 
 // Searches the store answered (store/searchcases_test.go writes and checks the file).
 const cases = JSON.parse(readFileSync(new URL('./search-cases.json', import.meta.url), 'utf8'));
@@ -92,4 +92,22 @@ test('the matches of a page are the first matches of the longer search, complete
 test('the warm-up matches its made-up client, and again', () => {
   assert.equal(warmUp(), true);
   assert.equal(warmUp(), true);
+});
+
+test('prepareAnswer matches a name answer once beforehand, and leaves the matches as they were', () => {
+  const answer = {
+    results: [
+      { givenName: 'Hans', familyName: 'Hansen', birthDate: '1980-01-02' },
+      { givenName: 'Åse', middleName: 'Haug', familyName: 'Berg', birthDate: '1990-05-12' },
+      { givenName: 'Ήλιος', familyName: 'Hara', birthDate: '1970-01-01' },
+    ],
+    total: 3,
+  };
+  const before = answer.results.slice(0, 2).map((c) => matchesSearch(c, parseSearch('hau')));
+  assert.equal(prepareAnswer('h', { results: answer.results.slice(0, 2), total: 2 }), true);
+  assert.equal(prepareAnswer('1', answer), false, 'digits do not narrow');
+  assert.equal(prepareAnswer('h', answer), false, 'a Greek name: the page cannot be sure');
+  assert.deepEqual(answer.results.slice(0, 2).map((c) => matchesSearch(c, parseSearch('hau'))), before);
+  assert.deepEqual(before, [false, true]);
+  assert.equal(matchesSearch(answer.results[2], parseSearch('hara')), null);
 });

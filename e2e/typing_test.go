@@ -5,6 +5,7 @@ package e2e
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -159,5 +160,98 @@ func TestFirstKeyAnsweredAhead(t *testing.T) {
 	}
 	if after := eval[int](b, asked); after != before {
 		t.Errorf("%d requests for «o» and «ol»; want none (answered ahead)", after-before)
+	}
+}
+
+// While typing, only the rows in view are drawn in the key's own task
+// (client-table.js reckons how many from the layout of earlier frames):
+// every row in the window must show the new answer at once, also when the
+// key takes «Sist brukt» away from above the table, so that the rows move
+// up and more of them come into view.
+func TestRowsInViewDrawnWithTheKey(t *testing.T) {
+	s := startServer(t)
+	b := newBrowser(t)
+	b.open(s.launchURL(t))
+	var cs []register.Client
+	for i := range 60 {
+		cs = append(cs, register.Client{GivenName: fmt.Sprintf("Anne %02d", i), FamilyName: "Aabakken"})
+	}
+	for i := range 45 {
+		cs = append(cs, register.Client{GivenName: fmt.Sprintf("Per %02d", i), FamilyName: "Radsen"})
+	}
+	for i, c := range cs {
+		if status := s.api(t, http.MethodPost, "/api/clients", c, nil); status != http.StatusCreated {
+			t.Fatalf("create client %d: status %d", i, status)
+		}
+	}
+	// Three clients opened, so that «Sist brukt» stands above the list.
+	for id := 1; id <= 3; id++ {
+		b.open(fmt.Sprintf("%s/#/clients/%d", s.URL, id))
+		waitClientView(b, fmt.Sprintf("Anne %02d Aabakken", id-1))
+	}
+	b.open(s.URL + "/#/clients")
+	b.reload()
+	b.waitFor("the first page under «Sist brukt»", `document.querySelectorAll('#client-table tbody tr').length === 50 &&
+		document.querySelectorAll('#recent-list a').length === 3`)
+
+	// type(v) types v as a key would and returns, from the same task, the
+	// names of the rows in the window and whether «Sist brukt» is shown.
+	const typeJS = `((v) => {
+	  const s = document.querySelector('#search');
+	  s.value = v;
+	  s.dispatchEvent(new Event('input', { bubbles: true }));
+	  const rows = [...document.querySelectorAll('#client-table tbody tr')];
+	  const inView = rows.filter((r) => r.getBoundingClientRect().top < window.innerHeight);
+	  return { names: inView.map((r) => r.querySelector('.row-link').textContent), recent: !!document.querySelector('#recent-list') };
+	})`
+	type view struct {
+		Names  []string `json:"names"`
+		Recent bool     `json:"recent"`
+	}
+	typeIt := func(v string) view {
+		t.Helper()
+		return eval[view](b, fmt.Sprintf("%s(%q)", typeJS, v))
+	}
+	frames := func() {
+		t.Helper()
+		eval[bool](b, `new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))`)
+	}
+	allRadsen := func(v view) bool {
+		for _, n := range v.Names {
+			if !strings.HasPrefix(n, "Radsen, Per") {
+				return false
+			}
+		}
+		return len(v.Names) > 0
+	}
+	// Once the answers asked ahead are in, «r» is answered in its own task.
+	b.waitFor("the answer to «r» in the key's own task", fmt.Sprintf(`(() => {
+	  const v = %s('r');
+	  %s('');
+	  return v.names.length > 0 && v.names.every((n) => n.startsWith('Radsen, Per'));
+	})()`, typeJS, typeJS))
+	b.waitFor("the unfiltered list again", `!document.querySelector('#results').hasAttribute('aria-busy') &&
+		document.querySelectorAll('#client-table tbody tr').length === 50`)
+
+	// The first key, then the rows' layout read in its frame; the box
+	// emptied (Sist brukt comes back); the first key again, then a second.
+	for i, step := range []struct {
+		text   string
+		recent bool
+	}{{"r", false}, {"", true}, {"r", false}, {"ra", false}, {"", true}, {"rad", false}} {
+		v := typeIt(step.text)
+		frames()
+		if v.Recent != step.recent {
+			t.Fatalf("step %d %q: «Sist brukt» shown %v, want %v", i, step.text, v.Recent, step.recent)
+		}
+		if step.text == "" {
+			continue
+		}
+		if !allRadsen(v) {
+			t.Errorf("step %d %q: rows in the window in the key's task: %q; want only Radsens", i, step.text, v.Names)
+		}
+		if len(v.Names) < 8 {
+			t.Errorf("step %d %q: %d rows in the window; the check needs a full window", i, step.text, len(v.Names))
+		}
 	}
 }

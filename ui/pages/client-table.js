@@ -132,14 +132,34 @@ export function createClientTable({ i18n, onSort, onOpen, onKeys }) {
 
   // While the receptionist types, the rows in view are drawn in the frame of
   // the key and the rest once that frame is on screen: a keystroke's answer
-  // then changes some twenty rows before its frame instead of fifty, and
-  // with the table's fixed layout (style.css) the rows below are not laid
-  // out again. Those rows keep what they showed for that frame (out of
-  // view), so the table's height does not jump. How many rows are in view
-  // is reckoned from the window's height alone (a row is about 2.6rem; the
-  // page above the table takes a part): reading the layout here would force
-  // the very work this avoids.
+  // then changes the dozen rows in view before its frame instead of fifty,
+  // and with the table's fixed layout (style.css) the rows below are not
+  // laid out again. Those rows keep what they showed for that frame (out of
+  // view), so the table's height does not jump.
   let rest = null;
+
+  // How many rows are in view is reckoned from where the first row began on
+  // the page and how tall a row was in the frames after earlier keys (read
+  // in the frame's animation callback, where that layout is due anyway;
+  // reading it at the key would force the very work this avoids). The least
+  // of each is kept, so that the reckoning errs towards more rows (the list
+  // above the table, «Sist brukt», is there only while the box is empty).
+  // Before a key has been drawn, or once the window's width has changed, it
+  // is reckoned from the window's height alone (a row is about 2.6rem).
+  const seen = { top: Infinity, row: Infinity, width: 0 };
+  function rowsInView() {
+    if (seen.row === Infinity || seen.width !== window.innerWidth) return Math.ceil(window.innerHeight / 40) + 2;
+    return Math.max(1, Math.ceil((window.innerHeight + window.scrollY - seen.top) / seen.row) + 1);
+  }
+  function measure() {
+    const first = tbody.rows[0];
+    if (!first || !node.isConnected) return;
+    const r = first.getBoundingClientRect();
+    if (!r.height) return;
+    if (seen.width !== window.innerWidth) Object.assign(seen, { top: Infinity, row: Infinity, width: window.innerWidth });
+    seen.top = Math.min(seen.top, r.top + window.scrollY);
+    seen.row = Math.min(seen.row, r.height);
+  }
 
   /**
    * Shows clients (one page) in the chosen order, reusing the rows there
@@ -154,11 +174,16 @@ export function createClientTable({ i18n, onSort, onOpen, onKeys }) {
       clearTimeout(rest.timer);
       rest = null;
     }
-    const now = inViewFirst ? Math.min(list.length, Math.ceil(window.innerHeight / 40) + 2) : list.length;
+    const now = inViewFirst ? Math.min(list.length, rowsInView()) : list.length;
     put(list, now);
-    if (now === list.length) return;
+    if (!inViewFirst) return;
     const later = { frame: 0, timer: 0 };
     later.frame = requestAnimationFrame(() => {
+      measure();
+      if (now === list.length) {
+        rest = null;
+        return;
+      }
       later.timer = setTimeout(() => {
         rest = null;
         put(list, list.length);

@@ -42,6 +42,7 @@ type browserResult struct {
 	// startToRows is from exec to that keystroke's rows on screen.
 	startToRows time.Duration
 	firstNet    string          // where the first search's time went
+	aheadNet    string          // when the answers asked ahead left and came
 	net         string          // where the keystrokes' time went
 	typing      []time.Duration // each letter typed
 	typingDOM   []time.Duration // the same, to the change of the list (before the frame)
@@ -80,6 +81,8 @@ const pageProbe = `(() => {
   // the whole request from the key].
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
+      // The answers asked ahead: when they left and came.
+      if (e.name.includes('/api/clients/ahead')) b.ahead = [e.startTime, e.responseEnd];
       if (!e.name.includes('/api/clients?')) continue;
       let n = b.n;
       while (n > 0 && b.t0s[n] > e.startTime) n--;
@@ -89,7 +92,7 @@ const pageProbe = `(() => {
       b.req[n] = [e.startTime - t0, e.requestStart - e.startTime, e.responseStart - e.requestStart, app ? app.duration : -1, e.responseEnd - e.responseStart, e.responseEnd - t0];
     }
     performance.clearResourceTimings();
-  }).observe({ type: 'resource' });
+  }).observe({ type: 'resource', buffered: true });
   const seen = (records) => {
     const n = b.n, t0 = b.t0;
     // The whole answer is on screen when the list is no longer waiting for the server.
@@ -154,7 +157,7 @@ func browserRun(ctx context.Context, o options, bin, dataDir, work string, w, lo
 				ms(pct(res.typingDOM, 50)), ms(pct(res.typingDOM, 95)),
 				ms(pct(res.typingWhole, 50)), ms(pct(res.typingWhole, 95)),
 				ms(pct(res.backing, 50)), ms(pct(res.backing, 95)))
-			fmt.Fprintf(log, "  first search: %s\n  keystrokes: %s\n", res.firstNet, res.net)
+			fmt.Fprintf(log, "  first search: %s\n  answers asked ahead: %s\n  keystrokes: %s\n", res.firstNet, res.aheadNet, res.net)
 			for _, k := range []struct {
 				what   string
 				frames []time.Duration
@@ -383,6 +386,17 @@ func browserOnce(ctx context.Context, bin, dataDir string, names []string, trace
 		return res, fmt.Errorf("request timings: %w", err)
 	}
 	res.firstNet, res.net = requestSplit(reqs)
+	// When the answers asked ahead (GET /api/clients/ahead) left and came,
+	// against the first key (ms after the page's start).
+	ahead, err := chromedp.Run(bctx, chromedp.Evaluate[[]float64](`window.__bench.ahead ? [...window.__bench.ahead, window.__bench.t0s[1]] : []`))
+	if err != nil {
+		return res, fmt.Errorf("answers asked ahead: %w", err)
+	}
+	if len(ahead) == 3 {
+		res.aheadNet = fmt.Sprintf("asked %.0f ms after the page's start, answered at %.0f ms; the first key at %.0f ms", ahead[0], ahead[1], ahead[2])
+	} else {
+		res.aheadNet = "not asked (or not answered)"
+	}
 	kinds, err := chromedp.Run(bctx, chromedp.Evaluate[[]int](`window.__bench.kinds()`))
 	if err != nil {
 		return res, fmt.Errorf("keystroke kinds: %w", err)

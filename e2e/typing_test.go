@@ -254,4 +254,9 @@ func TestRowsInViewDrawnWithTheKey(t *testing.T) {
 			t.Errorf("step %d %q: %d rows in the window; the check needs a full window", i, step.text, len(v.Names))
 		}
 	}
+	// And the rows below come after: every row of the answer.
+	b.waitFor("all 45 Radsens", `!document.querySelector('#results').hasAttribute('aria-busy') &&
+		[...document.querySelectorAll('#client-table tbody .row-link')].filter((a) => a.textContent.startsWith('Radsen, Per')).length === 45 &&
+		document.querySelectorAll('#client-table tbody tr').length === 45`)
+	b.screenshot("client-list-typed")
 }

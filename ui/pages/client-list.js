@@ -219,7 +219,10 @@ export function renderClientList(ctx, { query, signal }) {
     let best = null;
     const candidates = cache.fresh();
     const initial = text.length > 1 ? ahead.get([...text][0]) : undefined;
-    if (initial) candidates.push(initial); // the shortest: tried last
+    if (initial) candidates.push(initial);
+    // The longest search first: a shorter one is then passed over unless it
+    // held every match, and each candidate tried costs a pass over its rows.
+    candidates.sort((a, b) => b.key.length - a.key.length);
     for (const e of candidates) {
       const k = splitSearchKey(e.key);
       // Only what was typed before this (the start of it): a search in
@@ -382,13 +385,17 @@ export function renderClientList(ctx, { query, signal }) {
   search.addEventListener('focus', askAhead);
 
   // The second key of a search narrows the answer asked ahead for its first
-  // letter: each answer's clients are matched once beforehand, one answer a
-  // task (well under a millisecond each), so that no key waits for it and
-  // the key finds their names folded (client-match.js prepareAnswer).
+  // letter: the answers' clients are matched once beforehand, so that the
+  // key finds their names folded (client-match.js prepareAnswer); a few
+  // milliseconds a task, so that a key never waits long behind it.
   function prepare(answers, i) {
-    if (signal.aborted || i >= answers.length) return;
-    prepareAnswer(answers[i].q, answers[i]);
-    warm.prepare = setTimeout(() => prepare(answers, i + 1));
+    if (signal.aborted) return;
+    const until = performance.now() + 4;
+    while (i < answers.length && performance.now() < until) {
+      prepareAnswer(answers[i].q, answers[i]);
+      i += 1;
+    }
+    if (i < answers.length) warm.prepare = setTimeout(() => prepare(answers, i));
   }
 
   search.addEventListener('input', () => {

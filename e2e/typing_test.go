@@ -26,18 +26,8 @@ func TestClientListWhileTyping(t *testing.T) {
 	b.open(s.launchURL(t))
 	// 30 clients first in name order, then 60 that the search will find:
 	// the unfiltered first page shows 30 of the first and 20 of the others.
-	var cs []register.Client
-	for i := range 30 {
-		cs = append(cs, register.Client{GivenName: fmt.Sprintf("Anne %02d", i), FamilyName: "Aabakken"})
-	}
-	for i := range 60 {
-		cs = append(cs, register.Client{GivenName: fmt.Sprintf("Per %02d", i), FamilyName: "Radsen"})
-	}
-	for i, c := range cs {
-		if status := s.api(t, http.MethodPost, "/api/clients", c, nil); status != http.StatusCreated {
-			t.Fatalf("create client %d: status %d", i, status)
-		}
-	}
+	postNumbered(t, s, 30, "Anne", "Aabakken")
+	postNumbered(t, s, 60, "Per", "Radsen")
 	b.open(s.URL + "/#/clients")
 	b.reload()
 	b.waitFor("the first page", `document.querySelectorAll('#client-table tbody tr').length === 50`)
@@ -107,18 +97,8 @@ func TestFirstKeyAnsweredAhead(t *testing.T) {
 	b.open(s.launchURL(t))
 	// 60 clients first in name order, so that the unfiltered page holds
 	// nobody the search finds.
-	var cs []register.Client
-	for i := range 60 {
-		cs = append(cs, register.Client{GivenName: fmt.Sprintf("Anne %02d", i), FamilyName: "Aabakken"})
-	}
-	for i := range 3 {
-		cs = append(cs, register.Client{GivenName: fmt.Sprintf("Per %02d", i), FamilyName: "Olsen"})
-	}
-	for i, c := range cs {
-		if status := s.api(t, http.MethodPost, "/api/clients", c, nil); status != http.StatusCreated {
-			t.Fatalf("create client %d: status %d", i, status)
-		}
-	}
+	postNumbered(t, s, 60, "Anne", "Aabakken")
+	postNumbered(t, s, 3, "Per", "Olsen")
 	b.open(s.URL + "/#/clients")
 	b.reload()
 	b.waitFor("the first page", `document.querySelectorAll('#client-table tbody tr').length === 50`)
@@ -172,18 +152,8 @@ func TestRowsInViewDrawnWithTheKey(t *testing.T) {
 	s := startServer(t)
 	b := newBrowser(t)
 	b.open(s.launchURL(t))
-	var cs []register.Client
-	for i := range 60 {
-		cs = append(cs, register.Client{GivenName: fmt.Sprintf("Anne %02d", i), FamilyName: "Aabakken"})
-	}
-	for i := range 45 {
-		cs = append(cs, register.Client{GivenName: fmt.Sprintf("Per %02d", i), FamilyName: "Radsen"})
-	}
-	for i, c := range cs {
-		if status := s.api(t, http.MethodPost, "/api/clients", c, nil); status != http.StatusCreated {
-			t.Fatalf("create client %d: status %d", i, status)
-		}
-	}
+	postNumbered(t, s, 60, "Anne", "Aabakken")
+	postNumbered(t, s, 45, "Per", "Radsen")
 	// Three clients opened, so that «Sist brukt» stands above the list.
 	for id := 1; id <= 3; id++ {
 		b.open(fmt.Sprintf("%s/#/clients/%d", s.URL, id))
@@ -259,4 +229,16 @@ func TestRowsInViewDrawnWithTheKey(t *testing.T) {
 		[...document.querySelectorAll('#client-table tbody .row-link')].filter((a) => a.textContent.startsWith('Radsen, Per')).length === 45 &&
 		document.querySelectorAll('#client-table tbody tr').length === 45`)
 	b.screenshot("client-list-typed")
+}
+
+// postNumbered creates n clients through the API: given name "Given 00",
+// "Given 01" … and the family name.
+func postNumbered(t *testing.T, s *server, n int, given, family string) {
+	t.Helper()
+	for i := range n {
+		c := register.Client{GivenName: fmt.Sprintf("%s %02d", given, i), FamilyName: family}
+		if status := s.api(t, http.MethodPost, "/api/clients", c, nil); status != http.StatusCreated {
+			t.Fatalf("create client %s: status %d", c.GivenName, status)
+		}
+	}
 }

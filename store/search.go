@@ -128,13 +128,20 @@ func (db *DB) SearchClientsAhead(ctx context.Context, qs []register.Query) ([]re
 			return nil, fmt.Errorf("search clients ahead: %w", err)
 		}
 		limit, offset := pageBounds(q)
-		pages[i].Results = []register.ClientSummary{}
-		if mq := parseQuery(q.Q); !mq.none {
-			pages[i].Results = make([]register.ClientSummary, 0, limit)
-			pages[i].Total, pages[i].Results = db.names.search(mq.terms, limit, offset, pages[i].Results)
-		}
+		pages[i] = db.indexPage(parseQuery(q.Q), limit, offset)
 	}
 	return pages, nil
+}
+
+// indexPage is a page of the search index's answer to mq; the caller holds
+// the index's gate shared.
+func (db *DB) indexPage(mq matchQuery, limit, offset int) register.Page {
+	if mq.none {
+		return register.Page{Results: []register.ClientSummary{}}
+	}
+	page := register.Page{Results: make([]register.ClientSummary, 0, limit)}
+	page.Total, page.Results = db.names.search(mq.terms, limit, offset, page.Results)
+	return page
 }
 
 // searchMemory answers from the search index in memory; false means it is
@@ -147,9 +154,7 @@ func (db *DB) searchMemory(ctx context.Context, mq matchQuery, limit, offset int
 		return register.Page{}, false, err
 	}
 	defer db.names.gate.RUnlock()
-	page := register.Page{Results: make([]register.ClientSummary, 0, limit)}
-	page.Total, page.Results = db.names.search(mq.terms, limit, offset, page.Results)
-	return page, true, nil
+	return db.indexPage(mq, limit, offset), true, nil
 }
 
 // search answers through SQLite's search index (FTS5), which sorts the hits

@@ -57,6 +57,8 @@ type nameIndex struct {
 	afterSnapshot func()
 	// splitAt, when set (tests), stands in for splitLoadAt.
 	splitAt int64
+	// pause holds a load back while searches answered by SQLite run.
+	pause loadPause
 
 	// Guarded by gate.
 	clients []nameEntry // by client id
@@ -317,15 +319,15 @@ func (x *nameIndex) load(ctx context.Context, db *DB) error {
 		// A small register; or the second snapshot differs from the first
 		// (another program wrote in between, which makes the next search
 		// load again anyway, see above): one read.
-		loaded, err = readIndexRows(ctx, tx, math.MinInt64, top, int(top))
+		loaded, err = readIndexRows(ctx, tx, math.MinInt64, top, int(top), &x.pause)
 	} else {
 		mid := top / 2
 		var more loadedRows
 		var err2 error
 		var wg sync.WaitGroup
-		wg.Go(func() { more, err2 = readIndexRows(ctx, tx2, mid+1, top, int(top-mid)) })
+		wg.Go(func() { more, err2 = readIndexRows(ctx, tx2, mid+1, top, int(top-mid), &x.pause) })
 		// Room for both halves: the second is appended to the first.
-		loaded, err = readIndexRows(ctx, tx, math.MinInt64, mid, int(top))
+		loaded, err = readIndexRows(ctx, tx, math.MinInt64, mid, int(top), &x.pause)
 		wg.Wait()
 		err = cmp.Or(err, err2)
 		if err == nil {
@@ -334,7 +336,7 @@ func (x *nameIndex) load(ctx context.Context, db *DB) error {
 	}
 	var built *nameIndex
 	if err == nil {
-		built = buildIndex(loaded.ids, loaded.ends, string(loaded.arena))
+		built = buildIndex(ctx, loaded.ids, loaded.ends, string(loaded.arena), &x.pause)
 	}
 
 	x.gate.Lock()

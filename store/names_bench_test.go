@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"log/slog"
+
+	"resepsjon/register"
 	"testing"
 	"time"
 )
@@ -78,4 +80,39 @@ func BenchmarkWriteWhileLoading(b *testing.B) {
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms/write")
+}
+
+// BenchmarkSearchWhileLoading is the first key's search made just after the
+// background load of the index started at 100k clients (a receptionist
+// typing right after the app started): one letter, answered by SQLite while
+// the load runs beside it. Reports ms/search.
+func BenchmarkSearchWhileLoading(b *testing.B) {
+	ctx := context.Background()
+	path := benchDB(b).path
+	var total time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		db, err := Open(ctx, path, slog.New(slog.DiscardHandler))
+		if err != nil {
+			b.Fatal(err)
+		}
+		reading := make(chan struct{})
+		db.names.afterSnapshot = func() { close(reading) }
+		b.StartTimer()
+		db.LoadSearchIndex()
+		<-reading
+		start := time.Now()
+		page, err := db.SearchClients(ctx, register.Query{Q: "h"})
+		if err != nil || page.Total == 0 {
+			b.Fatalf("search: %d, %v", page.Total, err)
+		}
+		total += time.Since(start)
+		if db.names.loaded.Load() {
+			b.Fatal("the index was loaded before the search")
+		}
+		b.StopTimer()
+		db.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms/search")
 }

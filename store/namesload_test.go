@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"resepsjon/register"
 	"resepsjon/store/storetest"
@@ -272,5 +273,100 @@ func TestSearchAheadWaitsForTheLoad(t *testing.T) {
 	cancel()
 	if _, err := db.SearchClientsAhead(cctx, qs); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
+	}
+}
+
+// TestLoadPausesForSearches: while a search answered by SQLite runs, the
+// background load waits between rows (in the read, the build and the
+// sorts), and goes on when the last search ends; a cancelled load does not
+// wait.
+func TestLoadPausesForSearches(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	if err := db.ImportClients(ctx, storetest.Clients(29, 3*pauseEvery)); err != nil {
+		t.Fatal(err)
+	}
+	path := db.path
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, split := range []bool{false, true} {
+		db := openAt(t, path)
+		if split {
+			db.names.splitAt = 2
+		}
+		// Two searches overlap; the load goes on only after both.
+		first := db.names.pause.search()
+		second := db.names.pause.search()
+		done := make(chan error, 1)
+		go func() { done <- db.names.load(ctx, db) }()
+		wait := func(what string) {
+			t.Helper()
+			select {
+			case err := <-done:
+				t.Fatalf("split %v: the load ended %s: %v", split, what, err)
+			case <-time.After(300 * time.Millisecond):
+			}
+		}
+		wait("while two searches ran")
+		first()
+		wait("while a search ran")
+		second()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("split %v: the load did not go on after the searches", split)
+		}
+		if !db.names.loaded.Load() {
+			t.Fatalf("split %v: not loaded", split)
+		}
+		compareWithIndex(t, db, "a", 20, 0)
+	}
+
+	// A search that never ends holds a load only until its context ends.
+	db = openAt(t, path)
+	end := db.names.pause.search()
+	defer end()
+	cctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- db.names.load(cctx, db) }()
+	time.Sleep(100 * time.Millisecond)
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("a cancelled load went on waiting")
+	}
+}
+
+// TestSortPausing sorts as slices.SortFunc does, and waits while a search
+// runs.
+func TestSortPausing(t *testing.T) {
+	var pause loadPause
+	r := rand.New(rand.NewPCG(1, 2))
+	s := make([]int, 20*pauseCompares)
+	for i := range s {
+		s[i] = r.IntN(1000)
+	}
+	want := slices.Clone(s)
+	slices.Sort(want)
+	end := pause.search()
+	done := make(chan struct{})
+	go func() {
+		sortPausing(context.Background(), s, func(a, b int) int { return a - b }, &pause)
+		close(done)
+	}()
+	select {
+	case <-done:
+		t.Fatal("the sort ended while a search ran")
+	case <-time.After(200 * time.Millisecond):
+	}
+	end()
+	<-done
+	if !slices.Equal(s, want) {
+		t.Error("not sorted")
 	}
 }

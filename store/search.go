@@ -73,7 +73,8 @@ func scanSummary(row scanner) (register.ClientSummary, error) {
 // counts as 0. Total is the exact number of matches.
 //
 // The search index in memory (nameIndex) answers; while it is being loaded
-// in the background after start, SQLite's search index (FTS5) does.
+// in the background after start, SQLite's search index (FTS5) does, and the
+// load waits for it.
 func (db *DB) SearchClients(ctx context.Context, q register.Query) (register.Page, error) {
 	limit, offset := pageBounds(q)
 	mq := parseQuery(q.Q)
@@ -82,7 +83,10 @@ func (db *DB) SearchClients(ctx context.Context, q register.Query) (register.Pag
 	}
 	page, ok, err := db.searchMemory(ctx, mq, limit, offset)
 	if err == nil && !ok {
+		// The background load pauses meanwhile (loadPause).
+		end := db.names.pause.search()
 		page, err = db.search(ctx, mq, limit, offset)
+		end()
 	}
 	if err != nil {
 		return register.Page{}, fmt.Errorf("search clients: %w", err)

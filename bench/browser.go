@@ -261,6 +261,14 @@ func browserOnce(ctx context.Context, bin, dataDir string, names []string, trace
 		defer cancel()
 		return chromedp.Do(sctx, actions...)
 	}
+	// With -trace, the page's load (navigation to the list on screen) is
+	// recorded too, in a file of its own (trace-N-load.json).
+	var stopLoad func() ([]json.RawMessage, error)
+	if tracePath != "" {
+		if stopLoad, err = startTrace(bctx); err != nil {
+			return res, err
+		}
+	}
 	if err := step(30*time.Second,
 		chromedp.Navigate(launch),
 		chromedp.WaitVisible(chromedp.CSS("#search")),
@@ -272,6 +280,15 @@ func browserOnce(ctx context.Context, bin, dataDir string, names []string, trace
 	}
 	if _, err := chromedp.Run(bctx, chromedp.Evaluate[bool](pageProbe)); err != nil {
 		return res, fmt.Errorf("probe: %w", err)
+	}
+	if stopLoad != nil {
+		raw, err := stopLoad()
+		if err != nil {
+			return res, err
+		}
+		if err := writeTrace(strings.TrimSuffix(tracePath, ".json")+"-load.json", raw); err != nil {
+			return res, err
+		}
 	}
 	n := 0
 	// key types one key and waits for its rows on screen: the time to the

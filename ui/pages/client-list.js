@@ -314,7 +314,7 @@ export function renderClientList(ctx, { query, signal }) {
     );
   }
 
-  const clientTable = createClientTable({ i18n, onSort: sortBy, onOpen: openRow, onKeys: rowKeys });
+  const clientTable = createClientTable({ i18n, onSort: sortBy, onOpen: openRow, onKeys: rowKeys, signal });
 
   function sortBy(key) {
     if (sortKey === key) sortDir = sortDir === 'asc' ? 'desc' : 'asc';

@@ -229,6 +229,24 @@ func TestRowsInViewDrawnWithTheKey(t *testing.T) {
 		[...document.querySelectorAll('#client-table tbody .row-link')].filter((a) => a.textContent.startsWith('Radsen, Per')).length === 45 &&
 		document.querySelectorAll('#client-table tbody tr').length === 45`)
 	b.screenshot("client-list-typed")
+
+	// Scrolled down the list, a key draws the rows in the window then, not
+	// those the window showed before the scroll.
+	scrolled := eval[float64](b, `(window.scrollTo(0, 500), new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(window.scrollY)))))`)
+	if scrolled < 300 {
+		t.Fatalf("the page scrolled to %v, want 500: the check needs a scrolled page", scrolled)
+	}
+	v := typeIt("a")
+	frames()
+	if len(v.Names) < 20 {
+		t.Errorf("scrolled: %d rows down to the window's bottom; want the rows above it and in it", len(v.Names))
+	}
+	for _, n := range v.Names {
+		if !strings.HasPrefix(n, "Aabakken, Anne") {
+			t.Errorf("scrolled: rows down to the window's bottom in the key's task: %q; want only Aabakkens", v.Names)
+			break
+		}
+	}
 }
 
 // postNumbered creates n clients through the API: given name "Given 00",

@@ -462,21 +462,27 @@ func (b *browser) waitFor(what, expr string) {
 // gone) where a person would simply wait for the new page.
 func (b *browser) waitShown(selector string) {
 	b.t.Helper()
-	expr := fmt.Sprintf(`(() => { const el = document.querySelector(%s); return !!el && el.getClientRects().length > 0; })()`, jsString(selector))
+	b.waitAcrossNavigation(selector+" to be shown", fmt.Sprintf(`(() => { const el = document.querySelector(%s); return !!el && el.getClientRects().length > 0; })()`, jsString(selector)))
+}
+
+// waitAcrossNavigation waits until expr is true, looking again when a look
+// fails because the document is being replaced (see waitShown).
+func (b *browser) waitAcrossNavigation(what, expr string) {
+	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
 	defer cancel()
 	var last error
 	for {
 		lctx, lcancel := context.WithTimeout(ctx, 2*time.Second)
-		shown, err := chromedp.Run(lctx, chromedp.Evaluate[bool](expr))
+		ok, err := chromedp.Run(lctx, chromedp.Evaluate[bool](expr))
 		lcancel()
-		if err == nil && shown {
+		if err == nil && ok {
 			return
 		}
 		last = err
 		select {
 		case <-ctx.Done():
-			b.t.Fatalf("waiting for %s to be shown: %v (last look: %v)", selector, ctx.Err(), last)
+			b.t.Fatalf("waiting for %s: %v (last look: %v)", what, ctx.Err(), last)
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
@@ -594,7 +600,9 @@ func (b *browser) open(url string) {
 func (b *browser) reload() {
 	b.t.Helper()
 	b.do(chromedp.Reload())
-	b.waitFor("the app's shell after reload", `!!document.querySelector('#main') && !!document.querySelector('#nav a')`)
+	// The reload may still be replacing the document when the first look
+	// is made ("Inspected target navigated or closed", now and then in CI).
+	b.waitAcrossNavigation("the app's shell after reload", `!!document.querySelector('#main') && !!document.querySelector('#nav a')`)
 }
 
 // press sends keys (e.g. kb.Enter, kb.Escape, kb.Tab) to the element that

@@ -3,10 +3,10 @@ package store
 import (
 	"context"
 	"log/slog"
-
-	"resepsjon/register"
 	"testing"
 	"time"
+
+	"resepsjon/register"
 )
 
 // BenchmarkNameIndexApply is the in-memory part of one client write on a

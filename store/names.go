@@ -78,9 +78,11 @@ type nameIndex struct {
 	stageMu sync.Mutex
 	staged  []nameChange
 
-	// The background load (startLoad), stopped by stopLoad.
+	// The background load (startLoad), stopped by stopLoad; bgDone is
+	// closed when it ends.
 	stopBg context.CancelFunc
 	bg     sync.WaitGroup
+	bgDone chan struct{}
 }
 
 // nameEntry is a client in the index; the zero entry is no client (a stored
@@ -231,7 +233,10 @@ func (x *nameIndex) startLoad(db *DB) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	x.stopBg = cancel
+	done := make(chan struct{})
+	x.bgDone = done
 	x.bg.Go(func() {
+		defer close(done)
 		defer x.loading.Store(false)
 		start := time.Now()
 		if err := x.load(ctx, db); err != nil {
@@ -246,6 +251,18 @@ func (x *nameIndex) startLoad(db *DB) {
 		// than leave the app's resident memory at its peak while idle.
 		debug.FreeOSMemory()
 	})
+}
+
+// waitLoad waits until the background load started by startLoad has ended
+// or ctx is done, and tells whether the index is loaded.
+func (x *nameIndex) waitLoad(ctx context.Context) bool {
+	if x.bgDone != nil {
+		select {
+		case <-x.bgDone:
+		case <-ctx.Done():
+		}
+	}
+	return x.loaded.Load()
 }
 
 // stopLoad stops a background load and waits for it to end.

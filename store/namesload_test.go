@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -368,5 +369,45 @@ func TestSortPausing(t *testing.T) {
 	<-done
 	if !slices.Equal(s, want) {
 		t.Error("not sorted")
+	}
+}
+
+// TestWaitSearchIndex: WaitSearchIndex waits for the background load, and
+// gives up when its context ends first (the load held here between its
+// snapshot and its read).
+func TestWaitSearchIndex(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	if err := db.ImportClients(ctx, storetest.Clients(5, 50)); err != nil {
+		t.Fatal(err)
+	}
+	path := db.path
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db = openAt(t, path)
+	held, release := make(chan struct{}), make(chan struct{})
+	let := sync.OnceFunc(func() { close(release) })
+	t.Cleanup(let) // before the register closes, should the test stop early
+	db.names.afterSnapshot = func() {
+		close(held)
+		<-release
+	}
+	db.LoadSearchIndex()
+	<-held
+	short, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+	defer cancel()
+	if db.WaitSearchIndex(short) {
+		t.Fatal("WaitSearchIndex said loaded while the load was held")
+	}
+	if short.Err() == nil {
+		t.Fatal("WaitSearchIndex returned before its context ended while the load was held")
+	}
+	let()
+	if !db.WaitSearchIndex(ctx) {
+		t.Fatal("WaitSearchIndex said not loaded after the load ended")
+	}
+	if !db.names.loaded.Load() {
+		t.Fatal("the index is not loaded")
 	}
 }

@@ -236,3 +236,10 @@ func readSummaries(rows *sql.Rows, dst []register.ClientSummary) ([]register.Cli
 func (db *DB) LoadSearchIndex() {
 	db.names.startLoad(db)
 }
+
+// WaitSearchIndex waits until the load started by LoadSearchIndex has ended
+// (loaded, failed or stopped) or ctx is done, and tells whether the index is
+// loaded. Call it after LoadSearchIndex, not beside it.
+func (db *DB) WaitSearchIndex(ctx context.Context) bool {
+	return db.names.waitLoad(ctx)
+}

@@ -77,9 +77,9 @@ func (b *lockedBuffer) String() string {
 
 func waitForServerFile(t *testing.T, path string, proc *exec.Cmd, out *lockedBuffer) instance.Info {
 	t.Helper()
-	// With --no-browser the program prints its address right after it
-	// writes the server file, so each write of output is the moment to
-	// look again.
+	// With --no-browser the program prints its address after it writes
+	// the server file (once the search index is loaded), so each write of
+	// output is the moment to look again.
 	deadline := time.After(30 * time.Second)
 	for {
 		if info, err := instance.Read(path); err == nil && info.PID == proc.Process.Pid {
@@ -113,7 +113,7 @@ func TestProcessLifecycle(t *testing.T) {
 	bin := buildBinary(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
 	out := newLockedBuffer()
-	proc := exec.Command(bin, "--no-browser", "--data-dir", dataDir, "--port", "0")
+	proc := exec.Command(bin, "--no-browser", "--data-dir", dataDir, "--port", "0", "--log-level", "debug")
 	proc.Stdout, proc.Stderr = out, out
 	if err := proc.Start(); err != nil {
 		t.Fatal(err)
@@ -148,11 +148,18 @@ func TestProcessLifecycle(t *testing.T) {
 	if code != 200 || json.Unmarshal(body, &page) != nil || page.Total != 0 {
 		t.Fatalf("clients: %d %s", code, body)
 	}
-	if !strings.Contains(out.String(), info.URL+"/?token=") {
+	// The address comes once the search index is loaded, after the server
+	// file.
+	if !out.waitFor(info.URL+"/?token=", 30*time.Second) {
 		t.Errorf("the launch URL was not printed with --no-browser:\n%s", out.String())
 	}
 	if strings.Contains(out.String(), info.Token) {
 		t.Errorf("the server token reached the output")
+	}
+	// The address is printed (the browser opened) once the search index
+	// is loaded.
+	if loaded, ready := strings.Index(out.String(), "search index loaded"), strings.Index(out.String(), info.URL+"/?token="); loaded < 0 || loaded > ready {
+		t.Errorf("the address was printed before the search index was loaded:\n%s", out.String())
 	}
 
 	// A second launch finds the running instance, prints a fresh launch URL

@@ -231,8 +231,9 @@ func TestRefreshCommandViaRunningApp(t *testing.T) {
 		cancel()
 		<-done
 	})
-	// With --no-browser the app prints its address right after it writes
-	// the server file: each write of output is the moment to look again.
+	// With --no-browser the app prints its address after it writes the
+	// server file (once the search index is loaded): each write of output
+	// is the moment to look again.
 	files := dataFiles(p.dataDir, false)
 	deadline := time.After(30 * time.Second)
 	for {

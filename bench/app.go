@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -39,7 +40,47 @@ type app struct {
 	info  instance.Info
 	base  *url.URL
 	waitc chan error
-	log   bytes.Buffer
+	log   output
+}
+
+// output is the app's stdout and stderr, written by the process's copying
+// goroutine and read by the program.
+type output struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (o *output) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.buf.Write(p)
+}
+
+func (o *output) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.buf.String()
+}
+
+// waitAddress waits until the app prints its address, as it does with
+// --no-browser where it would otherwise open the browser: a line of its own
+// that starts with the address of server.json.
+func (a *app) waitAddress(ctx context.Context) error {
+	for {
+		for line := range strings.Lines(a.log.String()) {
+			if strings.HasPrefix(strings.TrimSpace(line), a.info.URL) {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("the app did not print its address: %w\napp output:\n%s", ctx.Err(), a.log.String())
+		case err := <-a.waitc:
+			a.waitc <- err
+			return fmt.Errorf("the app exited before printing its address: %v\napp output:\n%s", err, a.log.String())
+		case <-time.After(time.Millisecond):
+		}
+	}
 }
 
 // startApp starts the binary on a free loopback port with dataDir and waits

@@ -248,6 +248,14 @@ func browserOnce(ctx context.Context, bin, dataDir string, names []string, trace
 		return res, err
 	}
 	defer a.stop()
+	// The browser goes to the app when the app would open it: when it
+	// prints its address (it runs with --no-browser).
+	actx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	err = a.waitAddress(actx)
+	cancel()
+	if err != nil {
+		return res, err
+	}
 	token, err := instance.RequestLaunchToken(ctx, a.info)
 	if err != nil {
 		return res, err

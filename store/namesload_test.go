@@ -209,22 +209,7 @@ func TestPhoneKey(t *testing.T) {
 // answers through SQLite at once.
 func TestSearchAheadWaitsForTheLoad(t *testing.T) {
 	ctx := context.Background()
-	db := openTest(t)
-	if err := db.ImportClients(ctx, storetest.Clients(23, 600)); err != nil {
-		t.Fatal(err)
-	}
-	path := db.path
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
-	db = openAt(t, path)
-	held, release := make(chan struct{}), make(chan struct{})
-	db.names.afterSnapshot = func() {
-		close(held)
-		<-release
-	}
-	db.LoadSearchIndex()
-	<-held
+	db, release := heldLoad(t, storetest.Clients(23, 600))
 	qs := []register.Query{{Q: "a", Limit: 5}, {Q: "h", Limit: 50, Offset: 3}, {Q: "9"}, {Q: "zzzz"}, {Q: "", Limit: 1}, {Q: strings.Repeat("1", 20)}}
 	type answer struct {
 		pages []register.Page
@@ -252,7 +237,7 @@ func TestSearchAheadWaitsForTheLoad(t *testing.T) {
 	if db.names.loaded.Load() {
 		t.Fatal("the index loaded while the load was held")
 	}
-	close(release)
+	release()
 	a := <-done
 	if a.err != nil {
 		t.Fatal(a.err)
@@ -372,13 +357,13 @@ func TestSortPausing(t *testing.T) {
 	}
 }
 
-// TestWaitSearchIndex: WaitSearchIndex waits for the background load, and
-// gives up when its context ends first (the load held here between its
-// snapshot and its read).
-func TestWaitSearchIndex(t *testing.T) {
-	ctx := context.Background()
-	db := openTest(t)
-	if err := db.ImportClients(ctx, storetest.Clients(5, 50)); err != nil {
+// heldLoad opens a register of clients anew and starts its background load
+// of the index, held between its snapshot and its read until release is
+// called (at the latest when the test ends, before the register closes).
+func heldLoad(t *testing.T, clients []register.Client) (db *DB, release func()) {
+	t.Helper()
+	db = openTest(t)
+	if err := db.ImportClients(context.Background(), clients); err != nil {
 		t.Fatal(err)
 	}
 	path := db.path
@@ -386,15 +371,23 @@ func TestWaitSearchIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	db = openAt(t, path)
-	held, release := make(chan struct{}), make(chan struct{})
-	let := sync.OnceFunc(func() { close(release) })
-	t.Cleanup(let) // before the register closes, should the test stop early
+	held, let := make(chan struct{}), make(chan struct{})
+	release = sync.OnceFunc(func() { close(let) })
+	t.Cleanup(release)
 	db.names.afterSnapshot = func() {
 		close(held)
-		<-release
+		<-let
 	}
 	db.LoadSearchIndex()
 	<-held
+	return db, release
+}
+
+// TestWaitSearchIndex: WaitSearchIndex waits for the background load, and
+// gives up when its context ends first.
+func TestWaitSearchIndex(t *testing.T) {
+	ctx := context.Background()
+	db, release := heldLoad(t, storetest.Clients(5, 50))
 	short, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
 	defer cancel()
 	if db.WaitSearchIndex(short) {
@@ -403,7 +396,7 @@ func TestWaitSearchIndex(t *testing.T) {
 	if short.Err() == nil {
 		t.Fatal("WaitSearchIndex returned before its context ended while the load was held")
 	}
-	let()
+	release()
 	if !db.WaitSearchIndex(ctx) {
 		t.Fatal("WaitSearchIndex said not loaded after the load ended")
 	}

@@ -20,6 +20,7 @@ import (
 	"resepsjon/config"
 	"resepsjon/idporten"
 	"resepsjon/idporten/idportenmock"
+	"resepsjon/loopback"
 	"resepsjon/messages"
 	"resepsjon/persontjeneste/helseid"
 	"resepsjon/persontjeneste/nhnmock"
@@ -226,7 +227,7 @@ func (o *mockOptions) check() error {
 	if o.latency < 0 || o.retryAfter < 0 || o.nonceRotation < 0 || o.rateLimitEvery < 0 {
 		return usageText("cli.usage.mock_negative")
 	}
-	if host, _, err := net.SplitHostPort(o.idportenListen); err != nil || host != "" && host != "localhost" && !isLoopbackIP(host) {
+	if host, _, err := net.SplitHostPort(o.idportenListen); err != nil || host != "" && host != "localhost" && !loopback.IsIP(host) {
 		return usageText("cli.mock.idporten_not_loopback", o.idportenListen)
 	}
 	if u, err := url.Parse(o.idportenRedirect); err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
@@ -357,12 +358,6 @@ func (env *environment) printIDPortenMock(o mockOptions, idp idportenMockRun) {
 	} else {
 		fmt.Fprintf(w, "\n# %s\n", messages.Inline("cli.mock.idporten_public_key", oneLine(idp.publicJWK)))
 	}
-}
-
-// isLoopbackIP reports whether host is a loopback IP address.
-func isLoopbackIP(host string) bool {
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // commentLines puts "# " before every line of s (config.yaml comments).

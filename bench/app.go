@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -21,6 +20,7 @@ import (
 	"time"
 
 	"resepsjon/instance"
+	"resepsjon/loopback"
 )
 
 // buildApp builds the module in the current directory into bin.
@@ -125,7 +125,7 @@ func startApp(ctx context.Context, bin, dataDir string) (a *app, ready time.Dura
 				if err != nil {
 					return fail(fmt.Errorf("server.json url: %w", err))
 				}
-				if !isLoopback(u.Hostname()) {
+				if !loopback.IsHost(u.Hostname()) {
 					return fail(fmt.Errorf("the app serves on %s, not loopback: refusing to load it", u.Host))
 				}
 				a.info, a.base = info, u
@@ -156,14 +156,6 @@ func appEnv() []string {
 		}
 	}
 	return env
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // stop sends SIGTERM and waits up to 10 s, then kills.

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"resepsjon/idporten"
+	"resepsjon/loopback"
 	"resepsjon/portal"
 )
 
@@ -165,7 +166,7 @@ func (s *Server) hostAllowed(r *http.Request) bool {
 	if err != nil {
 		host, port = r.Host, ""
 	}
-	if port == fmt.Sprint(s.cfg.Port) && (host == "localhost" || isLoopbackIP(host)) {
+	if port == fmt.Sprint(s.cfg.Port) && (host == "localhost" || loopback.IsIP(host)) {
 		return true
 	}
 	st, err := s.svc.Settings(r.Context())
@@ -174,11 +175,6 @@ func (s *Server) hostAllowed(r *http.Request) bool {
 	}
 	u, err := url.Parse(st.PublicURL)
 	return err == nil && strings.EqualFold(u.Host, r.Host)
-}
-
-func isLoopbackIP(h string) bool {
-	ip := net.ParseIP(strings.Trim(h, "[]"))
-	return ip != nil && ip.IsLoopback()
 }
 
 // sameOrigin refuses a form posted from another site: by Sec-Fetch-Site
@@ -210,7 +206,7 @@ func clientAddr(r *http.Request) string {
 	if err != nil {
 		host = r.RemoteAddr
 	}
-	if isLoopbackIP(host) {
+	if loopback.IsIP(host) {
 		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
 			parts := strings.Split(xff, ",")
 			if last := strings.TrimSpace(parts[len(parts)-1]); net.ParseIP(last) != nil {
@@ -228,15 +224,7 @@ func (s *Server) secure(r *http.Request) bool {
 		return true
 	}
 	st, err := s.svc.Settings(r.Context())
-	return err == nil && strings.HasPrefix(st.PublicURL, "https://") && !isLoopbackHost(r.Host)
-}
-
-func isLoopbackHost(hostport string) bool {
-	h, _, err := net.SplitHostPort(hostport)
-	if err != nil {
-		h = hostport
-	}
-	return h == "localhost" || isLoopbackIP(h)
+	return err == nil && strings.HasPrefix(st.PublicURL, "https://") && !loopback.IsHost(r.Host)
 }
 
 // lang is the page language: ?lang=, the language cookie, Accept-Language.

@@ -7,13 +7,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"resepsjon/loopback"
 )
 
 const (
@@ -527,17 +528,9 @@ func checkServerURL(raw string) (*url.URL, error) {
 		return nil, errors.New("URL must not contain user info")
 	case u.Scheme == "https":
 		return u, nil
-	case u.Scheme == "http" && isLoopback(u.Hostname()):
+	case u.Scheme == "http" && loopback.IsHost(u.Hostname()):
 		return u, nil
 	default:
 		return nil, fmt.Errorf("URL %q must use https (http only on loopback)", raw)
 	}
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

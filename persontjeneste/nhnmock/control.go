@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"resepsjon/loopback"
 )
 
 const maxControlBody = 64 << 10
@@ -52,21 +54,6 @@ type personChangeJSON struct {
 	Email string `json:"email,omitempty"`
 }
 
-// loopbackHost reports whether a Host header names this machine's loopback:
-// localhost or a loopback IP address, with or without a port.
-func loopbackHost(hostport string) bool {
-	host := hostport
-	if h, _, err := net.SplitHostPort(hostport); err == nil {
-		host = h
-	}
-	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
 func controlError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"error": msg})
 }
@@ -76,11 +63,11 @@ func controlError(w http.ResponseWriter, status int, msg string) {
 // a simple cross-origin form post.
 func (m *Mock) serveControl(w http.ResponseWriter, r *http.Request) {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+	if err != nil || !loopback.IsIP(host) {
 		controlError(w, http.StatusForbidden, "the control API answers loopback callers only")
 		return
 	}
-	if !loopbackHost(r.Host) {
+	if !loopback.IsHost(r.Host) {
 		// A page whose DNS name was re-pointed at 127.0.0.1 (DNS
 		// rebinding) reaches the mock from the local browser, but with
 		// its own name in Host.

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
-	"time"
+
+	"resepsjon/loopback"
 )
 
 // ErrNotLoopback is returned by Serve and Start for an address that is not on
@@ -23,15 +23,9 @@ type ServeOptions struct {
 	Logger *slog.Logger
 }
 
-// Server is a running mock.
-type Server struct {
-	// URL is the base URL, e.g. http://127.0.0.1:53211 (no trailing slash).
-	URL  string
-	done chan struct{}
-}
-
-// Done is closed when the server has shut down after its context ended.
-func (s *Server) Done() <-chan struct{} { return s.done }
+// Server is a running mock; its URL is the base URL, e.g.
+// http://127.0.0.1:53211 (no trailing slash).
+type Server = loopback.Server
 
 // Serve starts the mock on addr (host:port on loopback; port 0 picks a free
 // one) and returns its base URL, e.g. http://127.0.0.1:53211. The server runs
@@ -82,40 +76,9 @@ func Start(ctx context.Context, addr string, m *Mock, opts ServeOptions) (*Serve
 	if !opts.AllowRemote {
 		// On loopback only, every request must be addressed to a loopback
 		// name: DNS rebinding cannot drive the mock from a web page.
-		next := handler
-		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if !loopbackHost(r.Host) {
-				http.Error(w, "the mock answers requests addressed to a loopback name only", http.StatusForbidden)
-				return
-			}
-			next.ServeHTTP(w, r)
-		})
+		handler = loopback.NamedOnly("the mock", handler)
 	}
-	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
-	served := make(chan struct{})
-	go func() {
-		defer close(served)
-		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			logger.Error("nhnmock: server stopped", "error", err)
-		}
-	}()
-	s := &Server{URL: "http://" + l.Addr().String(), done: make(chan struct{})}
-	go func() {
-		defer close(s.done)
-		<-ctx.Done()
-		shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(shutdownCtx); err != nil {
-			logger.Warn("nhnmock: shutdown", "error", err)
-		}
-		<-served
-	}()
+	s := loopback.Serve(ctx, l, handler, logger, "nhnmock")
 	logger.Info("nhnmock: listening", "url", s.URL)
 	return s, nil
 }

@@ -43,6 +43,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	srv      *smtp.Server
+	ln       net.Listener // srv's, closed by Stop itself (see there)
 	tlsCfg   *tls.Config
 	received []Received
 	refuse   map[string]bool // recipients refused with 550
@@ -80,19 +81,23 @@ func (s *Server) serve(ln net.Listener) {
 	srv.MaxRecipients = 10
 	srv.MaxMessageBytes = 1 << 20
 	s.mu.Lock()
-	s.srv = srv
+	s.srv, s.ln = srv, ln
 	s.mu.Unlock()
 	go func() { _ = srv.Serve(ln) }()
 }
 
-// Stop closes the server: connections are refused until Start.
+// Stop closes the server: connections are refused until Start. It closes
+// the listener itself too: go-smtp's Close closes only the listeners its
+// Serve has taken up, and a Stop right after the start could come before
+// the goroutine running Serve did, which then went on serving.
 func (s *Server) Stop() {
 	s.mu.Lock()
-	srv := s.srv
-	s.srv = nil
+	srv, ln := s.srv, s.ln
+	s.srv, s.ln = nil, nil
 	s.mu.Unlock()
 	if srv != nil {
 		_ = srv.Close()
+		_ = ln.Close()
 	}
 }
 

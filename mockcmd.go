@@ -17,7 +17,6 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"resepsjon/config"
 	"resepsjon/idporten"
 	"resepsjon/idporten/idportenmock"
 	"resepsjon/loopback"
@@ -188,7 +187,7 @@ func (env *environment) mock(ctx context.Context, args []string) error {
 		}
 		return err
 	}
-	if host, _, _ := net.SplitHostPort(o.listen); o.allowRemote && !config.IsLoopback(host) && host != "" {
+	if host, _, _ := net.SplitHostPort(o.listen); o.allowRemote && !loopback.IsHost(host) && host != "" {
 		fmt.Fprintln(env.stderr, messages.Inline("cli.mock.remote_warning"))
 		if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
 			fmt.Fprintln(env.stderr, messages.Inline("cli.mock.replace_address", host))

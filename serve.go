@@ -27,6 +27,7 @@ import (
 	"resepsjon/instance"
 	"resepsjon/logfile"
 	"resepsjon/lookup"
+	"resepsjon/loopback"
 	"resepsjon/messages"
 	"resepsjon/persontjeneste/helseid"
 	"resepsjon/refresh"
@@ -314,7 +315,7 @@ func (env *environment) serveWith(ctx context.Context, cfg config.Config, f file
 		return err
 	}
 	var extra []string
-	if cfg.AllowRemote && !config.IsLoopback(cfg.Listen) {
+	if cfg.AllowRemote && !loopback.IsHost(cfg.Listen) {
 		extra = []string{cfg.Listen}
 	}
 	pp, err := setupPortal(cfg, db, demo, look, keys, log)

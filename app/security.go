@@ -14,6 +14,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"resepsjon/loopback"
+
 	"github.com/labstack/echo/v4"
 )
 
@@ -106,11 +108,7 @@ func (s *Server) hostAllowed(hostport string) bool {
 	if err != nil || port != strconv.Itoa(s.cfg.Port) {
 		return false
 	}
-	host = strings.ToLower(host)
-	if host == "localhost" {
-		return true
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+	if loopback.IsHost(hostport) {
 		return true
 	}
 	for _, h := range s.cfg.ExtraHosts {

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 
+	"resepsjon/loopback"
 	"resepsjon/messages"
 )
 
@@ -221,7 +222,7 @@ func (c Config) Validate() error {
 	if c.Listen != "localhost" && ip == nil {
 		return &InvalidError{Key: "listen", Value: c.Listen, Allowed: "an IP address such as 127.0.0.1, or localhost"}
 	}
-	if !IsLoopback(c.Listen) && !c.AllowRemote {
+	if !loopback.IsHost(c.Listen) && !c.AllowRemote {
 		return &InvalidError{Key: "listen", Value: c.Listen, Allowed: "a loopback address (127.0.0.1, ::1, localhost); other addresses expose the client register to the network and need allow_remote: true"}
 	}
 	switch c.Language {
@@ -251,15 +252,6 @@ func (c Config) Validate() error {
 		}
 	}
 	return nil
-}
-
-// IsLoopback reports whether host names the local machine only.
-func IsLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(strings.Trim(host, "[]"))
-	return ip != nil && ip.IsLoopback()
 }
 
 func intValue(v *viper.Viper, key string) (int, error) {

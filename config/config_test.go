@@ -115,14 +115,6 @@ func TestMissingExplicitConfigFile(t *testing.T) {
 	}
 }
 
-func TestIsLoopback(t *testing.T) {
-	for host, want := range map[string]bool{"127.0.0.1": true, "127.0.0.9": true, "::1": true, "[::1]": true, "localhost": true, "LOCALHOST": true, "0.0.0.0": false, "10.0.0.1": false, "example.org": false} {
-		if got := IsLoopback(host); got != want {
-			t.Errorf("IsLoopback(%q) = %v, want %v", host, got, want)
-		}
-	}
-}
-
 // TestNoTray: the tray icon is on unless the setting, its environment
 // variable or the flag turns it off.
 func TestNoTray(t *testing.T) {

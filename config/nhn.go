@@ -2,10 +2,11 @@ package config
 
 import (
 	"fmt"
-	"net"
 	"net/url"
 	"strings"
 	"time"
+
+	"resepsjon/loopback"
 
 	"github.com/spf13/viper"
 )
@@ -160,8 +161,7 @@ func serviceURL(raw string) bool {
 	case "https":
 		return true
 	case "http":
-		ip := net.ParseIP(u.Hostname())
-		return strings.EqualFold(u.Hostname(), "localhost") || (ip != nil && ip.IsLoopback())
+		return loopback.IsHost(u.Hostname())
 	}
 	return false
 }

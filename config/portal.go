@@ -4,6 +4,8 @@ import (
 	"net"
 	"strings"
 
+	"resepsjon/loopback"
+
 	"github.com/spf13/viper"
 )
 
@@ -84,7 +86,7 @@ func (p Portal) validate() error {
 	if p.Listen != "localhost" && net.ParseIP(p.Listen) == nil {
 		return &InvalidError{Key: "portal.listen", Value: p.Listen, Allowed: "an IP address such as 127.0.0.1, or localhost"}
 	}
-	if !IsLoopback(p.Listen) && !p.AllowRemote {
+	if !loopback.IsHost(p.Listen) && !p.AllowRemote {
 		return &InvalidError{Key: "portal.listen", Value: p.Listen, Allowed: "a loopback address; publish the portal through an HTTPS reverse proxy on this machine, or set portal.allow_remote: true"}
 	}
 	return nil
@@ -99,7 +101,7 @@ func (m Mail) validate() error {
 	default:
 		return &InvalidError{Key: "mail.security", Value: m.Security, Allowed: "starttls, tls or none"}
 	}
-	if m.Security == "none" && m.Host != "" && !IsLoopback(m.Host) {
+	if m.Security == "none" && m.Host != "" && !loopback.IsHost(m.Host) {
 		return &InvalidError{Key: "mail.security", Value: m.Security, Allowed: "starttls or tls: mail to a server on another machine is always encrypted"}
 	}
 	return nil

@@ -16,7 +16,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -24,6 +23,7 @@ import (
 	"time"
 
 	"resepsjon/activation"
+	"resepsjon/loopback"
 	"resepsjon/persontjeneste/helseid"
 	"resepsjon/register"
 )
@@ -308,8 +308,7 @@ func checkIssuer(raw string) string {
 	case "https":
 		return ""
 	case "http":
-		h := u.Hostname()
-		if ip := net.ParseIP(h); h == "localhost" || (ip != nil && ip.IsLoopback()) {
+		if loopback.IsHost(u.Hostname()) {
 			return ""
 		}
 	}

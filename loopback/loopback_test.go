@@ -22,6 +22,7 @@ func TestIsHost(t *testing.T) {
 		{"127.0.0.1", true},
 		{"127.0.0.1:8710", true},
 		{"127.9.9.9:1", true},
+		{"LOCALHOST", true},
 		{"[::1]:8710", true},
 		{"[::1]", true},
 		{"::1", true},
@@ -34,6 +35,7 @@ func TestIsHost(t *testing.T) {
 		{"10.0.0.1:8710", false},
 		{"[2001:db8::1]:80", false},
 		{"0.0.0.0:80", false},
+		{"[127.0.0.1:80]:8710", false}, // a host:port in the brackets is no address
 	} {
 		if got := IsHost(c.host); got != c.want {
 			t.Errorf("IsHost(%q) = %v, want %v", c.host, got, c.want)

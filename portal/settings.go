@@ -4,10 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/url"
 	"strings"
 	"time"
+
+	"resepsjon/loopback"
 )
 
 // SettingsKey is the settings entry that holds the practice's portal
@@ -101,12 +102,7 @@ func validPublicURL(raw string) bool {
 	case "https":
 		return true
 	case "http":
-		h := u.Hostname()
-		if h == "localhost" {
-			return true
-		}
-		ip := net.ParseIP(h)
-		return ip != nil && ip.IsLoopback()
+		return loopback.IsHost(u.Hostname())
 	}
 	return false
 }
